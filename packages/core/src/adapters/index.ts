@@ -1,0 +1,5 @@
+export type * from './cache.js';
+export type * from './language-model.js';
+export * from './logger.js';
+export type * from './speech-to-text.js';
+export type * from './storage.js';

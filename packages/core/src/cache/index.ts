@@ -1,0 +1,2 @@
+export * from './file-cache.js';
+export * from './hash.js';

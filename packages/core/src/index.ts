@@ -1,0 +1,24 @@
+/**
+ * @echolens/core — turn customer-service call recordings into structured, evidence-backed analytics.
+ *
+ * ```ts
+ * import { createPipeline } from '@echolens/core';
+ * const pipeline = createPipeline();
+ * const { results, failures, report } = await pipeline.runMany(['calls/a.wav', 'calls/b.mp3']);
+ * ```
+ * @packageDocumentation
+ */
+export * from './adapters/index.js';
+export * from './aggregate/aggregate.js';
+export * from './analyze/intervals.js';
+export * from './analyze/metrics.js';
+export type * from './audio/types.js';
+export * from './cache/index.js';
+export * from './diarize/by-channel.js';
+export * from './diarize/turns.js';
+export * from './errors/index.js';
+export * from './paths.js';
+export * from './pipeline/index.js';
+export * from './schema/index.js';
+export * from './transcribe/local-whisper.js';
+export { ECHOLENS_VERSION } from './version.js';

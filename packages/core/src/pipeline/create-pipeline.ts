@@ -1,0 +1,360 @@
+import { randomUUID } from 'node:crypto';
+import { basename, extname } from 'node:path';
+import EventEmitter from 'eventemitter3';
+import type { Cache } from '../adapters/cache.js';
+import { type Logger, silentLogger } from '../adapters/logger.js';
+import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
+import type { Storage } from '../adapters/storage.js';
+import { aggregateResults } from '../aggregate/aggregate.js';
+import { computeCallMetrics } from '../analyze/metrics.js';
+import { type PrepareAudioOptions, prepareAudio } from '../audio/prepare.js';
+import type { AudioInput, AudioSource, PreparedAudio } from '../audio/types.js';
+import { FileCache } from '../cache/file-cache.js';
+import { diarizeByChannel } from '../diarize/by-channel.js';
+import { EchoLensError, StageError, throwIfAborted } from '../errors/index.js';
+import type { AggregateReport } from '../schema/aggregate.js';
+import type { CallAnalysis } from '../schema/analysis.js';
+import type { CallMetadata } from '../schema/audio-input.js';
+import type { CallResult } from '../schema/call-result.js';
+import type { Role } from '../schema/common.js';
+import type { Transcript } from '../schema/transcript.js';
+import { type LocalWhisperOptions, loadLocalWhisper } from '../transcribe/local-whisper.js';
+import { transcribeAudio, transcriptCacheKey } from '../transcribe/transcribe-audio.js';
+import { ECHOLENS_VERSION } from '../version.js';
+import { forEachConcurrently } from './concurrency.js';
+import type { PipelineEvents, StageName } from './events.js';
+import type { AnalysisBody, StageContext, StageProvenance, Stages } from './stages.js';
+
+export interface PipelineOptions {
+  /** Speech-to-text model; default: local Whisper (`@echolens/stt-whisper`), loaded on first use. */
+  speechToText?: SpeechToTextModel;
+  /** Options for the default local Whisper when `speechToText` is not given. */
+  whisper?: LocalWhisperOptions;
+  /** Language of the calls (ISO 639-1); detected per call when absent. */
+  language?: string;
+  /** Vocabulary hint for the speech-to-text model (product names, jargon). */
+  prompt?: string;
+  /** Word timestamps when the model can give them (default true: diarization and metrics use them). */
+  wordTimestamps?: boolean;
+  /** Channel roles for inputs whose metadata does not say, e.g. `{ "0": "agent", "1": "customer" }`. */
+  channelRoles?: Record<string, Role>;
+  /** Decoding, normalisation and voice-activity options. */
+  audio?: Omit<PrepareAudioOptions, 'signal' | 'onProgress' | 'logger' | 'storage'>;
+  /** Resolves `{ storageKey }` inputs. */
+  storage?: Storage;
+  /** Content-hash cache for transcripts and analyses; default on disk, `false` turns it off. */
+  cache?: Cache | false;
+  /** Replace any of the five stages. */
+  stages?: Partial<Stages>;
+  logger?: Logger;
+  /** Calls processed at once by `runMany` (default 1; the local model serves one window at a time). */
+  concurrency?: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Merged over the input's own metadata. */
+  metadata?: CallMetadata;
+}
+
+export interface RunManyOptions {
+  signal?: AbortSignal;
+  concurrency?: number;
+}
+
+export interface CallFailure {
+  /** The input's name (file path, URL, key). */
+  name: string;
+  /** Position in the inputs given to `runMany`. */
+  index: number;
+  error: Error;
+}
+
+export interface BatchResult {
+  /** Successful calls, in input order. */
+  results: CallResult[];
+  /** Inputs that failed, each with a typed error naming the input; the others still completed. */
+  failures: CallFailure[];
+  /** The aggregate stage's report over all successful calls. */
+  report: AggregateReport;
+}
+
+/** Accepts a bare path, URL, buffer or stream as shorthand for `{ source }`. */
+export type PipelineInput = AudioInput | AudioSource;
+
+function isAudioInput(input: PipelineInput): input is AudioInput {
+  return typeof input === 'object' && input !== null && 'source' in input;
+}
+
+/** A readable name for any input: the file name, URL, storage key, or a generated one. */
+export function nameOfInput(input: AudioInput): string {
+  if (input.name) return input.name;
+  const source = input.source;
+  if (typeof source === 'string') return source;
+  if (source instanceof URL) return source.href;
+  if (typeof source === 'object' && source !== null && 'storageKey' in source) return source.storageKey;
+  return `call-${randomUUID().slice(0, 8)}`;
+}
+
+function callIdFor(input: AudioInput, name: string): string {
+  if (input.metadata?.callId) return input.metadata.callId;
+  const base = basename(name.split(/[?#]/)[0] ?? name);
+  return base.slice(0, base.length - extname(base).length) || name;
+}
+
+export class Pipeline extends EventEmitter<PipelineEvents> {
+  readonly options: PipelineOptions;
+  readonly stages: Stages;
+  private readonly logger: Logger;
+  private readonly cache: Cache | undefined;
+  private speechToText: Promise<SpeechToTextModel> | undefined;
+
+  constructor(options: PipelineOptions = {}) {
+    super();
+    this.options = options;
+    this.logger = options.logger ?? silentLogger;
+    this.cache = options.cache === false ? undefined : (options.cache ?? new FileCache());
+    if (options.speechToText) this.speechToText = Promise.resolve(options.speechToText);
+    this.stages = { ...this.defaultStages(), ...options.stages };
+  }
+
+  /** The speech-to-text model in use, loading the default local Whisper on first call. */
+  getSpeechToText(): Promise<SpeechToTextModel> {
+    this.speechToText ??= loadLocalWhisper(this.options.whisper);
+    // A failed load must not poison later calls (e.g. the user installs the package and retries).
+    this.speechToText.catch(() => {
+      this.speechToText = undefined;
+    });
+    return this.speechToText;
+  }
+
+  private defaultStages(): Stages {
+    const options = this.options;
+    return {
+      preprocess: (input, context) =>
+        prepareAudio(input, {
+          ...options.audio,
+          storage: options.storage,
+          signal: context.signal,
+          onProgress: context.progress,
+          logger: context.logger,
+        }),
+
+      transcribe: async (audio, context) => {
+        const model = await this.getSpeechToText();
+        context.provenance.speechToText = { provider: model.provider, modelId: model.modelId };
+        const settings = {
+          model,
+          language: context.metadata.language ?? options.language,
+          prompt: options.prompt,
+          wordTimestamps: options.wordTimestamps ?? true,
+        };
+        const key = context.cache ? transcriptCacheKey(audio, settings) : undefined;
+        if (context.cache && key) {
+          const cached = (await context.cache.get(key)) as Transcript | undefined;
+          if (cached) {
+            context.provenance.transcriptCache = 'hit';
+            return cached;
+          }
+        }
+        context.provenance.transcriptCache = context.cache ? 'miss' : 'off';
+        const transcript = await transcribeAudio(audio, {
+          ...settings,
+          signal: context.signal,
+          onProgress: context.progress,
+          logger: context.logger,
+        });
+        if (context.cache && key) await context.cache.set(key, transcript);
+        return transcript;
+      },
+
+      diarize: async ({ transcript, audio }, context) => {
+        context.provenance.diarizer = audio.channelCount > 1 ? 'channel' : 'none';
+        return diarizeByChannel(transcript, {
+          callId: context.callId,
+          channelCount: audio.channelCount,
+          channelRoles: context.metadata.channelRoles ?? options.channelRoles,
+        });
+      },
+
+      analyze: async ({ conversation }) => ({ metrics: computeCallMetrics(conversation) }),
+
+      aggregate: async ({ results, failures }) => aggregateResults(results, failures),
+    };
+  }
+
+  /** Runs preprocess → transcribe → diarize → analyze for one recording. */
+  async run(input: PipelineInput, options: RunOptions = {}): Promise<CallResult> {
+    const audioInput: AudioInput = isAudioInput(input) ? input : { source: input };
+    const name = nameOfInput(audioInput);
+    const metadata: CallMetadata = { ...audioInput.metadata, ...options.metadata };
+    const callId = callIdFor({ ...audioInput, metadata }, name);
+    const timingsMs: Record<string, number> = {};
+    const degraded: { field: string; reason: string }[] = [];
+    const provenance: StageProvenance = {
+      usage: { llmRequests: 0, inputTokens: 0, outputTokens: 0, estimatedCostUsd: 0, hostedAudioSec: 0 },
+    };
+    let currentStage: StageName = 'preprocess';
+    const context: StageContext = {
+      callId,
+      name,
+      metadata,
+      signal: options.signal,
+      logger: this.logger,
+      cache: this.cache,
+      provenance,
+      progress: (fraction, detail) =>
+        this.emit('stage-progress', {
+          callId,
+          name,
+          stage: currentStage,
+          fraction: Math.min(1, Math.max(0, fraction)),
+          ...(detail ? { detail } : {}),
+        }),
+      degrade: (field, reason) => {
+        degraded.push({ field, reason });
+      },
+    };
+
+    const runStage = async <T>(stage: StageName, work: () => Promise<T>): Promise<T> => {
+      throwIfAborted(options.signal, name);
+      currentStage = stage;
+      this.emit('stage-start', { callId, name, stage });
+      const started = performance.now();
+      try {
+        const output = await work();
+        timingsMs[stage] = Math.round(performance.now() - started);
+        this.emit('stage-end', { callId, name, stage, durationMs: timingsMs[stage] });
+        return output;
+      } catch (error) {
+        if (EchoLensError.isInstance(error)) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        throw new StageError(stage, `${stage} failed: ${message}`, { cause: error, file: name });
+      }
+    };
+
+    this.emit('call-start', { callId, name });
+    let audio: PreparedAudio | undefined;
+    try {
+      audio = await runStage('preprocess', () =>
+        this.stages.preprocess({ ...audioInput, metadata }, context),
+      );
+      const preparedAudio = audio;
+      provenance.vad = preparedAudio.vad.method;
+      const transcript = await runStage('transcribe', () => this.stages.transcribe(preparedAudio, context));
+      const conversation = await runStage('diarize', () =>
+        this.stages.diarize({ transcript, audio: preparedAudio }, context),
+      );
+      const body = await runStage('analyze', () =>
+        this.stages.analyze({ conversation, transcript, audio: preparedAudio }, context),
+      );
+      const { pcm: _pcm, dispose: _dispose, ...audioInfo } = preparedAudio;
+      const result: CallResult = {
+        callId,
+        name,
+        audio: audioInfo,
+        transcript,
+        conversation,
+        analysis: assembleAnalysis(callId, metadata, body, provenance, timingsMs, degraded),
+      };
+      this.emit('call-done', { callId, name, result });
+      return result;
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.emit('call-failed', { callId, name, error: failure });
+      throw failure;
+    } finally {
+      await audio?.dispose();
+    }
+  }
+
+  /**
+   * Runs many recordings with bounded concurrency, then the aggregate stage. A failing input is
+   * reported in `failures` with its typed error; every other input still completes.
+   */
+  async runMany(inputs: readonly PipelineInput[], options: RunManyOptions = {}): Promise<BatchResult> {
+    const settled: (CallResult | undefined)[] = new Array(inputs.length);
+    const failures: CallFailure[] = [];
+    const concurrency = options.concurrency ?? this.options.concurrency ?? 1;
+    await forEachConcurrently(
+      inputs,
+      concurrency,
+      async (input, index) => {
+        try {
+          settled[index] = await this.run(input, { signal: options.signal });
+        } catch (error) {
+          const audioInput: AudioInput = isAudioInput(input) ? input : { source: input };
+          failures.push({
+            name: nameOfInput(audioInput),
+            index,
+            error: error instanceof Error ? error : new Error(String(error)),
+          });
+        }
+      },
+      options.signal,
+    );
+    throwIfAborted(options.signal);
+    const results = settled.filter((result): result is CallResult => result !== undefined);
+    failures.sort((a, b) => a.index - b.index);
+    const report = await this.aggregate(results, failures, options.signal);
+    return { results, failures, report };
+  }
+
+  /** The aggregate stage on its own, for results gathered elsewhere (e.g. from workers). */
+  async aggregate(
+    results: readonly CallResult[],
+    failures: readonly { name: string; error: Error }[] = [],
+    signal?: AbortSignal,
+  ): Promise<AggregateReport> {
+    return this.stages.aggregate(
+      { results: [...results], failures: [...failures] },
+      { signal, logger: this.logger },
+    );
+  }
+
+  /** Releases the loaded speech-to-text model. */
+  async dispose(): Promise<void> {
+    const model = await this.speechToText?.catch(() => undefined);
+    await model?.dispose?.();
+    this.speechToText = undefined;
+  }
+}
+
+/** Wraps an analyze stage's output with identity, metadata and provenance. */
+export function assembleAnalysis(
+  callId: string,
+  metadata: CallMetadata,
+  body: AnalysisBody,
+  provenance: StageProvenance,
+  timingsMs: Record<string, number>,
+  degraded: { field: string; reason: string }[],
+): CallAnalysis {
+  return {
+    schemaVersion: 1,
+    callId,
+    metadata,
+    ...body,
+    provenance: {
+      echolensVersion: ECHOLENS_VERSION,
+      analyzedAt: new Date().toISOString(),
+      adapters: {
+        ...(provenance.speechToText ? { speechToText: provenance.speechToText } : {}),
+        ...(provenance.languageModel ? { languageModel: provenance.languageModel } : {}),
+        ...(provenance.vad ? { vad: provenance.vad } : {}),
+        ...(provenance.diarizer ? { diarizer: provenance.diarizer } : {}),
+      },
+      cache: {
+        ...(provenance.transcriptCache ? { transcript: provenance.transcriptCache } : {}),
+        ...(provenance.analysisCache ? { analysis: provenance.analysisCache } : {}),
+      },
+      usage: provenance.usage,
+      timingsMs,
+      degraded,
+    },
+  };
+}
+
+/** Creates a pipeline with the default stages (local Whisper, built-in analysis) and your overrides. */
+export function createPipeline(options: PipelineOptions = {}): Pipeline {
+  return new Pipeline(options);
+}

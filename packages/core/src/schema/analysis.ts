@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { CallMetadataSchema } from './audio-input.js';
+import { CallMetricsSchema } from './metrics.js';
+
+export const AdapterRefSchema = z.object({ provider: z.string(), modelId: z.string() });
+export type AdapterRef = z.infer<typeof AdapterRefSchema>;
+
+export const CacheStatusSchema = z.enum(['hit', 'miss', 'off']);
+
+export const UsageSchema = z.object({
+  /** Requests actually sent to a language model for this call (0 on a cache hit). */
+  llmRequests: z.number().int().nonnegative(),
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  /** From the model's published per-token prices when known; 0 for local models. */
+  estimatedCostUsd: z.number().nonnegative(),
+  /** Seconds of audio sent to a hosted speech-to-text API. */
+  hostedAudioSec: z.number().nonnegative().default(0),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+/** A part of the result that fell back to a weaker method, and why. */
+export const DegradedSchema = z.object({ field: z.string(), reason: z.string() });
+export type Degraded = z.infer<typeof DegradedSchema>;
+
+/** Where every part of a result came from, so numbers can be trusted and reproduced. */
+export const ProvenanceSchema = z.object({
+  echolensVersion: z.string(),
+  analyzedAt: z.string(),
+  adapters: z.object({
+    speechToText: AdapterRefSchema.optional(),
+    languageModel: AdapterRefSchema.optional(),
+    vad: z.string().optional(),
+    diarizer: z.string().optional(),
+  }),
+  cache: z.object({ transcript: CacheStatusSchema.optional(), analysis: CacheStatusSchema.optional() }),
+  usage: UsageSchema,
+  /** Wall-clock milliseconds per stage. */
+  timingsMs: z.record(z.string(), z.number().nonnegative()),
+  degraded: z.array(DegradedSchema),
+});
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
+export const CallAnalysisSchema = z.object({
+  schemaVersion: z.literal(1),
+  callId: z.string(),
+  metadata: CallMetadataSchema,
+  metrics: CallMetricsSchema,
+  provenance: ProvenanceSchema,
+});
+export type CallAnalysis = z.infer<typeof CallAnalysisSchema>;

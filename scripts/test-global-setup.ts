@@ -1,0 +1,21 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveModelsDir } from '../packages/core/src/paths.js';
+
+/**
+ * Runs once before the test suite. Tests are offline and hermetic: models come from the folder
+ * `npm run setup` filled (remote loading off), and results caches live in a throw-away folder.
+ */
+export default function setup(): () => void {
+  const { dir } = resolveModelsDir();
+  if (!existsSync(join(dir, 'Xenova', 'whisper-tiny', 'config.json'))) {
+    throw new Error(
+      `Whisper tiny is not in ${dir}. Run \`npm run setup\` first (it provides the local models).`,
+    );
+  }
+  process.env.ECHOLENS_MODELS_DIR = dir;
+  const scratch = mkdtempSync(join(tmpdir(), 'echolens-test-cache-'));
+  process.env.XDG_CACHE_HOME = scratch;
+  return () => rmSync(scratch, { recursive: true, force: true });
+}
