@@ -8,6 +8,11 @@ export interface LanguageModel {
   /** e.g. `openai`, `groq`, `ollama`. */
   readonly provider: string;
   readonly modelId: string;
+  /**
+   * True when requests never leave this machine (e.g. Ollama on localhost). Core redacts personal data
+   * from everything sent to a model that does not run locally.
+   */
+  readonly runsLocally?: boolean;
   /** USD per million tokens, for cost estimates; absent for local or unknown models. */
   readonly pricing?: { inputPerMillion: number; outputPerMillion: number };
   generateObject(options: GenerateObjectOptions): Promise<GenerateObjectResult>;
