@@ -17,6 +17,7 @@ import type { CallAnalysis } from '../schema/analysis.js';
 import type { CallMetadata } from '../schema/audio-input.js';
 import type { CallResult } from '../schema/call-result.js';
 import type { Role } from '../schema/common.js';
+import type { PreparedAudioInfo } from '../schema/prepared-audio.js';
 import type { Transcript } from '../schema/transcript.js';
 import { type LocalWhisperOptions, loadLocalWhisper } from '../transcribe/local-whisper.js';
 import { transcribeAudio, transcriptCacheKey } from '../transcribe/transcribe-audio.js';
@@ -77,6 +78,14 @@ export interface BatchResult {
   failures: CallFailure[];
   /** The aggregate stage's report over all successful calls. */
   report: AggregateReport;
+}
+
+/** What `pipeline.transcribe()` returns: the call's identity, its audio description and transcript. */
+export interface TranscriptionResult {
+  callId: string;
+  name: string;
+  audio: PreparedAudioInfo;
+  transcript: Transcript;
 }
 
 /** Accepts a bare path, URL, buffer or stream as shorthand for `{ source }`. */
@@ -185,6 +194,19 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
 
   /** Runs preprocess → transcribe → diarize → analyze for one recording. */
   async run(input: PipelineInput, options: RunOptions = {}): Promise<CallResult> {
+    return this.execute(input, options, 'analyze') as Promise<CallResult>;
+  }
+
+  /** Runs preprocess → transcribe only: a transcript (cached like any other) without analysis. */
+  async transcribe(input: PipelineInput, options: RunOptions = {}): Promise<TranscriptionResult> {
+    return this.execute(input, options, 'transcribe') as Promise<TranscriptionResult>;
+  }
+
+  private async execute(
+    input: PipelineInput,
+    options: RunOptions,
+    lastStage: 'transcribe' | 'analyze',
+  ): Promise<CallResult | TranscriptionResult> {
     const audioInput: AudioInput = isAudioInput(input) ? input : { source: input };
     const name = nameOfInput(audioInput);
     const metadata: CallMetadata = { ...audioInput.metadata, ...options.metadata };
@@ -241,14 +263,16 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       );
       const preparedAudio = audio;
       provenance.vad = preparedAudio.vad.method;
+      const { pcm: _pcm, dispose: _dispose, ...audioInfo } = preparedAudio;
       const transcript = await runStage('transcribe', () => this.stages.transcribe(preparedAudio, context));
+      if (lastStage === 'transcribe') return { callId, name, audio: audioInfo, transcript };
+
       const conversation = await runStage('diarize', () =>
         this.stages.diarize({ transcript, audio: preparedAudio }, context),
       );
       const body = await runStage('analyze', () =>
         this.stages.analyze({ conversation, transcript, audio: preparedAudio }, context),
       );
-      const { pcm: _pcm, dispose: _dispose, ...audioInfo } = preparedAudio;
       const result: CallResult = {
         callId,
         name,
