@@ -20,5 +20,6 @@ export * from './errors/index.js';
 export * from './paths.js';
 export * from './pipeline/index.js';
 export * from './schema/index.js';
+export * from './storage/index.js';
 export * from './transcribe/local-whisper.js';
 export { ECHOLENS_VERSION } from './version.js';
