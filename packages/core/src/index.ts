@@ -17,6 +17,7 @@ export * from './cache/index.js';
 export * from './diarize/by-channel.js';
 export * from './diarize/turns.js';
 export * from './errors/index.js';
+export * from './language-model/index.js';
 export * from './paths.js';
 export * from './pipeline/index.js';
 export * from './schema/index.js';

@@ -1,0 +1,119 @@
+import { APICallError, isRetryableStatus } from '../errors/index.js';
+
+/**
+ * Helpers for adapter authors: turn an HTTP failure from any vendor client into core's APICallError, with
+ * the server's retry-after honoured and credentials scrubbed from everything that could be logged.
+ */
+
+type HeaderSource = Headers | Record<string, string | string[] | undefined> | undefined | null;
+
+function readHeader(headers: HeaderSource, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const entry = Object.entries(headers).find(([key]) => key.toLowerCase() === name);
+  const value = entry?.[1];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Milliseconds a server asked us to wait: `retry-after-ms` (OpenAI's precise variant) first, then
+ * `retry-after` as seconds or as an HTTP date. Undefined when neither is present or parseable.
+ */
+export function parseRetryAfterMs(headers: HeaderSource, now = Date.now()): number | undefined {
+  const milliseconds = Number.parseFloat(readHeader(headers, 'retry-after-ms') ?? '');
+  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  const retryAfter = readHeader(headers, 'retry-after')?.trim();
+  if (!retryAfter) return undefined;
+  const seconds = Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(retryAfter);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+const REDACTED = '[REDACTED]';
+
+/**
+ * Replaces every occurrence of each secret, and anything sent as a bearer token, with `[REDACTED]`.
+ * Servers and proxies do echo credentials back in error bodies ("Incorrect API key provided: sk-…").
+ */
+export function redactSecrets(text: string, secrets: readonly (string | undefined | null)[]): string {
+  let redacted = text;
+  for (const secret of secrets) {
+    // Very short "secrets" (a placeholder like "x") would shred ordinary words.
+    if (secret && secret.length >= 6) redacted = redacted.split(secret).join(REDACTED);
+  }
+  return redacted.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${REDACTED}`);
+}
+
+export interface HttpFailure {
+  /** e.g. `openai`; starts the message. */
+  provider: string;
+  /** The model or resource the request was for; named in the message. */
+  modelId?: string;
+  /** Absent when no response arrived (connection refused, reset, DNS). */
+  statusCode?: number;
+  headers?: HeaderSource;
+  /** The parsed or raw response body. */
+  body?: unknown;
+  /** The client library's own message, used when the body has none. */
+  message?: string;
+  url?: string;
+  /** Credentials the request carried (API key, tokens); removed from message and body. */
+  secrets?: readonly (string | undefined | null)[];
+  cause?: unknown;
+}
+
+/** Builds the APICallError for a failed HTTP exchange; safe to log (credentials removed). */
+export function createAPICallError(failure: HttpFailure): APICallError {
+  const secrets = failure.secrets ?? [];
+  const bodyText = failure.body === undefined ? undefined : stringifyBody(failure.body);
+  const vendorMessage = redactSecrets(
+    (extractVendorMessage(failure.body) ?? failure.message ?? bodyText ?? 'no details').slice(0, 500),
+    secrets,
+  );
+  const subject = failure.modelId ? `${failure.provider} (${failure.modelId})` : failure.provider;
+  const message =
+    failure.statusCode === undefined
+      ? `${subject} could not be reached: ${vendorMessage}`
+      : `${subject} answered HTTP ${failure.statusCode}: ${vendorMessage}`;
+  // OpenAI-style servers say explicitly whether a retry can help; that beats guessing from the status.
+  const shouldRetry = readHeader(failure.headers, 'x-should-retry');
+  const isRetryable =
+    shouldRetry === 'true' ? true : shouldRetry === 'false' ? false : isRetryableStatus(failure.statusCode);
+  return new APICallError(message, {
+    statusCode: failure.statusCode,
+    isRetryable,
+    responseBody: bodyText === undefined ? undefined : redactSecrets(bodyText, secrets),
+    retryAfterMs: parseRetryAfterMs(failure.headers),
+    provider: failure.provider,
+    url: failure.url === undefined ? undefined : redactSecrets(failure.url, secrets),
+    cause: failure.cause,
+  });
+}
+
+function stringifyBody(body: unknown): string {
+  if (typeof body === 'string') return body;
+  try {
+    return JSON.stringify(body);
+  } catch {
+    return String(body);
+  }
+}
+
+/** `{ error: { message } }` (OpenAI, Groq), `{ error: "…" }` (Ollama), `{ message }`, or `{ detail }`. */
+function extractVendorMessage(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const record = body as Record<string, unknown>;
+  const error = record.error;
+  if (typeof error === 'string') return error;
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as Record<string, unknown>).message === 'string'
+  ) {
+    return (error as Record<string, unknown>).message as string;
+  }
+  if (typeof record.message === 'string') return record.message;
+  if (typeof record.detail === 'string') return record.detail;
+  return undefined;
+}

@@ -1,0 +1,28 @@
+export { estimateCostUsd, findModelPricing, type ModelPricing } from './cost.js';
+export {
+  type AnsweredBy,
+  formatPath,
+  type GenerateStructuredOptions,
+  type GenerateStructuredResult,
+  generateStructured,
+} from './generate-structured.js';
+export { type ParsedAnswer, parseJsonAnswer } from './parse-json-answer.js';
+export {
+  createRateLimiter,
+  estimateRequestTokens,
+  type RateLimiter,
+  type RateLimitLease,
+  type RateLimitOptions,
+  withRateLimit,
+} from './rate-limit.js';
+export {
+  isRetryableAPICallError,
+  MAX_HONOURED_RETRY_AFTER_MS,
+  type RetryInfo,
+  type RetryOptions,
+  retryWithBackoff,
+  sleep,
+} from './retry.js';
+export { acceptsNull, dropNullsForOptionalProperties, toStrictJsonSchema } from './strict-json-schema.js';
+export { StructuredOutputError, type StructuredOutputErrorOptions } from './structured-output-error.js';
+export { runWithTimeout, type TimeoutOptions } from './timeout.js';
