@@ -4,6 +4,7 @@ export * from './audio-input.js';
 export * from './call-result.js';
 export * from './common.js';
 export * from './conversation.js';
+export * from './diarization.js';
 export * from './metrics.js';
 export * from './prepared-audio.js';
 export * from './transcript.js';

@@ -1,0 +1,183 @@
+import { throwIfAborted } from '../errors/index.js';
+import type { Diarization, SpeakerSegment } from '../schema/diarization.js';
+import type { Diarizer, DiarizerCallOptions, DiarizerInput } from './diarizer.js';
+import {
+  energySpeechMask,
+  FRAME_SEC,
+  FRAMES_PER_SECOND,
+  frameEnergiesDb,
+  maskToSpans,
+  smoothMask,
+  spansToMask,
+} from './frames.js';
+
+export interface ChannelDiarizerOptions {
+  /**
+   * A channel is heard as bleed (the other party's voice leaking into its microphone or line) when,
+   * relative to its own speaking level, it is at least this many dB quieter than the loudest channel
+   * at that moment and its loudness follows that channel's. Default 12 dB: echo and acoustic bleed sit
+   * 20-40 dB down, while two people really talking at once are both near their own normal level.
+   */
+  crosstalkMarginDb?: number;
+  /** Envelope correlation above which a quiet channel is taken to copy the loud one (default 0.5). */
+  crosstalkCorrelation?: number;
+  /** Speech islands shorter than this are dropped after bleed removal (default 0.2 s). */
+  minSpeechSec?: number;
+}
+
+/** Window for the envelope comparison: long enough to see syllable rhythm, short enough to track turns. */
+const ENVELOPE_SMOOTHING_FRAMES = 15;
+const CORRELATION_HALF_WINDOW_FRAMES = 50;
+
+function movingAverage(values: Float32Array, halfWidth: number): Float32Array {
+  const prefix = new Float64Array(values.length + 1);
+  for (let i = 0; i < values.length; i++) prefix[i + 1] = prefix[i]! + values[i]!;
+  const result = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const left = Math.max(0, i - halfWidth);
+    const right = Math.min(values.length, i + halfWidth + 1);
+    result[i] = (prefix[right]! - prefix[left]!) / (right - left);
+  }
+  return result;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Pearson correlation of two series over [start, end). */
+function correlation(a: Float32Array, b: Float32Array, start: number, end: number): number {
+  let meanA = 0;
+  let meanB = 0;
+  const n = end - start;
+  for (let i = start; i < end; i++) {
+    meanA += a[i]!;
+    meanB += b[i]!;
+  }
+  meanA /= n;
+  meanB /= n;
+  let covariance = 0;
+  let varianceA = 0;
+  let varianceB = 0;
+  for (let i = start; i < end; i++) {
+    const da = a[i]! - meanA;
+    const db = b[i]! - meanB;
+    covariance += da * db;
+    varianceA += da * da;
+    varianceB += db * db;
+  }
+  return varianceA > 0 && varianceB > 0 ? covariance / Math.sqrt(varianceA * varianceB) : 0;
+}
+
+/**
+ * Removes bleed from per-channel speech masks: where several channels are active, a channel that is far
+ * below its own speaking level while the loudest channel is at its own, and whose loudness envelope
+ * follows that channel's, is hearing the other party, not speaking. Real overlaps (both near their own
+ * level, or independent envelopes) are kept. Exported for tests and for callers with their own masks.
+ */
+export function removeCrosstalk(
+  energiesDb: readonly Float32Array[],
+  speechMasks: readonly Uint8Array[],
+  options: ChannelDiarizerOptions = {},
+): { masks: Uint8Array[]; bleedFrames: number[] } {
+  const margin = options.crosstalkMarginDb ?? 12;
+  const minCorrelation = options.crosstalkCorrelation ?? 0.5;
+  const channels = energiesDb.length;
+  const frameCount = Math.min(...energiesDb.map((energies) => energies.length));
+  const masks = speechMasks.map((mask) => mask.slice());
+  const bleedFrames = new Array<number>(channels).fill(0);
+  if (channels < 2) return { masks, bleedFrames };
+
+  // A channel's own speaking level: median energy where it alone is active (falling back to all its speech).
+  const levels = energiesDb.map((energies, channel) => {
+    const solo: number[] = [];
+    const all: number[] = [];
+    for (let t = 0; t < frameCount; t++) {
+      if (!speechMasks[channel]![t]) continue;
+      all.push(energies[t]!);
+      if (speechMasks.every((mask, other) => other === channel || !mask[t])) solo.push(energies[t]!);
+    }
+    return solo.length >= FRAMES_PER_SECOND ? median(solo) : median(all);
+  });
+  const envelopes = energiesDb.map((energies) => movingAverage(energies, ENVELOPE_SMOOTHING_FRAMES));
+  const relative = envelopes.map((envelope, channel) => {
+    const level = levels[channel]!;
+    return envelope.map((value) => (Number.isNaN(level) ? -Infinity : value - level));
+  });
+
+  for (let t = 0; t < frameCount; t++) {
+    let active = 0;
+    let loudest = -1;
+    for (let channel = 0; channel < channels; channel++) {
+      if (!speechMasks[channel]![t]) continue;
+      active++;
+      if (loudest < 0 || relative[channel]![t]! > relative[loudest]![t]!) loudest = channel;
+    }
+    if (active < 2) continue;
+    for (let channel = 0; channel < channels; channel++) {
+      if (channel === loudest || !speechMasks[channel]![t]) continue;
+      if (relative[channel]![t]! > relative[loudest]![t]! - margin) continue;
+      const start = Math.max(0, t - CORRELATION_HALF_WINDOW_FRAMES);
+      const end = Math.min(frameCount, t + CORRELATION_HALF_WINDOW_FRAMES + 1);
+      if (correlation(envelopes[channel]!, envelopes[loudest]!, start, end) < minCorrelation) continue;
+      masks[channel]![t] = 0;
+      bleedFrames[channel]!++;
+    }
+  }
+  const minRunFrames = Math.round((options.minSpeechSec ?? 0.2) * FRAMES_PER_SECOND);
+  return {
+    masks: masks.map((mask, channel) =>
+      bleedFrames[channel]! > 0 ? smoothMask(mask, 0, minRunFrames) : mask,
+    ),
+    bleedFrames,
+  };
+}
+
+/**
+ * One speaker per channel (stereo contact-center recordings: agent on one side, customer on the other).
+ * Speech comes from the VAD regions of each channel, with the other party's bleed removed.
+ */
+export function createChannelDiarizer(options: ChannelDiarizerOptions = {}): Diarizer {
+  return {
+    specificationVersion: 'v1',
+    provider: 'echolens',
+    modelId: 'channel',
+    async diarize({ audio }: DiarizerInput, call: DiarizerCallOptions = {}): Promise<Diarization> {
+      const channels = audio.channelCount;
+      const energies: Float32Array[] = [];
+      for (let channel = 0; channel < channels; channel++) {
+        throwIfAborted(call.signal, audio.source?.name);
+        energies.push(
+          await frameEnergiesDb(audio.pcm, channel, {
+            signal: call.signal,
+            onProgress: (fraction) => call.onProgress?.((channel + fraction) / channels),
+          }),
+        );
+      }
+      const masks = energies.map((channelEnergies, channel) => {
+        const regions = audio.speech[channel];
+        return regions ? spansToMask(regions, channelEnergies.length) : energySpeechMask(channelEnergies);
+      });
+      const cleaned = removeCrosstalk(energies, masks, options);
+      call.logger?.debug(
+        { bleedSec: cleaned.bleedFrames.map((frames) => frames * FRAME_SEC) },
+        'crosstalk removed',
+      );
+
+      const segments: SpeakerSegment[] = cleaned.masks
+        .flatMap((mask, channel) =>
+          maskToSpans(mask).map((span) => ({ ...span, speaker: `spk_${channel}`, channel })),
+        )
+        .sort((a, b) => a.startSec - b.startSec || a.endSec - b.endSec);
+      const speakers = cleaned.masks.map((mask, channel) => ({
+        id: `spk_${channel}`,
+        channel,
+        speechSec: mask.reduce((sum, value) => sum + value, 0) * FRAME_SEC,
+      }));
+      call.onProgress?.(1);
+      return { durationSec: audio.durationSec, speakers, segments, method: 'echolens/channel' };
+    },
+  };
+}
