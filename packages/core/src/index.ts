@@ -12,6 +12,7 @@ export * from './adapters/index.js';
 export * from './aggregate/aggregate.js';
 export * from './analyze/intervals.js';
 export * from './analyze/metrics.js';
+export * from './audio/index.js';
 export type * from './audio/types.js';
 export * from './cache/index.js';
 export * from './diarize/by-channel.js';

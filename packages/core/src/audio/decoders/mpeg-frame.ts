@@ -1,0 +1,88 @@
+/** MPEG-1/2/2.5 audio frame headers (MP1/MP2/MP3), enough to recognise a stream and its channel mode. */
+export interface MpegFrameHeader {
+  layer: 1 | 2 | 3;
+  sampleRate: number;
+  channelCount: 1 | 2;
+  frameLength: number;
+}
+
+// Bit rates in kbit/s by [MPEG-1 ? 0 : 1][layer - 1][index]; index 0 (free format) and 15 are invalid.
+const BIT_RATES = [
+  [
+    [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+    [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+    [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  ],
+  [
+    [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+    [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+    [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+  ],
+];
+// Sample rates by version bits (0 = MPEG-2.5, 2 = MPEG-2, 3 = MPEG-1) and index.
+const SAMPLE_RATES: Record<number, number[]> = {
+  0: [11025, 12000, 8000],
+  2: [22050, 24000, 16000],
+  3: [44100, 48000, 32000],
+};
+
+export function parseMpegFrameHeader(bytes: Uint8Array, offset: number): MpegFrameHeader | undefined {
+  if (offset + 4 > bytes.length) return undefined;
+  const [first, second, third, fourth] = [
+    bytes[offset]!,
+    bytes[offset + 1]!,
+    bytes[offset + 2]!,
+    bytes[offset + 3]!,
+  ];
+  if (first !== 0xff || (second & 0xe0) !== 0xe0) return undefined;
+  const versionBits = (second >> 3) & 0x03;
+  const layerBits = (second >> 1) & 0x03;
+  const bitRateIndex = third >> 4;
+  const sampleRateIndex = (third >> 2) & 0x03;
+  if (
+    versionBits === 1 ||
+    layerBits === 0 ||
+    bitRateIndex === 0 ||
+    bitRateIndex === 15 ||
+    sampleRateIndex === 3
+  ) {
+    return undefined;
+  }
+  const layer = (4 - layerBits) as 1 | 2 | 3;
+  const isMpeg1 = versionBits === 3;
+  const bitRate = BIT_RATES[isMpeg1 ? 0 : 1]![layer - 1]![bitRateIndex]! * 1000;
+  const sampleRate = SAMPLE_RATES[versionBits]![sampleRateIndex]!;
+  const padding = (third >> 1) & 0x01;
+  let frameLength: number;
+  if (layer === 1) frameLength = (Math.floor((12 * bitRate) / sampleRate) + padding) * 4;
+  else if (layer === 3 && !isMpeg1) frameLength = Math.floor((72 * bitRate) / sampleRate) + padding;
+  else frameLength = Math.floor((144 * bitRate) / sampleRate) + padding;
+  const channelCount = fourth >> 6 === 3 ? 1 : 2;
+  return { layer, sampleRate, channelCount, frameLength };
+}
+
+/**
+ * The first frame header in `bytes[start, start + searchLength)` that is followed by a matching second
+ * header (or by the end of a complete file): one sync word alone is too likely to occur by chance.
+ */
+export function findMpegFrame(
+  bytes: Uint8Array,
+  start: number,
+  searchLength: number,
+  isCompleteFile: boolean,
+): MpegFrameHeader | undefined {
+  const end = Math.min(bytes.length - 4, start + searchLength);
+  for (let offset = start; offset <= end; offset++) {
+    if (bytes[offset] !== 0xff) continue;
+    const header = parseMpegFrameHeader(bytes, offset);
+    if (!header) continue;
+    const nextOffset = offset + header.frameLength;
+    if (nextOffset + 4 > bytes.length) {
+      if (isCompleteFile && nextOffset <= bytes.length) return header;
+      continue;
+    }
+    const next = parseMpegFrameHeader(bytes, nextOffset);
+    if (next && next.layer === header.layer && next.sampleRate === header.sampleRate) return header;
+  }
+  return undefined;
+}
