@@ -1,7 +1,7 @@
 import type { Role } from '../schema/common.js';
-import type { Conversation, Speaker } from '../schema/conversation.js';
+import type { Conversation } from '../schema/conversation.js';
 import type { Transcript } from '../schema/transcript.js';
-import { type AttributedSegment, buildTurns } from './turns.js';
+import { buildConversation } from './conversation.js';
 
 export interface ChannelDiarizationOptions {
   callId: string;
@@ -11,34 +11,15 @@ export interface ChannelDiarizationOptions {
 }
 
 /**
- * Multi-channel recordings: one speaker per channel, named by its role when metadata gives one.
- * Mono recordings: one speaker of unknown role (`spk_0`); real mono diarization replaces this.
+ * A conversation from the transcript alone: one speaker per channel (named by its role when metadata
+ * gives one, else by conversation cues). For audio, prefer a `Diarizer` and `buildConversation`, which
+ * also remove crosstalk and separate speakers on mono recordings.
  */
 export function diarizeByChannel(transcript: Transcript, options: ChannelDiarizationOptions): Conversation {
-  const channels = Math.max(1, options.channelCount);
-  const speakers: Speaker[] = [];
-  for (let channel = 0; channel < channels; channel++) {
-    const role = options.channelRoles?.[String(channel)] ?? 'unknown';
-    const roleTaken = speakers.some((speaker) => speaker.id === role);
-    const id = role !== 'unknown' && !roleTaken ? role : `spk_${channel}`;
-    speakers.push({
-      id,
-      role,
-      ...(channels > 1 ? { channel } : {}),
-      roleConfidence: role === 'unknown' ? 0 : 1,
-      roleSource: role === 'unknown' ? 'none' : 'metadata',
-    });
-  }
-
-  const segments: AttributedSegment[] = transcript.segments.map((segment) => {
-    const speaker = speakers[Math.min(segment.channel ?? 0, channels - 1)] as Speaker;
-    return { ...segment, speaker: speaker.id };
-  });
-  return {
+  return buildConversation({
     callId: options.callId,
-    language: transcript.language,
-    durationSec: transcript.durationSec,
-    speakers,
-    turns: buildTurns(segments, speakers),
-  };
+    transcript,
+    channelCount: options.channelCount,
+    ...(options.channelRoles ? { channelRoles: options.channelRoles } : {}),
+  });
 }

@@ -10,6 +10,7 @@ import {
   smoothMask,
   spansToMask,
 } from './frames.js';
+import { bridgeShortPauses, speechSecondsBySpeaker } from './speaker-segments.js';
 
 export interface ChannelDiarizerOptions {
   /**
@@ -23,6 +24,8 @@ export interface ChannelDiarizerOptions {
   crosstalkCorrelation?: number;
   /** Speech islands shorter than this are dropped after bleed removal (default 0.2 s). */
   minSpeechSec?: number;
+  /** Pauses shorter than this inside one speaker's speech are part of the turn (default 0.5 s). */
+  bridgePauseSec?: number;
 }
 
 /** Window for the envelope comparison: long enough to see syllable rhythm, short enough to track turns. */
@@ -166,15 +169,17 @@ export function createChannelDiarizer(options: ChannelDiarizerOptions = {}): Dia
         'crosstalk removed',
       );
 
-      const segments: SpeakerSegment[] = cleaned.masks
-        .flatMap((mask, channel) =>
+      const segments: SpeakerSegment[] = bridgeShortPauses(
+        cleaned.masks.flatMap((mask, channel) =>
           maskToSpans(mask).map((span) => ({ ...span, speaker: `spk_${channel}`, channel })),
-        )
-        .sort((a, b) => a.startSec - b.startSec || a.endSec - b.endSec);
-      const speakers = cleaned.masks.map((mask, channel) => ({
+        ),
+        options.bridgePauseSec ?? 0.5,
+      );
+      const seconds = speechSecondsBySpeaker(segments);
+      const speakers = cleaned.masks.map((_, channel) => ({
         id: `spk_${channel}`,
         channel,
-        speechSec: mask.reduce((sum, value) => sum + value, 0) * FRAME_SEC,
+        speechSec: seconds.get(`spk_${channel}`) ?? 0,
       }));
       call.onProgress?.(1);
       return { durationSec: audio.durationSec, speakers, segments, method: 'echolens/channel' };

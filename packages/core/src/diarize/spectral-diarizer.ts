@@ -4,6 +4,7 @@ import { agglomerate, cosine, cutDendrogram } from './clustering.js';
 import type { Diarizer, DiarizerCallOptions, DiarizerInput } from './diarizer.js';
 import { energySpeechMask, FRAME_SEC, spansToMask } from './frames.js';
 import { fitGaussian, type Gaussian, logLikelihood } from './gaussian.js';
+import { bridgeShortPauses, speechSecondsBySpeaker } from './speaker-segments.js';
 import {
   CEPSTRAL_DIMENSIONS,
   computeLogMel,
@@ -28,6 +29,8 @@ export interface SpectralDiarizerOptions {
    * a quarter second of clearly different voice, so a cough or one odd vowel does not switch speakers.
    */
   switchPenalty?: number;
+  /** Pauses shorter than this inside one speaker's speech are part of the turn (default 0.5 s). */
+  bridgePauseSec?: number;
 }
 
 /** Frames farther apart than this (0.3 s) belong to different stretches of speech. */
@@ -345,8 +348,7 @@ export function createSpectralDiarizer(options: SpectralDiarizerOptions = {}): D
       // Renumber speakers by first appearance so spk_0 is whoever speaks first.
       const order = new Map<number, number>();
       for (const label of labels) if (label >= 0 && !order.has(label)) order.set(label, order.size);
-      const segments: SpeakerSegment[] = [];
-      const speechSec = new Float64Array(order.size);
+      const frameSegments: SpeakerSegment[] = [];
       let start = 0;
       for (let row = 1; row <= speechFrames.length; row++) {
         const continues =
@@ -355,18 +357,23 @@ export function createSpectralDiarizer(options: SpectralDiarizerOptions = {}): D
           speechFrames[row]! === speechFrames[row - 1]! + 1;
         if (continues) continue;
         const speaker = order.get(labels[start]!);
-        if (speaker !== undefined) {
-          const startSec = speechFrames[start]! * FRAME_SEC;
-          const endSec = (speechFrames[row - 1]! + 1) * FRAME_SEC;
-          segments.push({ startSec, endSec, speaker: `spk_${speaker}` });
-          speechSec[speaker]! += endSec - startSec;
-        }
+        if (speaker !== undefined)
+          frameSegments.push({
+            startSec: speechFrames[start]! * FRAME_SEC,
+            endSec: (speechFrames[row - 1]! + 1) * FRAME_SEC,
+            speaker: `spk_${speaker}`,
+          });
         start = row;
       }
+      const segments = bridgeShortPauses(frameSegments, options.bridgePauseSec ?? 0.5);
+      const seconds = speechSecondsBySpeaker(segments);
       call.onProgress?.(1);
       return {
         ...empty,
-        speakers: [...speechSec].map((seconds, index) => ({ id: `spk_${index}`, speechSec: seconds })),
+        speakers: [...order.values()].map((index) => ({
+          id: `spk_${index}`,
+          speechSec: seconds.get(`spk_${index}`) ?? 0,
+        })),
         segments,
       };
     },
