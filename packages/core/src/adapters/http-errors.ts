@@ -1,4 +1,11 @@
-import { APICallError, isRetryableStatus } from '../errors/index.js';
+import {
+  AbortError,
+  APICallError,
+  EchoLensError,
+  isRetryableStatus,
+  TimeoutError,
+  toAbortError,
+} from '../errors/index.js';
 
 /**
  * Helpers for adapter authors: turn an HTTP failure from any vendor client into core's APICallError, with
@@ -116,4 +123,72 @@ function extractVendorMessage(body: unknown): string | undefined {
   if (typeof record.message === 'string') return record.message;
   if (typeof record.detail === 'string') return record.detail;
   return undefined;
+}
+
+/** What kind of failure a vendor client threw; the adapter decides with its client's own error classes. */
+export type ClientFailureKind = 'abort' | 'timeout' | 'connection' | 'http';
+
+export interface ClientErrorContext {
+  provider: string;
+  modelId?: string;
+  /** Credentials to scrub from every message and body. */
+  secrets?: readonly (string | undefined | null)[];
+  /** The caller's signal: once it has fired, any failure is reported as its abort. */
+  signal?: AbortSignal;
+  /** The client's own request timeout, for the TimeoutError it causes. */
+  clientTimeoutMs?: number;
+}
+
+/**
+ * Maps what a vendor client threw into core's errors. `kind` comes from the adapter's own `instanceof`
+ * checks; HTTP errors are read the way Stainless-generated clients (openai, groq-sdk) and most others
+ * shape them: `status`, `headers`, and the parsed body or its `error` member. EchoLens errors pass through;
+ * anything unclassified is returned unchanged, since it is a bug rather than an API failure.
+ */
+export function mapClientError(
+  error: unknown,
+  kind: ClientFailureKind | undefined,
+  context: ClientErrorContext,
+): unknown {
+  if (context.signal?.aborted) return toAbortError(context.signal.reason);
+  if (EchoLensError.isInstance(error)) return error;
+  const secrets = context.secrets ?? [];
+  const subject = context.modelId ? `${context.provider} (${context.modelId})` : context.provider;
+  const detail = redactSecrets(describeClientError(error), secrets);
+  switch (kind) {
+    case 'abort':
+      return new AbortError(`${subject}: request aborted`);
+    case 'timeout':
+      return new TimeoutError(context.clientTimeoutMs ?? 0, `${subject}: the client timed out (${detail})`);
+    case 'connection':
+      return createAPICallError({ ...context, message: detail });
+    case 'http': {
+      const failure = error as { status?: number; headers?: HeaderSource; error?: unknown; body?: unknown };
+      return createAPICallError({
+        ...context,
+        statusCode: failure.status,
+        headers: failure.headers,
+        body: failure.body ?? (failure.error === undefined ? undefined : { error: failure.error }),
+        message: detail,
+      });
+    }
+    default:
+      return error;
+  }
+}
+
+/** The message with its causes (`fetch failed: connect ECONNREFUSED 127.0.0.1:4000`). */
+function describeClientError(error: unknown): string {
+  const messages: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    const text =
+      typeof code === 'string' && !current.message.includes(code)
+        ? `${current.message} (${code})`
+        : current.message;
+    if (text && !messages.includes(text)) messages.push(text);
+    current = current.cause;
+  }
+  return messages.join(': ') || String(error);
 }

@@ -4,4 +4,5 @@ export type * from './language-model.js';
 export * from './logger.js';
 export type * from './speech-to-text.js';
 export type * from './storage.js';
+export * from './whisper-languages.js';
 export * from './with-fallback.js';

@@ -23,6 +23,7 @@ export {
   retryWithBackoff,
   sleep,
 } from './retry.js';
+export { jsonSchemaInstructions } from './schema-instructions.js';
 export { acceptsNull, dropNullsForOptionalProperties, toStrictJsonSchema } from './strict-json-schema.js';
 export { StructuredOutputError, type StructuredOutputErrorOptions } from './structured-output-error.js';
 export { runWithTimeout, type TimeoutOptions } from './timeout.js';

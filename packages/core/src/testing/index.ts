@@ -1,0 +1,13 @@
+/**
+ * @echolens/core/testing — what adapter authors need to test an adapter the way EchoLens tests its own:
+ * a local server that speaks a vendor's wire format, and the conformance suites every speech-to-text and
+ * language-model adapter runs. Requires `vitest` (an optional peer dependency).
+ * @packageDocumentation
+ */
+export * from './conformance-helpers.js';
+export * from './language-model-conformance.js';
+export * from './language-model-wire-formats.js';
+export * from './speech-to-text-conformance.js';
+export * from './speech-to-text-wire-formats.js';
+export * from './wav-reader.js';
+export * from './wire-server.js';
