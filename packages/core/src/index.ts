@@ -24,4 +24,5 @@ export * from './pipeline/index.js';
 export * from './schema/index.js';
 export * from './storage/index.js';
 export * from './transcribe/local-whisper.js';
+export * from './transcribe/transcribe-audio.js';
 export { ECHOLENS_VERSION } from './version.js';

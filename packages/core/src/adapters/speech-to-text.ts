@@ -14,6 +14,11 @@ export interface SpeechToTextModel {
    * the audio, so they say 30; hosted APIs can take minutes per request.
    */
   readonly maxWindowSec: number;
+  /**
+   * Whatever else changes the output for the same audio and modelId (weight precision, decoder
+   * version); part of the transcript cache key, so a different setting never reuses a stale transcript.
+   */
+  readonly cacheKey?: string;
   transcribe(audio: SpeechToTextAudio, options?: SpeechToTextCallOptions): Promise<SpeechToTextResult>;
   /** Releases loaded models or connections. */
   dispose?(): Promise<void>;

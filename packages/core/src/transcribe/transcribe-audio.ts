@@ -1,0 +1,278 @@
+import { type Logger, silentLogger } from '../adapters/logger.js';
+import type { SpeechToTextModel, SpeechToTextSegment } from '../adapters/speech-to-text.js';
+import type { PreparedAudio } from '../audio/types.js';
+import { contentHash } from '../cache/hash.js';
+import { throwIfAborted } from '../errors/index.js';
+import type { PreparedAudioInfo, SpeechRegion } from '../schema/prepared-audio.js';
+import type { Segment, Transcript, Word } from '../schema/transcript.js';
+import {
+  DEFAULT_HALLUCINATION_GUARDS,
+  type HallucinationGuardOptions,
+  rejectionReason,
+  removeRepetitionLoops,
+} from './hallucination-guards.js';
+import { speechOverlapSec, windowTimeToSource } from './timeline-map.js';
+import {
+  assembleWindow,
+  DEFAULT_WINDOW_PACKING,
+  type PlannedWindow,
+  planWindows,
+  type WindowPackingOptions,
+} from './window-plan.js';
+
+export { DEFAULT_HALLUCINATION_GUARDS, type HallucinationGuardOptions } from './hallucination-guards.js';
+export { DEFAULT_WINDOW_PACKING, type WindowPackingOptions } from './window-plan.js';
+
+/** Bumped whenever packing, mapping or guards change the transcript for the same inputs. */
+export const TRANSCRIBE_VERSION = 1;
+
+/**
+ * Once this much speech has voted for a language (and none was forced), the leading language is
+ * forced for the remaining windows, so one noisy window cannot switch a call to another language.
+ */
+const LANGUAGE_LOCK_SPEECH_SEC = 20;
+/** Segments are widened by this much on each side before measuring their overlap with VAD speech. */
+const OVERLAP_TOLERANCE_SEC = 0.05;
+/** Whisper keeps at most this many identical segments in a row from one window; more is a loop. */
+const MAX_IDENTICAL_SEGMENTS_IN_A_ROW = 2;
+/** Reported when no language was forced and nothing was said. */
+const UNDETERMINED_LANGUAGE = 'und';
+
+export interface TranscribeAudioOptions {
+  model: SpeechToTextModel;
+  /** ISO 639-1 code to force; detected (majority over windows) when absent. */
+  language?: string;
+  /** Vocabulary hint passed to every window. */
+  prompt?: string;
+  wordTimestamps?: boolean;
+  signal?: AbortSignal;
+  /** Fraction of windows done, 0-1. */
+  onProgress?: (fraction: number, detail?: string) => void;
+  logger?: Logger;
+  /** Overrides for the hallucination thresholds (DEFAULT_HALLUCINATION_GUARDS). */
+  guards?: Partial<HallucinationGuardOptions>;
+  /** Overrides for window packing (DEFAULT_WINDOW_PACKING). */
+  packing?: Partial<WindowPackingOptions>;
+}
+
+export interface TranscriptCacheSettings {
+  model: SpeechToTextModel;
+  language?: string;
+  prompt?: string;
+  wordTimestamps?: boolean;
+  guards?: Partial<HallucinationGuardOptions>;
+  packing?: Partial<WindowPackingOptions>;
+}
+
+/**
+ * The cache key of a transcript: the audio's bytes (sha256) and what preprocessing made of them
+ * (channels, gains, speech regions), the model and every setting that changes the text, and the
+ * version of this stage.
+ */
+export function transcriptCacheKey(audio: PreparedAudioInfo, settings: TranscriptCacheSettings): string {
+  return contentHash({
+    kind: 'transcript',
+    version: TRANSCRIBE_VERSION,
+    audio: {
+      sha256: audio.source.sha256,
+      channelCount: audio.channelCount,
+      durationSec: audio.durationSec,
+      gainsDb: audio.loudness.map((channel) => channel.gainDb),
+      speech: audio.speech,
+      vad: audio.vad.method,
+    },
+    model: {
+      provider: settings.model.provider,
+      modelId: settings.model.modelId,
+      cacheKey: settings.model.cacheKey ?? null,
+      maxWindowSec: settings.model.maxWindowSec,
+    },
+    language: settings.language ?? null,
+    prompt: settings.prompt ?? null,
+    wordTimestamps: settings.wordTimestamps ?? false,
+    guards: { ...DEFAULT_HALLUCINATION_GUARDS, ...settings.guards },
+    packing: { ...DEFAULT_WINDOW_PACKING, ...settings.packing },
+  });
+}
+
+/** Speech regions per channel; with VAD turned off every channel is speech from end to end. */
+function speechRegionsOf(audio: PreparedAudio): SpeechRegion[][] {
+  if (audio.vad.method === 'none') {
+    return Array.from({ length: audio.channelCount }, () => [{ startSec: 0, endSec: audio.durationSec }]);
+  }
+  return audio.speech;
+}
+
+const roundSeconds = (seconds: number) => Math.round(seconds * 1000) / 1000;
+
+/** Puts a window-relative segment (and its words) on the recording's timeline. */
+function mapSegment(segment: SpeechToTextSegment, window: PlannedWindow, sampleRate: number) {
+  const toSource = (seconds: number, edge: 'start' | 'end') =>
+    roundSeconds(windowTimeToSource(window.pieces, seconds, edge, sampleRate));
+  const startSec = toSource(segment.startSec, 'start');
+  const endSec = Math.max(startSec, toSource(segment.endSec, 'end'));
+  const words: Word[] | undefined = segment.words?.map((word) => {
+    const wordStart = Math.min(Math.max(toSource(word.startSec, 'start'), startSec), endSec);
+    const wordEnd = Math.min(Math.max(toSource(word.endSec, 'end'), wordStart), endSec);
+    return {
+      startSec: wordStart,
+      endSec: wordEnd,
+      text: word.text,
+      ...(word.confidence === undefined ? {} : { confidence: clampUnit(word.confidence) }),
+    };
+  });
+  return { startSec, endSec, words };
+}
+
+function clampUnit(value: number): number {
+  return Math.min(1, Math.max(0, value));
+}
+
+function normalisedText(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * Applies the guards to one window's segments, in window time: repetition loops are cut, then
+ * segments outside speech, from silence, guessed or repetitive are dropped, and identical segments
+ * repeated back to back beyond a pair are dropped.
+ */
+function guardSegments(
+  segments: readonly SpeechToTextSegment[],
+  window: PlannedWindow,
+  guards: HallucinationGuardOptions,
+  sampleRate: number,
+  logger: Logger,
+): SpeechToTextSegment[] {
+  const kept: SpeechToTextSegment[] = [];
+  let identicalRun = 0;
+  for (const original of segments) {
+    const { segment, loopsRemoved } = removeRepetitionLoops(original, guards);
+    if (loopsRemoved > 0)
+      logger.debug({ text: original.text, loopsRemoved }, 'transcribe: repetition loop cut');
+    const overlap = speechOverlapSec(
+      window.speech,
+      segment.startSec - OVERLAP_TOLERANCE_SEC,
+      segment.endSec + OVERLAP_TOLERANCE_SEC,
+      sampleRate,
+    );
+    const reason = rejectionReason(segment, overlap, guards);
+    if (reason) {
+      logger.debug(
+        {
+          reason,
+          text: segment.text,
+          averageLogProbability: segment.averageLogProbability,
+          noSpeechProbability: segment.noSpeechProbability,
+        },
+        'transcribe: segment dropped',
+      );
+      continue;
+    }
+    const previous = kept.at(-1);
+    identicalRun =
+      previous && normalisedText(previous.text) === normalisedText(segment.text) ? identicalRun + 1 : 1;
+    if (identicalRun > MAX_IDENTICAL_SEGMENTS_IN_A_ROW) {
+      logger.debug({ text: segment.text }, 'transcribe: repeated segment dropped');
+      continue;
+    }
+    kept.push(segment);
+  }
+  return kept;
+}
+
+/** Speech seconds per language, from the windows decoded so far. */
+class LanguageVotes {
+  private readonly seconds = new Map<string, number>();
+  private total = 0;
+
+  add(language: string | undefined, speechSec: number): void {
+    if (!language) return;
+    const code = language.toLowerCase();
+    this.seconds.set(code, (this.seconds.get(code) ?? 0) + speechSec);
+    this.total += speechSec;
+  }
+
+  leader(): string | undefined {
+    return [...this.seconds].sort((a, b) => b[1] - a[1])[0]?.[0];
+  }
+
+  /** The language to force from now on, once enough speech has voted. */
+  locked(): string | undefined {
+    return this.total >= LANGUAGE_LOCK_SPEECH_SEC ? this.leader() : undefined;
+  }
+}
+
+/**
+ * Transcribes prepared audio with any SpeechToTextModel. Per channel, VAD speech is packed into
+ * windows of at most `model.maxWindowSec` (silence costs nothing), each window is read from the
+ * PcmReader and sent alone (memory stays flat with call length), times are mapped back onto the
+ * recording exactly, and hallucinations are dropped. No speech at all means no model call.
+ */
+export async function transcribeAudio(
+  audio: PreparedAudio,
+  options: TranscribeAudioOptions,
+): Promise<Transcript> {
+  const logger = options.logger ?? silentLogger;
+  const guards = { ...DEFAULT_HALLUCINATION_GUARDS, ...options.guards };
+  const packing = { ...DEFAULT_WINDOW_PACKING, ...options.packing };
+  const name = audio.source.name;
+  const rate = audio.sampleRate;
+  throwIfAborted(options.signal, name);
+
+  const windows = await planWindows(audio.pcm, speechRegionsOf(audio), {
+    ...packing,
+    maxWindowSec: options.model.maxWindowSec,
+    signal: options.signal,
+  });
+  logger.debug({ name, windows: windows.length }, 'transcribe: windows planned');
+  options.onProgress?.(0, `0/${windows.length} windows`);
+
+  const votes = new LanguageVotes();
+  const segments: (Omit<Segment, 'id'> & { channel: number })[] = [];
+  for (const [index, window] of windows.entries()) {
+    throwIfAborted(options.signal, name);
+    const samples = await assembleWindow(audio.pcm, window);
+    const result = await options.model.transcribe(
+      { samples, sampleRate: 16_000 },
+      {
+        language: options.language ?? votes.locked(),
+        prompt: options.prompt,
+        wordTimestamps: options.wordTimestamps ?? false,
+        signal: options.signal,
+      },
+    );
+    votes.add(result.language, window.speechSec);
+    for (const segment of guardSegments(result.segments, window, guards, rate, logger)) {
+      const { startSec, endSec, words } = mapSegment(segment, window, rate);
+      const confidence =
+        segment.averageLogProbability === undefined
+          ? undefined
+          : clampUnit(Math.exp(segment.averageLogProbability));
+      segments.push({
+        startSec,
+        endSec,
+        text: segment.text.trim(),
+        channel: window.channel,
+        ...(words ? { words } : {}),
+        ...(confidence === undefined ? {} : { confidence }),
+      });
+    }
+    options.onProgress?.((index + 1) / windows.length, `${index + 1}/${windows.length} windows`);
+  }
+
+  segments.sort((a, b) => a.startSec - b.startSec || a.channel - b.channel || a.endSec - b.endSec);
+  const multiChannel = audio.channelCount > 1;
+  return {
+    language: options.language ?? votes.leader() ?? UNDETERMINED_LANGUAGE,
+    durationSec: audio.durationSec,
+    segments: segments.map(({ channel, ...segment }, index) => ({
+      id: `seg-${String(index + 1).padStart(4, '0')}`,
+      ...segment,
+      ...(multiChannel ? { channel } : {}),
+    })),
+  };
+}

@@ -1,0 +1,234 @@
+import { AbortError, transcribeAudio } from '@echolens/core';
+import { describe, expect, it } from 'vitest';
+import { speechOverlapSec, windowTimeToSource } from '../../src/transcribe/timeline-map.js';
+import { planWindows, quietestSample } from '../../src/transcribe/window-plan.js';
+import { memoryPcm } from '../diarize/audio-fixture.js';
+import { preparedFromChannels, RATE, runDetectingModel, toneChannel } from './prepared-fixture.js';
+
+const packing = { paddingSec: 0.2, gapSec: 0.5, maxWindowSec: 30 };
+
+describe('windowTimeToSource', () => {
+  // Window: [5 s, 8 s) of the recording at 0, a 0.5 s gap, then [20 s, 21.5 s) at 3.5 s.
+  const pieces = [
+    { sourceStart: 5 * RATE, sourceEnd: 8 * RATE, windowStart: 0 },
+    { sourceStart: 20 * RATE, sourceEnd: 21.5 * RATE, windowStart: 3.5 * RATE },
+  ];
+
+  it('shifts times inside a piece exactly', () => {
+    expect(windowTimeToSource(pieces, 0, 'start', RATE)).toBe(5);
+    expect(windowTimeToSource(pieces, 1.25, 'start', RATE)).toBe(6.25);
+    expect(windowTimeToSource(pieces, 3, 'end', RATE)).toBe(8);
+    expect(windowTimeToSource(pieces, 3.5, 'start', RATE)).toBe(20);
+    expect(windowTimeToSource(pieces, 4.75, 'end', RATE)).toBe(21.25);
+    expect(windowTimeToSource(pieces, 12345 / RATE, 'start', RATE)).toBe((5 * RATE + 12345) / RATE);
+  });
+
+  it('snaps a start in a gap forward and an end back, never into inserted silence', () => {
+    expect(windowTimeToSource(pieces, 3.2, 'start', RATE)).toBe(20);
+    expect(windowTimeToSource(pieces, 3.2, 'end', RATE)).toBe(8);
+    expect(windowTimeToSource(pieces, 9, 'end', RATE)).toBe(21.5);
+    expect(windowTimeToSource(pieces, 9, 'start', RATE)).toBe(21.5);
+  });
+
+  it('measures overlap with speech spans in window samples', () => {
+    const speech = [
+      { start: 0, end: RATE },
+      { start: 2 * RATE, end: 3 * RATE },
+    ];
+    expect(speechOverlapSec(speech, 0.5, 2.5, RATE)).toBeCloseTo(1, 9);
+    expect(speechOverlapSec(speech, 1.2, 1.8, RATE)).toBe(0);
+  });
+});
+
+describe('planWindows', () => {
+  it('pads, joins close regions, keeps windows within the model window and separates the rest by the gap', async () => {
+    const regions = [
+      { startSec: 1, endSec: 3 },
+      { startSec: 3.3, endSec: 5 }, // 0.3 s after the previous: joined with the real audio between
+      { startSec: 12, endSec: 20 },
+      { startSec: 30, endSec: 44 },
+      { startSec: 50, endSec: 58 },
+    ];
+    const pcm = memoryPcm([toneChannel(60, regions)]);
+    const windows = await planWindows(pcm, [regions], packing);
+    const at = (seconds: number) => Math.round(seconds * RATE);
+    expect(windows.map((window) => window.pieces)).toEqual([
+      [
+        { sourceStart: at(0.8), sourceEnd: at(5.2), windowStart: 0 },
+        { sourceStart: at(11.8), sourceEnd: at(20.2), windowStart: at(4.9) },
+        { sourceStart: at(29.8), sourceEnd: at(44.2), windowStart: at(13.8) },
+      ],
+      [{ sourceStart: at(49.8), sourceEnd: at(58.2), windowStart: 0 }],
+    ]);
+    for (const window of windows) {
+      expect(window.length).toBeLessThanOrEqual(30 * RATE);
+      const last = window.pieces.at(-1)!;
+      expect(window.length).toBe(last.windowStart + last.sourceEnd - last.sourceStart);
+      for (let i = 1; i < window.pieces.length; i++) {
+        const previous = window.pieces[i - 1]!;
+        expect(window.pieces[i]!.windowStart).toBe(
+          previous.windowStart + previous.sourceEnd - previous.sourceStart + 0.5 * RATE,
+        );
+      }
+    }
+    // Every second of speech is in exactly one window, and the windows know where it is.
+    const totalSpeech = windows.reduce((sum, window) => sum + window.speechSec, 0);
+    expect(totalSpeech).toBeCloseTo(2 + 1.7 + 8 + 14 + 8, 6);
+    expect(windows[0]?.speech[1]).toEqual({ start: at(3.3) - at(0.8), end: at(5) - at(0.8) });
+  });
+
+  it('splits a region longer than a window at its quietest points', async () => {
+    const duration = 110;
+    const channel = new Float32Array(duration * RATE);
+    let seed = 7;
+    for (let i = 0; i < channel.length; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      channel[i] = 0.5 * (seed / 2147483648 - 0.5);
+    }
+    // Two brief dips (pauses between words) inside one 60 s region.
+    for (const dip of [62, 85]) channel.fill(0.0001, (dip - 0.05) * RATE, (dip + 0.05) * RATE);
+    const regions = [{ startSec: 40, endSec: 100 }];
+    const windows = await planWindows(memoryPcm([channel]), [regions], packing);
+    const pieces = windows.flatMap((window) => window.pieces);
+    expect(pieces).toHaveLength(3);
+    expect(pieces[0]!.sourceStart).toBe(39.8 * RATE);
+    expect(Math.abs(pieces[0]!.sourceEnd / RATE - 62)).toBeLessThan(0.05);
+    expect(pieces[1]!.sourceStart).toBe(pieces[0]!.sourceEnd);
+    expect(Math.abs(pieces[1]!.sourceEnd / RATE - 85)).toBeLessThan(0.05);
+    expect(pieces[2]!.sourceStart).toBe(pieces[1]!.sourceEnd);
+    expect(pieces[2]!.sourceEnd).toBe(100.2 * RATE);
+    for (const window of windows) expect(window.length).toBeLessThanOrEqual(30 * RATE);
+  });
+
+  it('finds the quietest sample of a range', async () => {
+    const channel = new Float32Array(4 * RATE).fill(0.3);
+    channel.fill(0, 2.5 * RATE, 2.6 * RATE);
+    const cut = await quietestSample(memoryPcm([channel]), 0, RATE, 4 * RATE);
+    expect(cut / RATE).toBeGreaterThanOrEqual(2.5);
+    expect(cut / RATE).toBeLessThanOrEqual(2.6);
+  });
+});
+
+describe('transcribeAudio timing', () => {
+  const regions = [
+    { startSec: 0.5, endSec: 2.25 },
+    { startSec: 2.6, endSec: 4 },
+    { startSec: 9.1234, endSec: 15.5 },
+    { startSec: 31, endSec: 33.75 },
+    { startSec: 47.0625, endSec: 71.5 },
+    { startSec: 80, endSec: 80.4 },
+  ];
+
+  it('maps every segment and word back onto the recording exactly', async () => {
+    const { model, calls } = runDetectingModel();
+    const audio = preparedFromChannels([toneChannel(90, regions)], [regions]);
+    const transcript = await transcribeAudio(audio, { model, wordTimestamps: true });
+    expect(calls.length).toBeGreaterThan(1);
+    expect(calls.length).toBeLessThan(regions.length);
+    // Exact to the sample, reported to the millisecond.
+    const onTimeline = (seconds: number) => Math.round((Math.round(seconds * RATE) / RATE) * 1000) / 1000;
+    expect(transcript.segments.map((segment) => [segment.startSec, segment.endSec])).toEqual(
+      regions.map((region) => [onTimeline(region.startSec), onTimeline(region.endSec)]),
+    );
+    for (const segment of transcript.segments) {
+      expect(segment.words?.[0]).toMatchObject({ startSec: segment.startSec, endSec: segment.endSec });
+      expect(segment.channel).toBeUndefined();
+      expect(segment.confidence).toBeCloseTo(Math.exp(-0.1), 9);
+    }
+    expect(transcript.segments.map((segment) => segment.id)).toEqual(
+      regions.map((_, index) => `seg-000${index + 1}`),
+    );
+    expect(transcript.durationSec).toBe(90);
+  });
+
+  it('maps each end of a segment spanning two packed regions separately', async () => {
+    const { model } = runDetectingModel({
+      extra: (call) =>
+        call === 0
+          ? [{ startSec: 1.45, endSec: 5.1, text: 'across the gap', averageLogProbability: -0.2 }]
+          : [],
+    });
+    const twoRegions = [
+      { startSec: 0.5, endSec: 2.25 },
+      { startSec: 10, endSec: 12 },
+    ];
+    const audio = preparedFromChannels([toneChannel(20, twoRegions)], [twoRegions]);
+    const transcript = await transcribeAudio(audio, { model });
+    const across = transcript.segments.find((segment) => segment.text === 'across the gap');
+    // Window layout: [0.3, 2.45) at 0 s, gap, [9.8, 12.2) at 2.65 s. 1.45 s → 1.75 s; 5.1 s → 12.25 s → clamp 12.2.
+    expect(across).toMatchObject({ startSec: 1.75, endSec: 12.2 });
+  });
+
+  it('keeps channels apart, labels them and orders segments in time', async () => {
+    const left = [
+      { startSec: 1, endSec: 3 },
+      { startSec: 8, endSec: 9 },
+    ];
+    const right = [{ startSec: 4, endSec: 6.5 }];
+    const { model, calls } = runDetectingModel();
+    const audio = preparedFromChannels([toneChannel(10, left), toneChannel(10, right)], [left, right]);
+    const transcript = await transcribeAudio(audio, { model });
+    expect(calls).toHaveLength(2);
+    expect(transcript.segments.map((segment) => [segment.channel, segment.startSec, segment.endSec])).toEqual(
+      [
+        [0, 1, 3],
+        [1, 4, 6.5],
+        [0, 8, 9],
+      ],
+    );
+  });
+
+  it('never calls the model when there is no speech', async () => {
+    const { model, calls } = runDetectingModel();
+    const audio = preparedFromChannels([new Float32Array(10 * RATE)], [[]]);
+    const transcript = await transcribeAudio(audio, { model });
+    expect(calls).toHaveLength(0);
+    expect(transcript).toEqual({ language: 'und', durationSec: 10, segments: [] });
+  });
+
+  it('drops text the model places outside speech (in padding, gaps or silence)', async () => {
+    const { model } = runDetectingModel({
+      extra: (_call, windowSec) => [
+        { startSec: windowSec - 0.1, endSec: windowSec, text: 'Thank you.', averageLogProbability: -0.2 },
+      ],
+    });
+    const speech = [{ startSec: 2, endSec: 5 }];
+    const audio = preparedFromChannels([toneChannel(8, speech)], [speech]);
+    const transcript = await transcribeAudio(audio, { model });
+    expect(transcript.segments.map((segment) => segment.text)).toEqual(['run 1 of call 1']);
+  });
+
+  it('reports progress per window, forces the language once enough speech agrees, and honours abort', async () => {
+    const long = [
+      { startSec: 0, endSec: 25 },
+      { startSec: 30, endSec: 55 },
+      { startSec: 60, endSec: 85 },
+      { startSec: 90, endSec: 115 },
+    ];
+    const { model, calls } = runDetectingModel({
+      language: (call, forced) => (call === 0 ? 'de' : (forced ?? 'en')),
+    });
+    const audio = preparedFromChannels([toneChannel(120, long)], [long]);
+    const fractions: number[] = [];
+    const transcript = await transcribeAudio(audio, {
+      model,
+      onProgress: (fraction) => fractions.push(fraction),
+    });
+    expect(fractions).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(calls[0]?.options?.language).toBeUndefined();
+    // The first window holds 25 s of speech, more than enough to fix the call's language.
+    expect(calls.slice(1).map((call) => call.options?.language)).toEqual(['de', 'de', 'de']);
+    expect(transcript.language).toBe('de');
+
+    const controller = new AbortController();
+    const aborted = transcribeAudio(audio, {
+      model,
+      signal: controller.signal,
+      onProgress: (fraction) => {
+        if (fraction > 0) controller.abort();
+      },
+    });
+    await expect(aborted).rejects.toSatisfy((error) => AbortError.isInstance(error));
+    expect(calls).toHaveLength(5);
+  });
+});

@@ -1,0 +1,157 @@
+import { LogitsProcessorList, StoppingCriteriaList, Tensor } from '@huggingface/transformers';
+import { AbortStoppingCriteria, TokenLogProbabilityRecorder } from './decoding-hooks.js';
+import type { LoadedWhisper } from './load-whisper.js';
+
+export const SAMPLE_RATE = 16_000;
+/** Whisper's fixed input: 30 s of audio, 1500 encoder positions of 20 ms. */
+export const WINDOW_SAMPLES = 30 * SAMPLE_RATE;
+const SAMPLES_PER_ENCODER_POSITION = 320;
+/** Whisper's own limit on generated tokens per window (`sample_len`, half the text context). */
+export const MAX_NEW_TOKENS = 224;
+/** Longest prompt Whisper accepts ahead of a window (`n_text_ctx // 2 - 1`). */
+export const MAX_PROMPT_TOKENS = 223;
+
+export interface DecodeWindowOptions {
+  /** Forced language code; detected from the audio when absent. */
+  language: string | undefined;
+  promptTokens: number[];
+  wordTimestamps: boolean;
+  signal: AbortSignal | undefined;
+}
+
+export interface DecodedWindow {
+  /** Generated tokens after the prompt and task prefix, ending with end-of-text when the model stopped. */
+  tokens: number[];
+  /** Log-probability of each entry of `tokens`. */
+  logProbabilities: number[];
+  /** Seconds from the window start at which each token begins (cross-attention alignment), when asked. */
+  tokenTimes: number[] | undefined;
+  language: string | undefined;
+  languageProbability: number | undefined;
+  /** Probability of the no-speech token right after start-of-transcript (Whisper's `no_speech_prob`). */
+  noSpeechProbability: number | undefined;
+  /** Generation hit MAX_NEW_TOKENS without ending: usually a repetition loop. */
+  truncated: boolean;
+}
+
+function softmaxOver(logits: Float32Array, ids: Iterable<number>): Map<number, number> {
+  let maximum = Number.NEGATIVE_INFINITY;
+  const chosen = [...ids];
+  for (const id of chosen) maximum = Math.max(maximum, logits[id] as number);
+  let sum = 0;
+  for (const id of chosen) sum += Math.exp((logits[id] as number) - maximum);
+  return new Map(chosen.map((id) => [id, Math.exp((logits[id] as number) - maximum) / sum]));
+}
+
+function noSpeechProbabilityOf(logits: Float32Array, noSpeechToken: number): number {
+  let maximum = Number.NEGATIVE_INFINITY;
+  for (const value of logits) if (value > maximum) maximum = value;
+  let sum = 0;
+  for (const value of logits) sum += Math.exp(value - maximum);
+  return Math.exp((logits[noSpeechToken] as number) - maximum) / sum;
+}
+
+/** Runs the encoder once; its output feeds language detection and generation alike. */
+async function encode(whisper: LoadedWhisper, features: Tensor): Promise<Tensor> {
+  const session = (whisper.model as unknown as { sessions: Record<string, OrtSession> }).sessions.model;
+  if (!session) throw new Error('Whisper model has no encoder session');
+  const output = await session.run({
+    input_features: (features as unknown as { ort_tensor: unknown }).ort_tensor,
+  });
+  return new Tensor(output.last_hidden_state as never);
+}
+
+interface OrtSession {
+  run(feeds: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+/** The raw logits of the first decoding step, after start-of-transcript alone (as Whisper's detect_language). */
+async function firstStepLogits(whisper: LoadedWhisper, encoded: Tensor): Promise<Float32Array> {
+  const startToken = BigInt(whisper.tokens.startOfTranscript);
+  const output = (await whisper.model.forward({
+    encoder_outputs: encoded,
+    decoder_input_ids: new Tensor('int64', BigInt64Array.from([startToken]), [1, 1]),
+  })) as { logits: Tensor };
+  return output.logits.data as Float32Array;
+}
+
+/**
+ * Decodes up to 30 s of 16 kHz audio in one pass, greedily, with timestamp tokens. The language is
+ * the forced one or the most likely language token after start-of-transcript; the same step gives
+ * the no-speech probability, at the cost of one decoder step rather than a second encoder run.
+ */
+export async function decodeWindow(
+  whisper: LoadedWhisper,
+  samples: Float32Array,
+  options: DecodeWindowOptions,
+): Promise<DecodedWindow> {
+  const { tokens } = whisper;
+  const features = await whisper.features(samples);
+  const encoded = await encode(whisper, features);
+
+  let language = options.language;
+  let languageProbability: number | undefined;
+  let noSpeechProbability: number | undefined;
+  const needsDetection = whisper.multilingual && !language;
+  if (needsDetection || tokens.noSpeech !== undefined) {
+    const logits = await firstStepLogits(whisper, encoded);
+    if (tokens.noSpeech !== undefined) noSpeechProbability = noSpeechProbabilityOf(logits, tokens.noSpeech);
+    if (needsDetection) {
+      const probabilities = softmaxOver(logits, tokens.languages.values());
+      let best: [string, number] | undefined;
+      for (const [code, id] of tokens.languages) {
+        const probability = probabilities.get(id) ?? 0;
+        if (!best || probability > best[1]) best = [code, probability];
+      }
+      [language, languageProbability] = best ?? [undefined, undefined];
+    }
+  }
+
+  const initialTokens: number[] = [];
+  if (options.promptTokens.length > 0 && tokens.startOfPrevious !== undefined) {
+    initialTokens.push(tokens.startOfPrevious, ...options.promptTokens.slice(-MAX_PROMPT_TOKENS));
+  }
+  initialTokens.push(tokens.startOfTranscript);
+  if (whisper.multilingual) {
+    initialTokens.push(tokens.languages.get(language ?? 'en') as number, tokens.transcribe);
+  }
+
+  const recorder = new TokenLogProbabilityRecorder();
+  const logitsProcessors = new LogitsProcessorList();
+  logitsProcessors.push(recorder);
+  const stoppingCriteria = new StoppingCriteriaList();
+  stoppingCriteria.push(new AbortStoppingCriteria(options.signal));
+  const wordTimestamps = options.wordTimestamps && whisper.supportsWordTimestamps;
+
+  const output = (await whisper.model.generate({
+    inputs: features,
+    encoder_outputs: encoded,
+    decoder_input_ids: initialTokens,
+    return_timestamps: true,
+    return_token_timestamps: wordTimestamps,
+    // Cross-attention is cropped to the audio actually present, not the zero padding.
+    num_frames: Math.ceil(samples.length / SAMPLES_PER_ENCODER_POSITION),
+    // An explicit limit also keeps generate() on its single-pass path: windows never exceed 30 s.
+    max_new_tokens: MAX_NEW_TOKENS,
+    logits_processor: logitsProcessors,
+    stopping_criteria: stoppingCriteria,
+  } as never)) as unknown as Tensor | { sequences: Tensor; token_timestamps: Tensor };
+
+  const sequenceTensor = output instanceof Tensor ? output : output.sequences;
+  const sequence = (sequenceTensor.tolist() as bigint[][])[0]?.map(Number) ?? [];
+  const generated = sequence.slice(initialTokens.length);
+  const logProbabilities = recorder.finish(sequence.at(-1) ?? tokens.endOfText);
+  const tokenTimes =
+    !(output instanceof Tensor) && output.token_timestamps
+      ? ((output.token_timestamps.tolist() as number[][])[0] ?? []).slice(initialTokens.length)
+      : undefined;
+  return {
+    tokens: generated,
+    logProbabilities,
+    tokenTimes,
+    language: whisper.multilingual ? language : 'en',
+    languageProbability,
+    noSpeechProbability,
+    truncated: generated.length >= MAX_NEW_TOKENS && generated.at(-1) !== tokens.endOfText,
+  };
+}
