@@ -1,9 +1,31 @@
+import type { PcmReader } from '../audio/types.js';
+import { throwIfAborted } from '../errors/index.js';
 import type { TimeSpan } from '../schema/common.js';
 import type { Conversation, Turn } from '../schema/conversation.js';
-import type { CallMetrics, SpeakerMetrics } from '../schema/metrics.js';
-import { mergeSpans, totalSeconds } from './intervals.js';
+import type { CallMetrics, LoudnessTimeline, ResponseLatency, SpeakerMetrics } from '../schema/metrics.js';
+import { gapsBetween, intersectSpans, mergeSpans, multiSpeakerSpans, totalSeconds } from './intervals.js';
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+const roundSpan = (span: TimeSpan): TimeSpan => ({
+  startSec: round(span.startSec),
+  endSec: round(span.endSec),
+});
+
+export interface CallMetricsOptions {
+  /** Gaps in the talk at least this long are listed as non-talk instances (default 2 s). */
+  nonTalkThresholdSec?: number;
+  /** Silence on every channel at least this long is hold / dead air (default 5 s). */
+  deadAirThresholdSec?: number;
+  /**
+   * A turn shorter than this that starts while someone talks is a backchannel ("mm-hm", "right"),
+   * not an interruption (default 1 s).
+   */
+  minInterruptionSec?: number;
+  /** VAD speech regions per channel; dead air is measured on them instead of the turns when given. */
+  speech?: readonly (readonly TimeSpan[])[];
+  /** Loudness timeline from `measureLoudness`, copied into the result. */
+  loudness?: LoudnessTimeline;
+}
 
 /** Spans in which a turn's speaker is talking: word timings when present (tighter), else the turn. */
 function talkSpans(turn: Turn): TimeSpan[] {
@@ -18,31 +40,115 @@ function wordCount(turn: Turn): number {
   return turn.text.split(/\s+/).filter(Boolean).length;
 }
 
-/** Talk time, talk ratio, non-talk time and talk speed from turn timings; deterministic. */
-export function computeCallMetrics(conversation: Conversation): CallMetrics {
+const isTimed = (turn: Turn): turn is Turn & { startSec: number; endSec: number } =>
+  turn.startSec !== undefined && turn.endSec !== undefined;
+
+function median(sorted: readonly number[]): number {
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Gaps from the end of a turn to the start of the next speaker's reply. */
+function responseLatency(turns: readonly Turn[]): ResponseLatency | undefined {
+  const timed = turns.filter(isTimed).sort((a, b) => a.startSec - b.startSec);
+  const rolesKnown =
+    timed.some((turn) => turn.role === 'agent') && timed.some((turn) => turn.role === 'customer');
+  const gaps: number[] = [];
+  for (let i = 1; i < timed.length; i++) {
+    const previous = timed[i - 1]!;
+    const reply = timed[i]!;
+    if (reply.speaker === previous.speaker) continue;
+    if (rolesKnown && !(previous.role === 'customer' && reply.role === 'agent')) continue;
+    gaps.push(Math.max(0, reply.startSec - previous.endSec));
+  }
+  if (gaps.length === 0) return undefined;
+  gaps.sort((a, b) => a - b);
+  return {
+    basis: rolesKnown ? 'agent-after-customer' : 'speaker-change',
+    count: gaps.length,
+    medianSec: round(median(gaps)),
+    p90Sec: round(gaps[Math.ceil(0.9 * gaps.length) - 1]!),
+  };
+}
+
+/**
+ * Who interrupted whom: a turn of at least `minInterruptionSec` that starts while another speaker is
+ * talking (inside one of their talk spans) interrupts that speaker.
+ */
+function interruptions(turns: readonly Turn[], spansBySpeaker: Map<string, TimeSpan[]>, minimumSec: number) {
+  const pairs = new Map<string, { interrupter: string; interrupted: string; count: number }>();
+  for (const turn of turns.filter(isTimed)) {
+    if (turn.endSec - turn.startSec < minimumSec) continue;
+    for (const [speaker, spans] of spansBySpeaker) {
+      if (speaker === turn.speaker) continue;
+      if (!spans.some((span) => span.startSec < turn.startSec && turn.startSec < span.endSec)) continue;
+      const key = `${turn.speaker}\u0000${speaker}`;
+      const pair = pairs.get(key) ?? { interrupter: turn.speaker, interrupted: speaker, count: 0 };
+      pair.count++;
+      pairs.set(key, pair);
+      break;
+    }
+  }
+  return [...pairs.values()].sort((a, b) => b.count - a.count || a.interrupter.localeCompare(b.interrupter));
+}
+
+/**
+ * Talk time and ratio, non-talk and dead air, overlap, interruptions, talk speed, response latency and
+ * monologues, from the conversation's turn and word timings. Deterministic. Text-only conversations
+ * (no timings) get word and turn counts and zero times.
+ */
+export function computeCallMetrics(
+  conversation: Conversation,
+  options: CallMetricsOptions = {},
+): CallMetrics {
   const bySpeaker = new Map<
     string,
-    { spans: TimeSpan[]; words: number; turns: number; role: Turn['role'] }
+    { spans: TimeSpan[]; words: number; turns: number; role: Turn['role']; longest: number }
   >();
   for (const speaker of conversation.speakers)
-    bySpeaker.set(speaker.id, { spans: [], words: 0, turns: 0, role: speaker.role });
+    bySpeaker.set(speaker.id, { spans: [], words: 0, turns: 0, role: speaker.role, longest: 0 });
+  let longestMonologue: CallMetrics['longestMonologue'];
   for (const turn of conversation.turns) {
-    const entry = bySpeaker.get(turn.speaker) ?? { spans: [], words: 0, turns: 0, role: turn.role };
+    const entry = bySpeaker.get(turn.speaker) ?? {
+      spans: [],
+      words: 0,
+      turns: 0,
+      role: turn.role,
+      longest: 0,
+    };
     entry.spans.push(...talkSpans(turn));
     entry.words += wordCount(turn);
     entry.turns += 1;
+    if (isTimed(turn)) {
+      const duration = turn.endSec - turn.startSec;
+      entry.longest = Math.max(entry.longest, duration);
+      if (!longestMonologue || duration > longestMonologue.durationSec)
+        longestMonologue = {
+          speaker: turn.speaker,
+          startSec: round(turn.startSec),
+          durationSec: round(duration),
+        };
+    }
     bySpeaker.set(turn.speaker, entry);
   }
+  const mergedBySpeaker = new Map(
+    [...bySpeaker].map(([speaker, entry]) => [speaker, mergeSpans(entry.spans)]),
+  );
 
   const allTalk = mergeSpans([...bySpeaker.values()].flatMap((entry) => entry.spans));
   const talkTimeSec = totalSeconds(allTalk);
   const lastSpeech = allTalk.at(-1)?.endSec ?? 0;
   const durationSec = Math.max(conversation.durationSec ?? lastSpeech, lastSpeech);
-  const speakerTalk = [...bySpeaker.values()].map((entry) => totalSeconds(mergeSpans(entry.spans)));
-  const sumOfSpeakerTalk = speakerTalk.reduce((a, b) => a + b, 0);
+  const sumOfSpeakerTalk = [...mergedBySpeaker.values()].reduce((sum, spans) => sum + totalSeconds(spans), 0);
+  const overlap = multiSpeakerSpans([...mergedBySpeaker.values()]);
+  const pairs = interruptions(conversation.turns, mergedBySpeaker, options.minInterruptionSec ?? 1);
 
-  const speakers: SpeakerMetrics[] = [...bySpeaker.entries()].map(([speaker, entry], index) => {
-    const seconds = speakerTalk[index] ?? 0;
+  const speakers: SpeakerMetrics[] = [...bySpeaker.entries()].map(([speaker, entry]) => {
+    const own = mergedBySpeaker.get(speaker)!;
+    const seconds = totalSeconds(own);
+    const others = mergeSpans(
+      [...mergedBySpeaker].filter(([other]) => other !== speaker).flatMap(([, spans]) => spans),
+    );
     return {
       speaker,
       role: entry.role,
@@ -51,15 +157,94 @@ export function computeCallMetrics(conversation: Conversation): CallMetrics {
       turnCount: entry.turns,
       wordCount: entry.words,
       wordsPerMinute: seconds > 0 ? round(entry.words / (seconds / 60), 1) : 0,
+      overlapSec: round(totalSeconds(intersectSpans(own, others))),
+      interruptionsMade: pairs
+        .filter((pair) => pair.interrupter === speaker)
+        .reduce((sum, pair) => sum + pair.count, 0),
+      interruptionsReceived: pairs
+        .filter((pair) => pair.interrupted === speaker)
+        .reduce((sum, pair) => sum + pair.count, 0),
+      longestMonologueSec: round(entry.longest),
     };
   });
 
+  const nonTalkThreshold = options.nonTalkThresholdSec ?? 2;
+  const nonTalkGaps = gapsBetween(allTalk, nonTalkThreshold);
+  const deadAirThreshold = options.deadAirThresholdSec ?? 5;
+  const speechForDeadAir = options.speech ? mergeSpans(options.speech.flat()) : allTalk;
+  const deadAirGaps = gapsBetween(speechForDeadAir, deadAirThreshold);
+  const latency = responseLatency(conversation.turns);
   const nonTalkTimeSec = Math.max(0, durationSec - talkTimeSec);
+
   return {
     durationSec: round(durationSec),
     talkTimeSec: round(talkTimeSec),
     nonTalkTimeSec: round(nonTalkTimeSec),
     nonTalkRatio: durationSec > 0 ? round(nonTalkTimeSec / durationSec, 4) : 0,
     speakers,
+    nonTalk: {
+      thresholdSec: nonTalkThreshold,
+      count: nonTalkGaps.length,
+      totalSec: round(totalSeconds(nonTalkGaps)),
+      instances: nonTalkGaps.map(roundSpan),
+    },
+    deadAir: {
+      thresholdSec: deadAirThreshold,
+      count: deadAirGaps.length,
+      totalSec: round(totalSeconds(deadAirGaps)),
+      instances: deadAirGaps.map(roundSpan),
+      source: options.speech ? 'audio' : 'turns',
+    },
+    overlapSec: round(totalSeconds(overlap)),
+    interruptions: { count: pairs.reduce((sum, pair) => sum + pair.count, 0), pairs },
+    ...(latency ? { responseLatency: latency } : {}),
+    ...(longestMonologue ? { longestMonologue } : {}),
+    ...(options.loudness ? { loudness: options.loudness } : {}),
   };
+}
+
+const SILENCE_DBFS = -120;
+
+/** RMS level of every whole second of every channel, and the seconds that stand out as loud. */
+export async function measureLoudness(
+  pcm: PcmReader,
+  options: { signal?: AbortSignal } = {},
+): Promise<LoudnessTimeline> {
+  const perSecondDbfs: number[][] = [];
+  const peaks: LoudnessTimeline['peaks'] = [];
+  for (let channel = 0; channel < pcm.channelCount; channel++) {
+    const levels: number[] = [];
+    for await (const chunk of pcm.chunks(channel, { chunkSamples: pcm.sampleRate })) {
+      throwIfAborted(options.signal);
+      let sum = 0;
+      for (let i = 0; i < chunk.length; i++) sum += chunk[i]! * chunk[i]!;
+      const meanSquare = chunk.length > 0 ? sum / chunk.length : 0;
+      levels.push(
+        meanSquare > 0 ? round(Math.max(SILENCE_DBFS, 10 * Math.log10(meanSquare)), 1) : SILENCE_DBFS,
+      );
+    }
+    perSecondDbfs.push(levels);
+    // Seconds with speech-like level (above -60 dBFS) set the channel's usual level.
+    const active = levels.filter((level) => level > -60).sort((a, b) => a - b);
+    if (active.length === 0) continue;
+    const usual = median(active);
+    peaks.push(
+      ...levels
+        .map((dbfs, second) => ({ channel, timeSec: second, dbfs }))
+        .filter((entry) => entry.dbfs >= usual + 10)
+        .sort((a, b) => b.dbfs - a.dbfs)
+        .slice(0, 10),
+    );
+  }
+  return { perSecondDbfs, peaks };
+}
+
+/** `computeCallMetrics` plus what only the audio can tell: dead air from VAD on every channel, loudness. */
+export async function computeCallMetricsWithAudio(
+  conversation: Conversation,
+  audio: { pcm: PcmReader; speech: readonly (readonly TimeSpan[])[] },
+  options: Omit<CallMetricsOptions, 'speech' | 'loudness'> & { signal?: AbortSignal } = {},
+): Promise<CallMetrics> {
+  const loudness = await measureLoudness(audio.pcm, { signal: options.signal });
+  return computeCallMetrics(conversation, { ...options, speech: audio.speech, loudness });
 }
