@@ -14,13 +14,15 @@ import { bridgeShortPauses, speechSecondsBySpeaker } from './speaker-segments.js
 
 export interface ChannelDiarizerOptions {
   /**
-   * A channel is heard as bleed (the other party's voice leaking into its microphone or line) when,
-   * relative to its own speaking level, it is at least this many dB quieter than the loudest channel
-   * at that moment and its loudness follows that channel's. Default 12 dB: echo and acoustic bleed sit
-   * 20-40 dB down, while two people really talking at once are both near their own normal level.
+   * A channel is heard as bleed (the other party's voice leaking into its microphone or line) when it
+   * is at least this many dB quieter than the loudest active channel and its loudness envelope follows
+   * that channel's. Default 10 dB: echo and acoustic bleed sit 20-40 dB down.
    */
   crosstalkMarginDb?: number;
-  /** Envelope correlation above which a quiet channel is taken to copy the loud one (default 0.5). */
+  /**
+   * Envelope correlation (over ±0.5 s) above which the quieter channel is taken to copy the louder one
+   * (default 0.7). Two people really talking at once have independent envelopes, so their overlap stays.
+   */
   crosstalkCorrelation?: number;
   /** Speech islands shorter than this are dropped after bleed removal (default 0.2 s). */
   minSpeechSec?: number;
@@ -42,12 +44,6 @@ function movingAverage(values: Float32Array, halfWidth: number): Float32Array {
     result[i] = (prefix[right]! - prefix[left]!) / (right - left);
   }
   return result;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Pearson correlation of two series over [start, end). */
@@ -75,53 +71,37 @@ function correlation(a: Float32Array, b: Float32Array, start: number, end: numbe
 }
 
 /**
- * Removes bleed from per-channel speech masks: where several channels are active, a channel that is far
- * below its own speaking level while the loudest channel is at its own, and whose loudness envelope
- * follows that channel's, is hearing the other party, not speaking. Real overlaps (both near their own
- * level, or independent envelopes) are kept. Exported for tests and for callers with their own masks.
+ * Removes bleed from per-channel speech masks: where several channels are active, a channel that is
+ * clearly quieter than the loudest one and whose loudness envelope follows it is hearing the other
+ * party, not speaking. Real overlaps (independent envelopes) are kept. Exported for tests and for
+ * callers with their own masks.
  */
 export function removeCrosstalk(
   energiesDb: readonly Float32Array[],
   speechMasks: readonly Uint8Array[],
   options: ChannelDiarizerOptions = {},
 ): { masks: Uint8Array[]; bleedFrames: number[] } {
-  const margin = options.crosstalkMarginDb ?? 12;
-  const minCorrelation = options.crosstalkCorrelation ?? 0.5;
+  const margin = options.crosstalkMarginDb ?? 10;
+  const minCorrelation = options.crosstalkCorrelation ?? 0.7;
   const channels = energiesDb.length;
   const frameCount = Math.min(...energiesDb.map((energies) => energies.length));
   const masks = speechMasks.map((mask) => mask.slice());
   const bleedFrames = new Array<number>(channels).fill(0);
   if (channels < 2) return { masks, bleedFrames };
 
-  // A channel's own speaking level: median energy where it alone is active (falling back to all its speech).
-  const levels = energiesDb.map((energies, channel) => {
-    const solo: number[] = [];
-    const all: number[] = [];
-    for (let t = 0; t < frameCount; t++) {
-      if (!speechMasks[channel]![t]) continue;
-      all.push(energies[t]!);
-      if (speechMasks.every((mask, other) => other === channel || !mask[t])) solo.push(energies[t]!);
-    }
-    return solo.length >= FRAMES_PER_SECOND ? median(solo) : median(all);
-  });
   const envelopes = energiesDb.map((energies) => movingAverage(energies, ENVELOPE_SMOOTHING_FRAMES));
-  const relative = envelopes.map((envelope, channel) => {
-    const level = levels[channel]!;
-    return envelope.map((value) => (Number.isNaN(level) ? -Infinity : value - level));
-  });
-
   for (let t = 0; t < frameCount; t++) {
     let active = 0;
     let loudest = -1;
     for (let channel = 0; channel < channels; channel++) {
       if (!speechMasks[channel]![t]) continue;
       active++;
-      if (loudest < 0 || relative[channel]![t]! > relative[loudest]![t]!) loudest = channel;
+      if (loudest < 0 || envelopes[channel]![t]! > envelopes[loudest]![t]!) loudest = channel;
     }
     if (active < 2) continue;
     for (let channel = 0; channel < channels; channel++) {
       if (channel === loudest || !speechMasks[channel]![t]) continue;
-      if (relative[channel]![t]! > relative[loudest]![t]! - margin) continue;
+      if (envelopes[channel]![t]! > envelopes[loudest]![t]! - margin) continue;
       const start = Math.max(0, t - CORRELATION_HALF_WINDOW_FRAMES);
       const end = Math.min(frameCount, t + CORRELATION_HALF_WINDOW_FRAMES + 1);
       if (correlation(envelopes[channel]!, envelopes[loudest]!, start, end) < minCorrelation) continue;
