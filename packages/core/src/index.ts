@@ -10,6 +10,7 @@
  */
 export * from './adapters/index.js';
 export * from './aggregate/aggregate.js';
+export * from './analyze/index.js';
 export * from './analyze/intervals.js';
 export * from './analyze/metrics.js';
 export * from './audio/index.js';

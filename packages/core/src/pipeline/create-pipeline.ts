@@ -6,7 +6,9 @@ import { type Logger, silentLogger } from '../adapters/logger.js';
 import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
 import type { Storage } from '../adapters/storage.js';
 import { aggregateResults } from '../aggregate/aggregate.js';
-import { computeCallMetrics } from '../analyze/metrics.js';
+import { CallAnalyzer, type CallAnalyzerOptions } from '../analyze/call-analyzer.js';
+import { conversationFromDialogue, type Dialogue } from '../analyze/dialogue.js';
+import { redactConversation, redactTranscript } from '../analyze/redaction.js';
 import { type PrepareAudioOptions, prepareAudio } from '../audio/prepare.js';
 import type { AudioInput, AudioSource, PreparedAudio } from '../audio/types.js';
 import { FileCache } from '../cache/file-cache.js';
@@ -26,7 +28,11 @@ import { forEachConcurrently } from './concurrency.js';
 import type { PipelineEvents, StageName } from './events.js';
 import type { AnalysisBody, StageContext, StageProvenance, Stages } from './stages.js';
 
-export interface PipelineOptions {
+/**
+ * Analysis options (`languageModel`, `taxonomy`, `complianceRules`, `extraFields`, `redaction`, `memory`,
+ * `modelSettings`): see `CallAnalyzerOptions`. Without a language model the offline analyzer runs.
+ */
+export interface PipelineOptions extends CallAnalyzerOptions {
   /** Speech-to-text model; default: local Whisper (`@echolens/stt-whisper`), loaded on first use. */
   speechToText?: SpeechToTextModel;
   /** Options for the default local Whisper when `speechToText` is not given. */
@@ -88,6 +94,14 @@ export interface TranscriptionResult {
   transcript: Transcript;
 }
 
+/** A conversation given as text (chat log, existing transcript) for `pipeline.analyzeConversation`. */
+export interface ConversationInput {
+  /** Becomes the call id (default: metadata.callId, else a generated id). */
+  id?: string;
+  turns: { speaker: 'agent' | 'customer'; text: string; startSec?: number; endSec?: number }[];
+  metadata?: CallMetadata;
+}
+
 /** Accepts a bare path, URL, buffer or stream as shorthand for `{ source }`. */
 export type PipelineInput = AudioInput | AudioSource;
 
@@ -117,6 +131,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   private readonly logger: Logger;
   private readonly cache: Cache | undefined;
   private speechToText: Promise<SpeechToTextModel> | undefined;
+  /** Metrics and insights (language model or offline analyzer), used by the default analyze stage. */
+  readonly analyzer: CallAnalyzer;
 
   constructor(options: PipelineOptions = {}) {
     super();
@@ -124,6 +140,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     this.logger = options.logger ?? silentLogger;
     this.cache = options.cache === false ? undefined : (options.cache ?? new FileCache());
     if (options.speechToText) this.speechToText = Promise.resolve(options.speechToText);
+    this.analyzer = new CallAnalyzer(options);
     this.stages = { ...this.defaultStages(), ...options.stages };
   }
 
@@ -186,10 +203,64 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         });
       },
 
-      analyze: async ({ conversation }) => ({ metrics: computeCallMetrics(conversation) }),
+      analyze: this.analyzer.asStage(),
 
       aggregate: async ({ results, failures }) => aggregateResults(results, failures),
     };
+  }
+
+  /** Identity, cancellation, progress, degradation and provenance for one call, and a stage runner. */
+  private createCallContext(
+    callId: string,
+    name: string,
+    metadata: CallMetadata,
+    signal: AbortSignal | undefined,
+  ) {
+    const timingsMs: Record<string, number> = {};
+    const degraded: { field: string; reason: string }[] = [];
+    const provenance: StageProvenance = {
+      usage: { llmRequests: 0, inputTokens: 0, outputTokens: 0, estimatedCostUsd: 0, hostedAudioSec: 0 },
+    };
+    let currentStage: StageName = 'preprocess';
+    const context: StageContext = {
+      callId,
+      name,
+      metadata,
+      signal,
+      logger: this.logger,
+      cache: this.cache,
+      provenance,
+      progress: (fraction, detail) =>
+        this.emit('stage-progress', {
+          callId,
+          name,
+          stage: currentStage,
+          fraction: Math.min(1, Math.max(0, fraction)),
+          ...(detail ? { detail } : {}),
+        }),
+      degrade: (field, reason) => {
+        degraded.push({ field, reason });
+      },
+    };
+
+    const runStage = async <T>(stage: StageName, work: () => Promise<T>): Promise<T> => {
+      throwIfAborted(signal, name);
+      currentStage = stage;
+      this.emit('stage-start', { callId, name, stage });
+      const started = performance.now();
+      try {
+        const output = await work();
+        timingsMs[stage] = Math.round(performance.now() - started);
+        this.emit('stage-end', { callId, name, stage, durationMs: timingsMs[stage] });
+        return output;
+      } catch (error) {
+        if (EchoLensError.isInstance(error)) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        throw new StageError(stage, `${stage} failed: ${message}`, { cause: error, file: name });
+      }
+    };
+
+    return { context, provenance, timingsMs, degraded, runStage };
   }
 
   /** Runs preprocess → transcribe → diarize → analyze for one recording. */
@@ -211,49 +282,12 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     const name = nameOfInput(audioInput);
     const metadata: CallMetadata = { ...audioInput.metadata, ...options.metadata };
     const callId = callIdFor({ ...audioInput, metadata }, name);
-    const timingsMs: Record<string, number> = {};
-    const degraded: { field: string; reason: string }[] = [];
-    const provenance: StageProvenance = {
-      usage: { llmRequests: 0, inputTokens: 0, outputTokens: 0, estimatedCostUsd: 0, hostedAudioSec: 0 },
-    };
-    let currentStage: StageName = 'preprocess';
-    const context: StageContext = {
+    const { context, provenance, timingsMs, degraded, runStage } = this.createCallContext(
       callId,
       name,
       metadata,
-      signal: options.signal,
-      logger: this.logger,
-      cache: this.cache,
-      provenance,
-      progress: (fraction, detail) =>
-        this.emit('stage-progress', {
-          callId,
-          name,
-          stage: currentStage,
-          fraction: Math.min(1, Math.max(0, fraction)),
-          ...(detail ? { detail } : {}),
-        }),
-      degrade: (field, reason) => {
-        degraded.push({ field, reason });
-      },
-    };
-
-    const runStage = async <T>(stage: StageName, work: () => Promise<T>): Promise<T> => {
-      throwIfAborted(options.signal, name);
-      currentStage = stage;
-      this.emit('stage-start', { callId, name, stage });
-      const started = performance.now();
-      try {
-        const output = await work();
-        timingsMs[stage] = Math.round(performance.now() - started);
-        this.emit('stage-end', { callId, name, stage, durationMs: timingsMs[stage] });
-        return output;
-      } catch (error) {
-        if (EchoLensError.isInstance(error)) throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        throw new StageError(stage, `${stage} failed: ${message}`, { cause: error, file: name });
-      }
-    };
+      options.signal,
+    );
 
     this.emit('call-start', { callId, name });
     let audio: PreparedAudio | undefined;
@@ -264,12 +298,19 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       const preparedAudio = audio;
       provenance.vad = preparedAudio.vad.method;
       const { pcm: _pcm, dispose: _dispose, ...audioInfo } = preparedAudio;
-      const transcript = await runStage('transcribe', () => this.stages.transcribe(preparedAudio, context));
+      const transcribed = await runStage('transcribe', () => this.stages.transcribe(preparedAudio, context));
+      const transcript = this.storedRedaction()
+        ? redactTranscript(transcribed, this.storedRedaction())
+        : transcribed;
       if (lastStage === 'transcribe') return { callId, name, audio: audioInfo, transcript };
 
-      const conversation = await runStage('diarize', () =>
-        this.stages.diarize({ transcript, audio: preparedAudio }, context),
+      const diarized = await runStage('diarize', () =>
+        this.stages.diarize({ transcript: transcribed, audio: preparedAudio }, context),
       );
+      // Analysis sees what is stored, so evidence quotes never bring back redacted data.
+      const conversation = this.storedRedaction()
+        ? redactConversation(diarized, this.storedRedaction())
+        : diarized;
       const body = await runStage('analyze', () =>
         this.stages.analyze({ conversation, transcript, audio: preparedAudio }, context),
       );
@@ -289,6 +330,47 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       throw failure;
     } finally {
       await audio?.dispose();
+    }
+  }
+
+  /** Redaction options when stored transcripts are to be redacted, else undefined. */
+  private storedRedaction() {
+    const redaction = this.options.redaction;
+    if (!redaction?.storedTranscripts) return undefined;
+    return redaction.types ? { types: redaction.types } : {};
+  }
+
+  /**
+   * Analyzes a conversation given as text (a chat log or an existing transcript) instead of audio: the
+   * diarize-free path behind `echolens analyze --dialogues`. The result has no `audio` or `transcript`.
+   */
+  async analyzeConversation(input: ConversationInput, options: RunOptions = {}): Promise<CallResult> {
+    const metadata: CallMetadata = { ...input.metadata, ...options.metadata };
+    const callId = input.id ?? metadata.callId ?? `conversation-${randomUUID().slice(0, 8)}`;
+    const name = input.id ?? callId;
+    const { context, provenance, timingsMs, degraded, runStage } = this.createCallContext(
+      callId,
+      name,
+      metadata,
+      options.signal,
+    );
+    this.emit('call-start', { callId, name });
+    try {
+      const given = conversationFromDialogue(input as Dialogue, callId);
+      const conversation = this.storedRedaction() ? redactConversation(given, this.storedRedaction()) : given;
+      const body = await runStage('analyze', () => this.stages.analyze({ conversation }, context));
+      const result: CallResult = {
+        callId,
+        name,
+        conversation,
+        analysis: assembleAnalysis(callId, metadata, body, provenance, timingsMs, degraded),
+      };
+      this.emit('call-done', { callId, name, result });
+      return result;
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.emit('call-failed', { callId, name, error: failure });
+      throw failure;
     }
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CallMetadataSchema } from './audio-input.js';
+import { InsightsSchema } from './insights.js';
 import { CallMetricsSchema } from './metrics.js';
 
 export const AdapterRefSchema = z.object({ provider: z.string(), modelId: z.string() });
@@ -46,6 +47,11 @@ export const CallAnalysisSchema = z.object({
   callId: z.string(),
   metadata: CallMetadataSchema,
   metrics: CallMetricsSchema,
+  /**
+   * Always present: the offline analyzer fills it when no language model is configured or the model
+   * fails (then `provenance.degraded` says why).
+   */
+  insights: InsightsSchema,
   provenance: ProvenanceSchema,
 });
 export type CallAnalysis = z.infer<typeof CallAnalysisSchema>;

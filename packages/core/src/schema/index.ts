@@ -5,6 +5,7 @@ export * from './call-result.js';
 export * from './common.js';
 export * from './conversation.js';
 export * from './diarization.js';
+export * from './insights.js';
 export * from './metrics.js';
 export * from './prepared-audio.js';
 export * from './transcript.js';

@@ -1,0 +1,181 @@
+import type { ZodRawShape } from 'zod';
+import type { LanguageModel } from '../adapters/language-model.js';
+import { AbortError, describeError, EchoLensError, throwIfAborted } from '../errors/index.js';
+import { estimateCostUsd } from '../language-model/index.js';
+import type { AnalysisBody, AnalyzeStage, StageContext } from '../pipeline/stages.js';
+import type { Conversation } from '../schema/conversation.js';
+import type { Insights } from '../schema/insights.js';
+import type { ComplianceRuleInput } from './compliance.js';
+import { finalizeInsights } from './evidence.js';
+import { HeuristicAnalyzer } from './heuristic-analyzer.js';
+import { extractInsightsWithModel, type ModelSettings, spendOf } from './llm-extraction.js';
+import {
+  FileMemoryStore,
+  type MemoryStore,
+  memoryContextFor,
+  memoryEntryFrom,
+  recordCallInMemory,
+} from './memory.js';
+import { computeCallMetrics } from './metrics.js';
+import { type PiiType, redactConversation } from './redaction.js';
+import type { Taxonomy } from './taxonomy.js';
+
+export interface RedactionSettings {
+  /**
+   * Redact personal data from text sent to a language model that does not run locally (default true).
+   * Turning it off sends card numbers and the like to a third party: only for models you host.
+   */
+  beforeModel?: boolean;
+  /** Also redact the transcript and conversation stored in results (default false). */
+  storedTranscripts?: boolean;
+  /** Kinds to redact; default all. */
+  types?: readonly PiiType[];
+}
+
+export interface CallAnalyzerOptions {
+  /** When given, insights come from one structured request per call; otherwise from the offline analyzer. */
+  languageModel?: LanguageModel;
+  /** Your topics; default a general contact-center taxonomy. */
+  taxonomy?: Taxonomy;
+  /** Your compliance rules; default greeting, recording disclosure, identity check, language, closing. */
+  complianceRules?: readonly ComplianceRuleInput[];
+  /** Your own insight fields (zod), filled by the language model and stored under `insights.custom`. */
+  extraFields?: ZodRawShape;
+  redaction?: RedactionSettings;
+  /**
+   * Per-customer memory box (by `metadata.customerId`); default a file store under the cache root,
+   * `false` turns it off.
+   */
+  memory?: MemoryStore | false;
+  /** Repair attempts, retries, timeout, temperature for the language model. */
+  modelSettings?: ModelSettings;
+}
+
+const describeFailure = (error: unknown) => {
+  const { code, message } = describeError(error);
+  return `language model failed (${code}): ${message}`;
+};
+
+/**
+ * The analyze stage's logic: deterministic metrics, then insights from the language model (cached,
+ * redacted, evidence-checked) or the offline analyzer, and the customer's memory box. A model failure
+ * never loses the call: the offline analyzer stands in and the result says so in `provenance.degraded`.
+ */
+export class CallAnalyzer {
+  readonly heuristic: HeuristicAnalyzer;
+  private readonly options: CallAnalyzerOptions;
+  private readonly memory: MemoryStore | undefined;
+
+  constructor(options: CallAnalyzerOptions = {}) {
+    this.options = options;
+    this.heuristic = new HeuristicAnalyzer({
+      ...(options.taxonomy ? { taxonomy: options.taxonomy } : {}),
+      ...(options.complianceRules ? { complianceRules: options.complianceRules } : {}),
+    });
+    this.memory = options.memory === false ? undefined : (options.memory ?? new FileMemoryStore());
+  }
+
+  /** Metrics and insights for one conversation. */
+  async analyze(conversation: Conversation, context: StageContext): Promise<AnalysisBody> {
+    const metrics = computeCallMetrics(conversation);
+    const customerId = context.metadata.customerId;
+    const memoryBox =
+      this.memory && customerId ? await this.memory.get(customerId, context.signal) : undefined;
+    const memory = memoryContextFor(memoryBox, context.callId);
+    const startedAt = context.metadata.startedAt;
+    throwIfAborted(context.signal, context.name);
+
+    let insights: Insights | undefined;
+    const model = this.options.languageModel;
+    if (model) insights = await this.fromModel(model, conversation, context, memory);
+    if (!insights) {
+      const draft = this.heuristic.analyze(conversation, {
+        metrics,
+        ...(memory ? { memory } : {}),
+        ...(startedAt ? { startedAt } : {}),
+      });
+      insights = finalizeInsights(draft, conversation, 'heuristic');
+      if (this.options.extraFields) {
+        context.degrade(
+          'insights.custom',
+          model
+            ? 'not filled: the language model failed'
+            : 'needs a language model: the offline analyzer cannot fill custom fields',
+        );
+      }
+    }
+    context.progress(1, `insights: ${insights.method}`);
+
+    if (this.memory && customerId) {
+      await recordCallInMemory(
+        this.memory,
+        customerId,
+        memoryEntryFrom(context.callId, insights, startedAt),
+        context.signal,
+      );
+    }
+    return { metrics, insights };
+  }
+
+  /** Insights from the model, or undefined after degrading when it fails (abort still aborts). */
+  private async fromModel(
+    model: LanguageModel,
+    conversation: Conversation,
+    context: StageContext,
+    memory: ReturnType<typeof memoryContextFor>,
+  ): Promise<Insights | undefined> {
+    const redaction = this.options.redaction ?? {};
+    const mustRedact = !model.runsLocally && redaction.beforeModel !== false;
+    const sent = mustRedact
+      ? redactConversation(conversation, redaction.types ? { types: redaction.types } : {})
+      : conversation;
+    context.provenance.languageModel = { provider: model.provider, modelId: model.modelId };
+    context.progress(0, `asking ${model.provider}/${model.modelId}`);
+    try {
+      const outcome = await extractInsightsWithModel({
+        model,
+        conversation: sent,
+        taxonomy: this.heuristic.taxonomy,
+        rules: this.heuristic.rules,
+        ...(memory ? { memory } : {}),
+        ...(context.metadata.startedAt ? { startedAt: context.metadata.startedAt } : {}),
+        ...(this.options.extraFields ? { extraFields: this.options.extraFields } : {}),
+        ...(this.options.modelSettings ? { settings: this.options.modelSettings } : {}),
+        ...(context.cache ? { cache: context.cache } : {}),
+        ...(context.signal ? { signal: context.signal } : {}),
+        logger: context.logger,
+      });
+      context.provenance.languageModel = outcome.answeredBy;
+      context.provenance.analysisCache = outcome.cache;
+      const usage = context.provenance.usage;
+      usage.llmRequests += outcome.requests;
+      usage.inputTokens += outcome.usage.inputTokens;
+      usage.outputTokens += outcome.usage.outputTokens;
+      usage.estimatedCostUsd += outcome.costUsd;
+      // Quotes are checked against the text the model saw (placeholders included).
+      return finalizeInsights(outcome.draft, sent, 'llm');
+    } catch (error) {
+      if (AbortError.isInstance(error) || context.signal?.aborted) throw error;
+      if (EchoLensError.isInstance(error) && error.code === 'invalid_configuration') throw error;
+      const spend = spendOf(error);
+      if (spend) {
+        context.provenance.usage.llmRequests += spend.requests;
+        context.provenance.usage.inputTokens += spend.usage.inputTokens;
+        context.provenance.usage.outputTokens += spend.usage.outputTokens;
+        context.provenance.usage.estimatedCostUsd += estimateCostUsd(model, spend.usage) ?? 0;
+      }
+      context.provenance.analysisCache = context.cache ? 'miss' : 'off';
+      context.logger.warn(
+        { callId: context.callId, error: describeError(error) },
+        'language model failed; using the offline analyzer',
+      );
+      context.degrade('insights', describeFailure(error));
+      return undefined;
+    }
+  }
+
+  /** This analyzer as a pipeline analyze stage. */
+  asStage(): AnalyzeStage {
+    return ({ conversation }, context) => this.analyze(conversation, context);
+  }
+}

@@ -1,0 +1,109 @@
+import type { Conversation, Turn } from '../schema/conversation.js';
+import type { InsightsDraft } from '../schema/insights.js';
+import { extractDueDate } from './due-dates.js';
+import { citeTurn } from './evidence.js';
+import { matchForm, type Span, sentenceSpans } from './text.js';
+
+type CallbackPromise = InsightsDraft['callbackPromises'][number];
+type ActionItem = InsightsDraft['actionItems'][number];
+
+const WILL = String.raw`(?:'ll|\s+will|\s+am going to|\s+are going to|\s+is going to|\s+shall)`;
+const WHO_AGENT = String.raw`(?:i|we|someone|somebody|they|our (?:team|specialists?|technicians?|manager|supervisor)|a (?:manager|supervisor|technician|specialist|colleague|member of (?:our|the) team|representative|courier))`;
+
+/** Someone on the company's side commits to contact the customer again. */
+const AGENT_CONTACT = new RegExp(
+  String.raw`\b${WHO_AGENT}${WILL}(?:\s+\w+)?\s+(?:call you(?: back)?|give you a (?:call|ring)|get back to you|contact you|reach out|follow up|email you|text you|message you|send you (?:an? )?(?:email|text|message|update|confirmation|link|details)|be in touch|update you|let you know|keep you (?:posted|updated|informed)|ring you)`,
+);
+const EXPECT_CONTACT =
+  /\byou(?:'ll|\s+will|\s+should)\s+(?:receive|get|hear)\s+(?:a |an |back |from )?(?:call|email|text|message|update|confirmation|response|reply|us|them|someone)/;
+/** The customer commits to get back. */
+const CUSTOMER_CONTACT =
+  /\bi(?:'ll|\s+will|\s+am going to)\s+(?:\w+\s+)?(?:call (?:you |back)|get back to you|send (?:you|it|them|the|a|my)|email you|dm you|message you|let you know|contact you|check and (?:get back|let you know))/;
+
+/** The company's side commits to a task. */
+const AGENT_TASK = new RegExp(
+  String.raw`\b(?:i|we|our team|a (?:technician|specialist|courier))${WILL}(?:\s+(?:now|also|just|personally|immediately|go ahead and|be able to))?\s+(?:process|issue|refund|replace|ship|send|escalate|investigate|look into|check on|credit|waive|cancel|update|reset|schedule|arrange|book|fix|repair|raise|submit|file|forward|pass|add|remove|reverse|reactivate|activate|unlock|order|dispatch|review|apply|change|open|log)\b`,
+);
+/** The agent asks the customer to do something after the call. */
+const CUSTOMER_TASK =
+  /\b(?:you(?:'ll|\s+will)\s+need to|you need to|you(?:'ll|\s+will)\s+have to|you should|make sure (?:to|you)|please(?:\s+(?:go ahead and|can you|could you))?|remember to|don't forget to)\s+(?:try|restart|reboot|reinstall|update|check|send|dm|call|visit|bring|return|fill|upload|reset|log|contact|follow|go|click|tap|confirm|reply|complete|sign|take|keep|bring|print|provide|submit|email|drop|ship|pack|download|enable|disable|turn|unplug|plug)\b/;
+
+/** The rest of the sentence from the commitment's start: what was promised, in the speaker's words. */
+function commitmentText(text: string, span: Span, maxLength = 140): string {
+  const sentence = sentenceSpans(text).find(
+    (candidate) => candidate.start <= span.start && span.start < candidate.end,
+  );
+  const end = sentence ? sentence.end : text.length;
+  const fragment = text
+    .slice(span.start, end)
+    .replace(/[.!?…]+$/, '')
+    .trim();
+  return fragment.length > maxLength ? `${fragment.slice(0, maxLength).replace(/\s+\S*$/, '')}…` : fragment;
+}
+
+function locate(turn: Turn, pattern: RegExp): Span | undefined {
+  const match = pattern.exec(matchForm(turn.text));
+  return match ? { start: match.index, end: match.index + match[0].length } : undefined;
+}
+
+function dueOf(turn: Turn, span: Span, reference: Date | undefined) {
+  const sentence = sentenceSpans(turn.text).find(
+    (candidate) => candidate.start <= span.start && span.start < candidate.end,
+  );
+  const text = matchForm(turn.text.slice(sentence?.start ?? 0, sentence?.end ?? turn.text.length));
+  const due = extractDueDate(text, reference);
+  return { due: due?.due ?? null, dueDate: due?.dueDate ?? null };
+}
+
+/** Promises to call, email or get back, by either side; each with its deadline when one was said. */
+export function findCallbackPromises(conversation: Conversation, reference?: Date): CallbackPromise[] {
+  const promises: CallbackPromise[] = [];
+  for (const turn of conversation.turns) {
+    const patterns =
+      turn.role === 'agent'
+        ? [AGENT_CONTACT, EXPECT_CONTACT]
+        : turn.role === 'customer'
+          ? [CUSTOMER_CONTACT]
+          : [];
+    for (const pattern of patterns) {
+      const span = locate(turn, pattern);
+      if (!span) continue;
+      promises.push({
+        promisedBy: turn.role === 'customer' ? 'customer' : 'agent',
+        promise: commitmentText(turn.text, span),
+        ...dueOf(turn, span, reference),
+        evidence: [citeTurn(turn, span)],
+      });
+      break; // one promise per turn: the same sentence often matches twice
+    }
+  }
+  return promises;
+}
+
+/** Tasks the company committed to and steps the customer was asked to take. */
+export function findActionItems(conversation: Conversation, reference?: Date): ActionItem[] {
+  const items: ActionItem[] = [];
+  for (const turn of conversation.turns) {
+    if (turn.role !== 'agent') continue;
+    const agentSpan = locate(turn, AGENT_TASK);
+    if (agentSpan) {
+      const text = commitmentText(turn.text, agentSpan);
+      items.push({
+        owner: /^(?:we|our)\b/i.test(text) ? 'company' : 'agent',
+        task: text,
+        ...dueOf(turn, agentSpan, reference),
+        evidence: [citeTurn(turn, agentSpan)],
+      });
+    }
+    const customerSpan = locate(turn, CUSTOMER_TASK);
+    if (customerSpan) {
+      items.push({
+        owner: 'customer',
+        task: commitmentText(turn.text, customerSpan),
+        ...dueOf(turn, customerSpan, reference),
+        evidence: [citeTurn(turn, customerSpan)],
+      });
+    }
+  }
+  return items;
+}

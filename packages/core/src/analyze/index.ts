@@ -1,0 +1,12 @@
+export * from './call-analyzer.js';
+export * from './commitments.js';
+export * from './compliance.js';
+export * from './dialogue.js';
+export * from './due-dates.js';
+export * from './evidence.js';
+export * from './heuristic-analyzer.js';
+export * from './llm-extraction.js';
+export * from './memory.js';
+export * from './redaction.js';
+export { type SentimentHit, scoreText, type TextSentiment } from './sentiment.js';
+export * from './taxonomy.js';

@@ -1,0 +1,200 @@
+import type { ComplaintType, EmotionName } from '../../schema/insights.js';
+
+/**
+ * Phrase patterns the offline analyzer looks for, written against the *match form* of a turn
+ * (lowercase, straight apostrophes). Each list is general service language, not tied to any data set:
+ * speech-to-text output and chat both appear, so patterns avoid relying on punctuation.
+ */
+
+const NOT = "(?:not|n't|never|no longer)";
+
+/** The customer reports something wrong (a complaint rather than a question). */
+export const PROBLEM_CUES: readonly RegExp[] = [
+  new RegExp(
+    `\\b(?:is|are|was|were|does|do|did|has|have|will|would|can|could)?${NOT} ?(?:\\w+ )?(?:work|working|load|loading|connect|connecting|arrive|arrived|turn on|charge|charging|sync|syncing|show|showing|open|respond|responding)\\b`,
+  ),
+  /\b(?:won't|wont|cannot|can't|cant|unable to|couldn't|not able to)\b/,
+  /\b(?:error|errors|bug|bugs|glitch|crash\w*|freez\w*|broken|broke|faulty|defective|damaged|outage|down again|stopped)\b/,
+  /\b(?:charged|overcharged|double charged|billed)\b/,
+  /\b(?:delayed|late|cancell?ed|missed|missing|lost|stolen|never (?:received|arrived|came|got))\b/,
+  /\b(?:still (?:waiting|not|no|haven't|hasn't)|been waiting|on hold|no (?:response|reply|answer))\b/,
+  /\b(?:wrong|incorrect|mistake|trouble)\b|(?<!\b(?:no|any|a|not an?) )\b(?:problem|issue)s?\b(?! (?:has|have|is|was) (?:been )?(?:solved|resolved|fixed|sorted))/,
+  // "Why" questions aimed at the company are grievances ("why was I charged", "why are you not accepting").
+  /\bwhy (?:is|are|was|were|did|does|do|has|have|would|won't|can't|isn't|aren't|didn't|doesn't|haven't|hasn't)\b/,
+  /\b(?:not|never|haven't|hasn't|didn't) (?:heard|had) (?:back|anything|a (?:reply|response|word))|\bsilence\b|\bgo(?:es)? away\b/,
+  /\b(?:rude|unhelpful|useless|terrible|awful|horrible|worst|ridiculous|unacceptable|disgrace\w*|joke)\b/,
+  /\b(?:refund|compensation|complain\w*|dispute)\b/,
+];
+
+/** The customer asks for information or how to do something. */
+export const QUESTION_CUES: readonly RegExp[] = [
+  /\b(?:how (?:do|can|does|long|much|many|to)|what (?:is|are|does|time|if)|when (?:will|does|is|can)|where (?:can|do|is)|which|is (?:it|there) (?:possible|a way)|can i|could i|do you (?:have|know|offer)|are you|is there|will there)\b/,
+  /\?/,
+];
+
+/** Genuine gratitude or praise, as opposed to a formulaic "thanks". */
+export const STRONG_GRATITUDE_CUES: readonly RegExp[] = [
+  /\bthank(?:s| you)(?: (?:so|very) much| a (?:lot|million|ton)| again)\b/,
+  /\b(?:really|truly|much|greatly|very much) appreciat\w*\b/,
+  /\bappreciate (?:it|that|this|your|the|all)\b.*\b(?:help|effort|support|time)\b/,
+  /\b(?:grateful|lifesaver|life saver|you(?:'re| are) (?:the best|a star|amazing|awesome|great)|you guys rock|you rock)\b/,
+  /\b(?:excellent|exceptional|outstanding|amazing|fantastic|brilliant|great|wonderful) (?:service|staff|support|job|help|team|company|experience)\b/,
+  /\b(?:staff|team|service|you) (?:have been|has been|were|was) (?:excellent|exceptional|amazing|fantastic|brilliant|great|wonderful|so helpful|very helpful)\b/,
+];
+
+export const POLITE_THANKS_CUES: readonly RegExp[] = [/\b(?:thank(?:s| you)?|thx|ty|cheers|appreciate it)\b/];
+
+/** Emotion cues per emotion; intensity comes from the cue strength and the turn's sentiment. */
+export const EMOTION_CUES: Record<Exclude<EmotionName, 'gratitude'>, readonly RegExp[]> = {
+  anger: [
+    /\b(?:angry|furious|livid|outraged|pissed|fuming|mad at|hate you|disgrace\w*|disgusted|disgusting|f+u+c+k\w*|shit\w*|wtf|damn\w*|bullshit|crap)\b/,
+    /😡|🤬|😠|👿/u,
+  ],
+  frustration: [
+    /\b(?:frustrat\w*|annoy\w*|fed up|sick (?:and tired )?of|tired of|had enough|ridiculous|unacceptable|useless|pathetic|ugh+|again and again|every (?:single )?time|(?:third|3rd|fourth|4th|fifth|5th) time|how many times|keeps? (?:happening|crashing|failing)|still not|still no)\b/,
+    /😤|😩|😫|🙄|😒/u,
+  ],
+  impatience: [
+    /\b(?:how long|still waiting|been waiting|waiting for (?:hours|days|weeks|ages)|any update|asap|right now|immediately|hurry|urgent(?:ly)?|(?:hours|days|weeks) (?:now|later|ago)|on hold for)\b/,
+  ],
+  confusion: [
+    /\b(?:confus\w*|don't understand|do not understand|doesn't make sense|makes no sense|not sure (?:what|how|why|if)|unclear|misleading|conflicting|which is (?:correct|right)|what does (?:that|this|it) mean)\b/,
+  ],
+  anxiety: [
+    /\b(?:worried|worrying|concerned|scared|afraid|nervous|anxious|panic\w*|stressed|stressful|desperate)\b/,
+  ],
+  disappointment: [
+    /\b(?:disappoint\w*|let down|expected (?:better|more)|used to be|shame|sad(?:ly)?|unfortunately|not (?:happy|impressed|pleased))\b/,
+    /😞|😢|😭|😔|☹|🙁|💔/u,
+  ],
+  satisfaction: [
+    /\b(?:perfect|great|awesome|excellent|brilliant|fantastic|happy with|love it|works? (?:now|again|perfectly|fine|great)|(?:that|it) (?:worked|fixed it|helped)|all (?:set|good|sorted)|problem solved)\b/,
+    /😀|😃|😄|😁|😊|🙂|😍|👍|🙌|🎉/u,
+  ],
+  relief: [/\b(?:phew|finally|relieved|what a relief|that's a relief|thank god|thank goodness)\b/],
+};
+
+/** The customer threatens to leave, go public, or take it further. */
+export const CHURN_CUES: readonly RegExp[] = [
+  /\b(?:cancel (?:my|the) (?:account|subscription|contract|service|membership|plan)|close my account|switch(?:ing)? (?:to|provider|carrier|bank)|leave (?:you|for)|never (?:fly|shop|use|buy|order|book)\w* (?:with |from )?(?:you|again)|take my business|go(?:ing)? elsewhere|last time i)\b/,
+];
+export const SUPERVISOR_CUES: readonly RegExp[] = [
+  /\b(?:supervisor|manager|someone (?:else|senior|in charge)|speak to (?:a|your) (?:manager|supervisor|boss)|escalate|escalation|formal complaint|complaints department)\b/,
+];
+export const LEGAL_CUES: readonly RegExp[] = [
+  /\b(?:lawyer|attorney|legal action|sue|court|ombudsman|regulator|trading standards|better business bureau|bbb|fcc|ftc|consumer (?:rights|protection)|report you|chargeback)\b/,
+];
+export const REPEAT_CONTACT_CUES: readonly RegExp[] = [
+  /\b(?:(?:second|third|fourth|fifth|2nd|3rd|4th|5th|another|multiple|several|many) (?:time|times|call|calls|attempt)|called (?:before|already|yesterday|last week|twice|several times)|already (?:called|contacted|tried|spoke|told|explained|sent)|again and again|keep (?:calling|asking|getting)|still (?:waiting|not|no|haven't))\b/,
+];
+
+/** Something was fixed or done during the contact. */
+export const FIXED_CUES: readonly RegExp[] = [
+  /\b(?:works? (?:now|again|perfectly|fine|great)|working (?:now|again|fine)|(?:that|it|this) (?:worked|fixed it|did it|did the trick|solved it|helped)|(?:problem|issue|it)(?:'s| is| has been) (?:fixed|solved|resolved|sorted)|(?:fixed|sorted|solved|resolved) it|managed to|found a solution|all (?:set|good|sorted)|got it (?:working|sorted))\b/,
+];
+/** A transaction the customer wanted was completed. */
+export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
+  /\b(?:(?:is|are|has been|have been|was|were|been) (?:successfully )?(?:booked|reserved|confirmed|scheduled|placed|processed|completed|made|purchased|transferred|sent|issued|refunded|cancell?ed|updated|changed|activated|submitted)|successfully|confirmation (?:number|code|email)|i(?:'ve| have) (?:booked|reserved|processed|issued|refunded|cancell?ed|updated|changed|sent|made|placed|scheduled|arranged|applied|added|credited)|your (?:booking|reservation|order|appointment|transfer|payment|refund) (?:is|has been) (?:confirmed|made|complete|placed|processed|set))\b/,
+];
+/** The request could not be met (a plain "unfortunately, it is not refundable" is information, not a refusal). */
+export const DECLINED_CUES: readonly RegExp[] = [
+  /\b(?:i|we)(?:'m| am| are)? (?:can't|cannot|couldn't|could not|was unable to|were unable to|am unable to|are unable to|unable to|won't be able to|wasn't able to|weren't able to|not able to) (?:\w+ )?(?:book|reserve|make|process|complete|schedule|refund|cancel|change|accept|approve|offer|help|find|issue|replace|transfer|fix|get)\b/,
+  /\b(?:booking|reservation|payment|transaction|transfer|order|request|appointment|purchase)s? (?:has |have )?(?:failed|was unsuccessful|were unsuccessful|didn't go through|did not go through|could not be (?:made|completed|processed)|was declined|was rejected)\b/,
+  /\b(?:not eligible|(?:can't|cannot|unable to) accept|no (?:availability|seats|rooms|tables|slots) (?:left|available)|fully booked|sold out)\b/,
+];
+/** The matter continues after the contact (ticket, callback, investigation, private message). */
+export const FOLLOW_UP_CUES: readonly RegExp[] = [
+  /\b(?:(?:we|i|someone|they|a (?:member|colleague|specialist|technician|team)\w*)(?:'ll| will) (?:get back|call you|contact you|reach out|follow up|look into|investigate|be in touch|send you|email you|update you|give you a call)|(?:send|drop) us a (?:dm|direct message|private message)|dm us|(?:raised|opened|created|logged) (?:a )?(?:ticket|case|complaint|report)|(?:ticket|case|reference) (?:number|id)|within \d+ (?:hours|days|business days|working days)|escalat\w*|passed (?:this|it) (?:on|along)|forwarded)\b/,
+];
+/** The customer signals the issue is not solved at the end. */
+export const STILL_UNRESOLVED_CUES: readonly RegExp[] = [
+  /\b(?:still (?:not|no|doesn't|won't|isn't|can't|haven't|the same)|(?:didn't|doesn't|did not|does not) (?:help|work|fix)|same (?:problem|issue|result)|nothing (?:happened|changed|works)|that's not (?:what|helpful)|not (?:helpful|resolved|fixed|solved)|useless|forget it|i give up)\b/,
+];
+/** The customer asked only for information and got it. */
+export const INFORMATION_CUES: readonly RegExp[] = [
+  /\b(?:you can|you'll need to|you will need to|you need to|the (?:best|easiest) way|here(?:'s| is) (?:how|the|a link)|it (?:is|costs|takes)|there (?:is|are)|(?:opens|closes) at|available (?:on|at|from|in)|check out|please (?:visit|see|refer|follow|go to))\b/,
+];
+
+/** Agent phrases that show empathy. */
+export const EMPATHY_CUES: readonly RegExp[] = [
+  /\b(?:sorry (?:to hear|about|for|that)|(?:i|we) (?:apologi[sz]e|understand|can imagine|hear you|appreciate your patience)|(?:that|this) (?:must be|sounds|is) (?:frustrating|annoying|difficult|stressful|inconvenient|disappointing)|i know how|completely understand|totally understand|my apologies|our apologies|apologies for)\b/,
+];
+/** Agent politeness. */
+export const POLITENESS_CUES: readonly RegExp[] = [
+  /\b(?:please|thank(?:s| you)|you're welcome|my pleasure|happy to help|glad to help|of course|certainly|absolutely)\b/,
+];
+/** Agent signals of not knowing. */
+export const UNCERTAINTY_CUES: readonly RegExp[] = [
+  /\b(?:i don't know|i do not know|not sure|no idea|i'm not certain|i (?:can't|cannot) say|i(?:'ll| will) have to (?:check|ask)|let me ask (?:someone|my)|i think maybe|i guess)\b/,
+];
+/** Agent gives concrete guidance. */
+export const GUIDANCE_CUES: readonly RegExp[] = [
+  /\b(?:you can|you'll need to|you need to|please (?:try|go|tap|click|select|restart|check|open|update|reinstall|follow|hold|press)|(?:first|next|then),? (?:go|tap|click|select|open|press|try)|step|settings|option|here(?:'s| is) how|the reason is|this is because|because)\b/,
+];
+
+/** Agent greets or introduces themselves. */
+export const GREETING_CUES: readonly RegExp[] = [
+  /\b(?:hello|hi|hey|good (?:morning|afternoon|evening)|thank(?:s| you) for (?:calling|contacting|reaching out|getting in touch|your (?:call|message|patience))|welcome to|my name is|you(?:'re| are) (?:speaking|chatting) (?:with|to)|this is \w+|how (?:can|may) i help)\b/,
+];
+/** Agent closes properly. */
+export const CLOSING_CUES: readonly RegExp[] = [
+  /\b(?:anything else|(?:have|enjoy) a (?:great|good|nice|lovely|wonderful) (?:day|evening|night|weekend|one|trip|flight)|thank(?:s| you) for (?:calling|contacting|reaching out|your (?:time|patience|call))|take care|goodbye|bye|glad (?:i|we) could help|happy to help)\b/,
+];
+
+/** Phrases an agent should never say (used by the default prohibited-language rule). */
+export const PROHIBITED_AGENT_PHRASES: readonly string[] = [
+  'calm down',
+  "that's not my problem",
+  'not my problem',
+  "that's not my job",
+  "i don't care",
+  'shut up',
+  "you're wrong",
+  'you are wrong',
+  'whatever',
+  'stupid',
+  'idiot',
+  'fuck',
+  'shit',
+  'damn it',
+  'there is nothing i can do',
+  "there's nothing i can do",
+  'you should have',
+];
+
+/** Keywords that point at a complaint type, checked in order (first strong match wins). */
+export const COMPLAINT_TYPE_CUES: readonly [ComplaintType, RegExp][] = [
+  [
+    'staff_behaviour',
+    /\b(?:rude|unprofessional|attitude|hung up|shouted|yelled|dismissive|staff|agent|employee|representative|driver)\b/,
+  ],
+  [
+    'billing',
+    /\b(?:charg\w*|bill\w*|invoice|fee|fees|price|pricing|overcharg\w*|payment|paid|refund|subscription|money)\b/,
+  ],
+  [
+    'wait_time',
+    /\b(?:on hold|wait(?:ing|ed)?|queue|no (?:response|reply|answer)|hours|days|weeks|respond|response time)\b/,
+  ],
+  [
+    'delivery',
+    /\b(?:deliver\w*|parcel|package|shipping|shipped|courier|arriv\w*|tracking|dispatch\w*|order)\b/,
+  ],
+  [
+    'account_access',
+    /\b(?:log ?in|sign ?in|password|locked|verification code|account access|two.factor|2fa|username)\b/,
+  ],
+  [
+    'technical_issue',
+    /\b(?:app|website|site|error|crash\w*|bug|glitch|wifi|wi-fi|internet|connection|connect|update|install|router|signal|outage|stream\w*|server|freez\w*|load\w*)\b/,
+  ],
+  [
+    'product_defect',
+    /\b(?:broken|defective|faulty|damaged|quality|stopped working|doesn't work|not working|warranty|repair|replacement)\b/,
+  ],
+  ['policy', /\b(?:policy|policies|terms|rules|not allowed|eligible|eligibility|restriction|fine print)\b/],
+  [
+    'service_quality',
+    /\b(?:service|experience|customer care|support|delay\w*|cancell?ed|late|seat|flight|train|menu)\b/,
+  ],
+];

@@ -1,0 +1,99 @@
+import {
+  EMOJI_VALENCE,
+  INTENSIFIERS,
+  NEGATORS,
+  SENTIMENT_PHRASES,
+  wordValence,
+} from './lexicon/sentiment-lexicon.js';
+import { matchForm, type Span, tokenize } from './text.js';
+
+/** A word or phrase that moved a text's sentiment, with its offsets, for quoting as evidence. */
+export interface SentimentHit extends Span {
+  valence: number;
+}
+
+export interface TextSentiment {
+  /** -1 … 1, normalised like VADER's compound score. */
+  score: number;
+  hits: SentimentHit[];
+}
+
+/** Negation reaches this many words back ("not at all happy"). */
+const NEGATION_WINDOW = 3;
+/** Valence kept (and flipped) under negation: "not good" is mildly negative, "not bad" mildly positive. */
+const NEGATION_FACTOR = -0.6;
+/** Normalisation constant: sum / sqrt(sum² + α); 15 as in VADER, so ±4 ≈ ±0.72. */
+const ALPHA = 15;
+
+/** Mentions, links and hashtag marks carry no sentiment but contain words ("@AmazonHelp"). */
+function maskNoise(text: string): string {
+  return text.replace(/https?:\/\/\S+|@\w+/g, (match) => ' '.repeat(match.length));
+}
+
+/**
+ * Lexicon sentiment of one text with negation, intensifiers, "but" shifts, capitals, exclamation
+ * marks and emoji. Deterministic and fast: a whole call scores in well under a millisecond.
+ */
+export function scoreText(text: string): TextSentiment {
+  const masked = maskNoise(text);
+  const form = matchForm(masked);
+  const hits: SentimentHit[] = [];
+  const covered: Span[] = [];
+
+  for (const [pattern, valence] of SENTIMENT_PHRASES) {
+    for (const match of form.matchAll(pattern)) {
+      const span = { start: match.index, end: match.index + match[0].length };
+      if (covered.some((other) => span.start < other.end && other.start < span.end)) continue;
+      covered.push(span);
+      if (valence !== 0) hits.push({ ...span, valence });
+    }
+  }
+
+  const tokens = tokenize(masked);
+  const butIndex = tokens.findIndex((token) => token.text === 'but' || token.text === 'however');
+  tokens.forEach((token, index) => {
+    if (covered.some((span) => token.start >= span.start && token.end <= span.end)) return;
+    const base = wordValence(token.text);
+    if (base === undefined) return;
+    let valence = base;
+    const previous = tokens[index - 1];
+    const intensity = previous ? INTENSIFIERS[previous.text] : undefined;
+    if (intensity) valence *= intensity;
+    const original = masked.slice(token.start, token.end);
+    if (original.length > 2 && original === original.toUpperCase() && /[A-Z]/.test(original)) valence *= 1.25;
+    for (let back = 1; back <= NEGATION_WINDOW; back++) {
+      const before = tokens[index - back];
+      if (!before) break;
+      if (/[.!?;,]/.test(masked.slice(before.end, (tokens[index - back + 1] ?? token).start))) break;
+      if (NEGATORS.has(before.text) || before.text.endsWith("n't")) {
+        valence *= NEGATION_FACTOR;
+        break;
+      }
+    }
+    // What follows "but" is what the speaker means ("the app is nice but it keeps crashing").
+    if (butIndex >= 0) valence *= index < butIndex ? 0.5 : index > butIndex ? 1.5 : 1;
+    hits.push({ start: token.start, end: token.end, valence });
+  });
+
+  for (const [pattern, valence] of EMOJI_VALENCE) {
+    for (const match of masked.matchAll(pattern)) {
+      hits.push({ start: match.index, end: match.index + match[0].length, valence });
+    }
+  }
+
+  let sum = hits.reduce((total, hit) => total + hit.valence, 0);
+  const exclamations = Math.min(3, (masked.match(/!/g) ?? []).length);
+  if (sum !== 0 && exclamations > 0) sum += Math.sign(sum) * 0.3 * exclamations;
+  const score = sum / Math.sqrt(sum * sum + ALPHA);
+  return { score: Number(score.toFixed(4)), hits };
+}
+
+/** The strongest hit of a sign, for quoting ("negative" → the most negative word or phrase). */
+export function strongestHit(hits: readonly SentimentHit[], sign: 1 | -1): SentimentHit | undefined {
+  let best: SentimentHit | undefined;
+  for (const hit of hits) {
+    if (Math.sign(hit.valence) !== sign) continue;
+    if (!best || Math.abs(hit.valence) > Math.abs(best.valence)) best = hit;
+  }
+  return best;
+}

@@ -1,0 +1,148 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * Text helpers shared by the offline analyzer, evidence checks and redaction. Matching works on a
+ * *match form* of the text that keeps every character offset of the original (lowercase, straight
+ * apostrophes), so a cue found in the match form can be quoted verbatim from the original.
+ */
+
+/** Lowercase with typographic quotes straightened; same length as the input, offsets preserved. */
+export function matchForm(text: string): string {
+  let lowered = text.toLowerCase();
+  // Some characters change length when lowercased (e.g. "İ"); fall back to a per-character map then.
+  if (lowered.length !== text.length)
+    lowered = [...text].map((char) => char.toLowerCase()[0] ?? char).join('');
+  return lowered.replace(/[’‘`´]/g, "'").replace(/[“”]/g, '"');
+}
+
+export interface Token {
+  /** Lowercase word, apostrophes kept ("don't"). */
+  text: string;
+  start: number;
+  end: number;
+}
+
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+
+/** Words with their offsets in the original text. */
+export function tokenize(text: string): Token[] {
+  const form = matchForm(text);
+  const tokens: Token[] = [];
+  for (const match of form.matchAll(WORD)) {
+    tokens.push({ text: match[0], start: match.index, end: match.index + match[0].length });
+  }
+  return tokens;
+}
+
+/** Lowercase words without punctuation, for comparing texts that differ in case, punctuation or spacing. */
+export function normalizeWords(text: string): string[] {
+  return tokenize(text).map((token) => token.text.replace(/'/g, ''));
+}
+
+const stemCache = new Map<string, string>();
+
+/** Porter stem of a lowercase word ("refunds" → "refund"), memoised: the analyzer stems the same words often. */
+export function stem(word: string): string {
+  let stemmed = stemCache.get(word);
+  if (stemmed === undefined) {
+    stemmed = stemmer(word.replace(/'/g, ''));
+    if (stemCache.size > 50_000) stemCache.clear();
+    stemCache.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Sentence spans of a turn: split after . ! ? … and line breaks, keeping offsets. */
+export function sentenceSpans(text: string): Span[] {
+  const spans: Span[] = [];
+  const boundary = /[.!?…]+["')\]]*(?=\s|$)|\n+/g;
+  let start = 0;
+  for (const match of text.matchAll(boundary)) {
+    const end = match.index + match[0].length;
+    pushTrimmed(text, start, end, spans);
+    start = end;
+  }
+  pushTrimmed(text, start, text.length, spans);
+  return spans;
+}
+
+function pushTrimmed(text: string, start: number, end: number, spans: Span[]): void {
+  let from = start;
+  let to = end;
+  while (from < to && /\s/.test(text[from] ?? '')) from++;
+  while (to > from && /\s/.test(text[to - 1] ?? '')) to--;
+  if (to > from) spans.push({ start: from, end: to });
+}
+
+/**
+ * A verbatim excerpt of `text` around `span` for use as an evidence quote: the sentence containing it,
+ * cut to at most `maxLength` characters on word boundaries (still a substring of the original).
+ */
+export function quoteAround(text: string, span: Span, maxLength = 180): string {
+  const sentence = sentenceSpans(text).find(
+    (candidate) => candidate.start <= span.start && span.start < candidate.end,
+  ) ?? {
+    start: 0,
+    end: text.length,
+  };
+  let start = sentence.start;
+  let end = Math.max(sentence.end, Math.min(span.end, text.length));
+  if (end - start > maxLength) {
+    const margin = Math.max(0, Math.floor((maxLength - (span.end - span.start)) / 2));
+    start = Math.max(sentence.start, span.start - margin);
+    end = Math.max(span.end, Math.min(end, start + maxLength));
+    // Cut on word boundaries so the quote never starts or ends mid-word.
+    while (start > sentence.start && start < span.start && /\S/.test(text[start - 1] ?? '')) start++;
+    while (end < text.length && end > span.end && /\S/.test(text[end] ?? '')) end--;
+  }
+  return text.slice(start, end).trim();
+}
+
+/** Words that carry little meaning for topic matching. */
+export const STOPWORDS = new Set(
+  `a an the and or but if then so to of in on at by for with from about as into over after before up down out
+  off is am are was were be been being do does did doing have has had having i me my mine we us our you your
+  yours he him his she her it its they them their this that these those there here what which who whom whose
+  when where why how can could would should will shall may might must just also too very really please
+  thanks thank hi hello hey ok okay yes no not any some all each more most other such only own same than
+  get got getting let lets want wanted need needed like would'd i'm i've i'll you're it's don't can't
+  im ive ill dont cant isnt wont didnt doesnt`.split(/\s+/),
+);
+
+/** Content-word stems of a text, for overlap scoring. */
+export function contentStems(text: string): string[] {
+  return tokenize(text)
+    .map((token) => token.text)
+    .filter((word) => !STOPWORDS.has(word) && !/^\d+$/.test(word) && word.length > 1)
+    .map(stem);
+}
+
+/** The first match of any pattern in the text's match form, as offsets into the original text. */
+export function findCue(text: string, patterns: readonly RegExp[]): Span | undefined {
+  const form = matchForm(text);
+  let best: Span | undefined;
+  for (const pattern of patterns) {
+    const match = singleMatch(pattern).exec(form);
+    if (match && (!best || match.index < best.start))
+      best = { start: match.index, end: match.index + match[0].length };
+  }
+  return best;
+}
+
+/** How many of the patterns match the text. */
+export function countCues(text: string, patterns: readonly RegExp[]): number {
+  const form = matchForm(text);
+  return patterns.filter((pattern) => singleMatch(pattern).test(form)).length;
+}
+
+/** Global regexes keep state between calls; cue lookups need a stateless copy. */
+function singleMatch(pattern: RegExp): RegExp {
+  return pattern.global || pattern.sticky
+    ? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''))
+    : pattern;
+}

@@ -1,0 +1,263 @@
+import { type ZodRawShape, type ZodType, z } from 'zod';
+import { SecondsSchema } from './common.js';
+
+/**
+ * Insights are built twice from one definition: the *draft* a model (or the offline analyzer) writes,
+ * whose evidence is only turn ids and a quote, and the *stored* form, whose evidence is checked against
+ * the transcript and carries timestamps. Keeping one builder means a user's extra fields, taxonomy and
+ * rules flow into the JSON schema sent to the model and into validation alike.
+ *
+ * Draft fields are all required (absent values are `null` or empty lists) because strict structured
+ * output modes (OpenAI, Groq) reject optional properties.
+ */
+
+/** What a model or the offline analyzer cites: turn ids and a verbatim quote from those turns. */
+export const EvidenceDraftSchema = z.object({
+  turnIds: z.array(z.string()).describe('ids of the turns quoted, e.g. ["t4"]'),
+  quote: z.string().describe('verbatim words copied from those turns'),
+});
+export type EvidenceDraft = z.infer<typeof EvidenceDraftSchema>;
+
+/** Evidence after checking: the quote was found in the cited turns; times come from those turns. */
+export const EvidenceSchema = z.object({
+  turnIds: z.array(z.string()).min(1),
+  quote: z.string(),
+  /** Absent for text-only conversations, whose turns have no timing. */
+  startSec: SecondsSchema.optional(),
+  endSec: SecondsSchema.optional(),
+});
+export type Evidence = z.infer<typeof EvidenceSchema>;
+
+export const SentimentLabelSchema = z.enum(['positive', 'neutral', 'negative', 'mixed']);
+export type SentimentLabel = z.infer<typeof SentimentLabelSchema>;
+
+export const EmotionNameSchema = z.enum([
+  'anger',
+  'frustration',
+  'impatience',
+  'confusion',
+  'anxiety',
+  'disappointment',
+  'gratitude',
+  'satisfaction',
+  'relief',
+]);
+export type EmotionName = z.infer<typeof EmotionNameSchema>;
+
+export const ResolutionStatusSchema = z.enum(['resolved', 'partially_resolved', 'unresolved']);
+export type ResolutionStatus = z.infer<typeof ResolutionStatusSchema>;
+
+export const ResolutionCategorySchema = z.enum([
+  'issue_fixed',
+  'information_provided',
+  'transaction_completed',
+  'follow_up_scheduled',
+  'escalated',
+  'declined',
+  'no_action',
+]);
+export type ResolutionCategory = z.infer<typeof ResolutionCategorySchema>;
+
+export const ComplaintTypeSchema = z.enum([
+  'billing',
+  'product_defect',
+  'technical_issue',
+  'delivery',
+  'service_quality',
+  'wait_time',
+  'staff_behaviour',
+  'policy',
+  'account_access',
+  'other',
+]);
+export type ComplaintType = z.infer<typeof ComplaintTypeSchema>;
+
+export const SeveritySchema = z.enum(['none', 'low', 'medium', 'high', 'critical']);
+export const RiskLevelSchema = z.enum(['low', 'medium', 'high']);
+export const ComplianceStatusSchema = z.enum(['pass', 'fail', 'not_applicable']);
+export type ComplianceStatus = z.infer<typeof ComplianceStatusSchema>;
+export const SpeakerRoleSchema = z.enum(['agent', 'customer']);
+export const OwnerSchema = z.enum(['agent', 'customer', 'company']);
+
+/** 1-5 rating, as on a contact-center quality scorecard. */
+const RatingSchema = z.number().min(1).max(5);
+
+export interface InsightsSchemaOptions {
+  /**
+   * Your own fields, filled in by the language model and validated with the rest; stored under
+   * `insights.custom`. The offline analyzer cannot fill them (marked degraded when it stands in).
+   */
+  extraFields?: ZodRawShape;
+  /** Topic ids the model must choose from (your taxonomy); free strings when absent. */
+  topicIds?: readonly string[];
+  /** Compliance rule ids the model must report on; free strings when absent. */
+  ruleIds?: readonly string[];
+}
+
+function enumOrString(values: readonly string[] | undefined, extra?: string): ZodType<string> {
+  if (!values || values.length === 0) return z.string();
+  const all = extra && !values.includes(extra) ? [...values, extra] : [...values];
+  return z.enum(all as [string, ...string[]]);
+}
+
+/** The topic id used when a call matches nothing in the taxonomy. */
+export const OTHER_TOPIC_ID = 'other';
+
+/** The insight fields, parameterised by how evidence looks (draft or checked) and by the user's choices. */
+function insightFields<E extends ZodType>(evidence: E, options: InsightsSchemaOptions) {
+  const evidenceList = z.array(evidence);
+  const topicId = enumOrString(options.topicIds, OTHER_TOPIC_ID);
+  const ruleId = enumOrString(options.ruleIds);
+  const due = {
+    due: z.string().nullable().describe('the deadline as said, e.g. "by Friday"'),
+    dueDate: z.string().nullable().describe('ISO date (YYYY-MM-DD) when it can be worked out'),
+  };
+  const speakerSentiment = z.object({
+    label: SentimentLabelSchema,
+    score: z.number().min(-1).max(1).describe('-1 very negative … 1 very positive'),
+    trend: z
+      .array(
+        z.object({ quarter: z.number().int().min(1).max(4), score: z.number().min(-1).max(1).nullable() }),
+      )
+      .describe('score in each quarter of the call; null when the speaker was silent in it'),
+    trajectory: z.enum(['improving', 'worsening', 'stable']),
+    evidence: evidenceList,
+  });
+  const topic = z.object({
+    topicId,
+    confidence: z.number().min(0).max(1),
+    evidence: evidenceList,
+  });
+  return {
+    summary: z.object({ text: z.string().describe('2-4 sentences'), evidence: evidenceList }),
+    sentiment: z.object({ customer: speakerSentiment, agent: speakerSentiment }),
+    emotions: z.array(
+      z.object({
+        emotion: EmotionNameSchema,
+        speaker: SpeakerRoleSchema,
+        intensity: z.number().min(0).max(1),
+        evidence: evidenceList,
+      }),
+    ),
+    satisfaction: z.object({
+      predictedScore: RatingSchema.describe('predicted CSAT 1-5'),
+      label: z.enum(['satisfied', 'neutral', 'dissatisfied']),
+      evidence: evidenceList,
+    }),
+    intent: z.object({ primary: topic, secondary: z.array(topic) }),
+    complaint: z.object({
+      isComplaint: z.boolean(),
+      type: ComplaintTypeSchema.nullable(),
+      severity: SeveritySchema,
+      evidence: evidenceList,
+    }),
+    resolution: z.object({
+      status: ResolutionStatusSchema,
+      category: ResolutionCategorySchema,
+      evidence: evidenceList,
+    }),
+    escalation: z.object({
+      risk: z.number().min(0).max(100).describe('0-100 chance the customer escalates or churns'),
+      level: RiskLevelSchema,
+      drivers: z.array(
+        z.object({
+          driver: z.string(),
+          impact: z.number().min(0).max(100).describe('points this driver adds to the risk'),
+          evidence: evidenceList,
+        }),
+      ),
+    }),
+    compliance: z.array(
+      z.object({
+        ruleId,
+        status: ComplianceStatusSchema,
+        explanation: z.string(),
+        evidence: evidenceList,
+      }),
+    ),
+    callbackPromises: z.array(
+      z.object({ promisedBy: SpeakerRoleSchema, promise: z.string(), ...due, evidence: evidenceList }),
+    ),
+    actionItems: z.array(z.object({ owner: OwnerSchema, task: z.string(), ...due, evidence: evidenceList })),
+    keyInsights: z.array(z.object({ insight: z.string(), evidence: evidenceList })),
+    tags: z.array(z.string()).describe('short lowercase-kebab labels'),
+    agentPerformance: z.object({
+      professionalism: RatingSchema,
+      empathy: RatingSchema,
+      knowledge: RatingSchema,
+      coaching: z.object({
+        strengths: z.array(z.object({ text: z.string(), evidence: evidenceList })),
+        improvements: z.array(z.object({ text: z.string(), evidence: evidenceList })),
+      }),
+      quiz: z
+        .array(
+          z.object({
+            question: z.string(),
+            options: z.array(z.string()),
+            answerIndex: z.number().int().min(0),
+            explanation: z.string(),
+          }),
+        )
+        .describe('2-3 training questions drawn from this call'),
+    }),
+    memory: z
+      .object({
+        deliverables: z.array(
+          z.object({ item: z.string(), owner: OwnerSchema, ...due, evidence: evidenceList }),
+        ),
+        openIssues: z.array(z.object({ issue: z.string(), evidence: evidenceList })),
+      })
+      .describe(
+        "what is owed to this customer and what is still open after this call, given the customer's history",
+      ),
+    ...(options.extraFields ? { custom: z.object(options.extraFields) } : {}),
+  };
+}
+
+/**
+ * The schema a language model answers with (and the offline analyzer produces): insights whose
+ * evidence is turn ids and quotes. Topic and rule ids become enums when you pass your taxonomy and rules.
+ */
+export function createInsightsDraftSchema(options: InsightsSchemaOptions = {}) {
+  return z.object(insightFields(EvidenceDraftSchema, options));
+}
+
+export const InsightsDraftSchema = createInsightsDraftSchema();
+export type InsightsDraft = z.infer<typeof InsightsDraftSchema>;
+
+/** How the cited evidence held up against the transcript. */
+export const EvidenceCheckSchema = z.object({
+  /** Evidence items the model or analyzer gave. */
+  checked: z.number().int().nonnegative(),
+  /** Found in the transcript (possibly in a different turn than cited, then re-pointed). */
+  verified: z.number().int().nonnegative(),
+  /** Not found anywhere: removed. List insights left with no evidence are removed too. */
+  dropped: z.number().int().nonnegative(),
+  /** List insights (emotions, drivers, promises, …) removed because none of their evidence held. */
+  droppedInsights: z.number().int().nonnegative(),
+});
+export type EvidenceCheck = z.infer<typeof EvidenceCheckSchema>;
+
+const storedMeta = {
+  /** `llm`: one structured request to a language model; `heuristic`: the offline analyzer. */
+  method: z.enum(['llm', 'heuristic']),
+  evidenceCheck: EvidenceCheckSchema,
+};
+
+/**
+ * The stored insights of one call. Pass `extraFields` to validate your own fields (under `custom`)
+ * with their types; the default schema keeps them as an open record.
+ */
+export function createInsightsSchema(options: InsightsSchemaOptions = {}) {
+  const { custom, ...fields } = insightFields(EvidenceSchema, options) as ReturnType<typeof insightFields> & {
+    custom?: ZodType;
+  };
+  return z.object({
+    ...storedMeta,
+    ...fields,
+    custom: (custom ?? z.record(z.string(), z.unknown())).optional(),
+  });
+}
+
+export const InsightsSchema = createInsightsSchema();
+export type Insights = z.infer<typeof InsightsSchema>;
