@@ -1,0 +1,10 @@
+export * from './by-channel.js';
+export * from './channel-diarizer.js';
+export * from './conversation.js';
+export * from './default-diarizer.js';
+export * from './der.js';
+export type * from './diarizer.js';
+export * from './roles.js';
+export * from './rttm.js';
+export * from './spectral-diarizer.js';
+export * from './turns.js';
