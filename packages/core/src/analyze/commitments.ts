@@ -46,11 +46,12 @@ function locate(turn: Turn, pattern: RegExp): Span | undefined {
   return match ? { start: match.index, end: match.index + match[0].length } : undefined;
 }
 
+/** The deadline said in the commitment's own clause: from where it starts to the end of its sentence. */
 function dueOf(turn: Turn, span: Span, reference: Date | undefined) {
   const sentence = sentenceSpans(turn.text).find(
     (candidate) => candidate.start <= span.start && span.start < candidate.end,
   );
-  const text = matchForm(turn.text.slice(sentence?.start ?? 0, sentence?.end ?? turn.text.length));
+  const text = matchForm(turn.text.slice(span.start, sentence?.end ?? turn.text.length));
   const due = extractDueDate(text, reference);
   return { due: due?.due ?? null, dueDate: due?.dueDate ?? null };
 }

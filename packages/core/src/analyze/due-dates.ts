@@ -152,14 +152,18 @@ const VAGUE = /\b(?:shortly|soon|as soon as possible|asap|later|in a (?:bit|whil
 
 /** The deadline in `text` (already lowercase), resolved against `reference` (the call's date) when given. */
 export function extractDueDate(text: string, reference?: Date): DueDate | undefined {
+  // The deadline said first belongs to the commitment: "refund today and call you back by Friday".
+  let earliest: { rule: Rule; match: RegExpExecArray } | undefined;
   for (const rule of RULES) {
     const match = rule.pattern.exec(text);
-    if (!match) continue;
-    const due = match[0].trim();
-    // Absolute dates without a year still need a reference year; relative ones need the call's date.
+    if (match && (!earliest || match.index < earliest.match.index)) earliest = { rule, match };
+  }
+  if (earliest) {
+    const { rule, match } = earliest;
+    // An ISO date stands alone; everything else needs the call's date (for the year or the day).
     const absolute = rule === RULES[0];
     const date = reference || absolute ? rule.resolve(match, reference ?? new Date(0)) : null;
-    return { due, dueDate: date && !Number.isNaN(date.getTime()) ? isoDay(date) : null };
+    return { due: match[0].trim(), dueDate: date && !Number.isNaN(date.getTime()) ? isoDay(date) : null };
   }
   const vague = VAGUE.exec(text);
   return vague ? { due: vague[0], dueDate: null } : undefined;
