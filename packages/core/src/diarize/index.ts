@@ -3,6 +3,7 @@ export * from './channel-diarizer.js';
 export * from './conversation.js';
 export * from './default-diarizer.js';
 export * from './der.js';
+export * from './diarize-stage.js';
 export type * from './diarizer.js';
 export * from './roles.js';
 export * from './rttm.js';

@@ -12,7 +12,7 @@ import { redactConversation, redactTranscript } from '../analyze/redaction.js';
 import { type PrepareAudioOptions, prepareAudio } from '../audio/prepare.js';
 import type { AudioInput, AudioSource, PreparedAudio } from '../audio/types.js';
 import { FileCache } from '../cache/file-cache.js';
-import { diarizeByChannel } from '../diarize/by-channel.js';
+import { createDiarizeStage, type DiarizationOptions } from '../diarize/diarize-stage.js';
 import { EchoLensError, StageError, throwIfAborted } from '../errors/index.js';
 import type { AggregateReport } from '../schema/aggregate.js';
 import type { CallAnalysis } from '../schema/analysis.js';
@@ -45,6 +45,8 @@ export interface PipelineOptions extends CallAnalyzerOptions {
   wordTimestamps?: boolean;
   /** Channel roles for inputs whose metadata does not say, e.g. `{ "0": "agent", "1": "customer" }`. */
   channelRoles?: Record<string, Role>;
+  /** Speaker-count hints, a replacement diarizer (e.g. a neural ONNX one), crosstalk and clustering settings. */
+  diarization?: DiarizationOptions;
   /** Decoding, normalisation and voice-activity options. */
   audio?: Omit<PrepareAudioOptions, 'signal' | 'onProgress' | 'logger' | 'storage'>;
   /** Resolves `{ storageKey }` inputs. */
@@ -194,14 +196,10 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         return transcript;
       },
 
-      diarize: async ({ transcript, audio }, context) => {
-        context.provenance.diarizer = audio.channelCount > 1 ? 'channel' : 'none';
-        return diarizeByChannel(transcript, {
-          callId: context.callId,
-          channelCount: audio.channelCount,
-          channelRoles: context.metadata.channelRoles ?? options.channelRoles,
-        });
-      },
+      diarize: createDiarizeStage({
+        ...options.diarization,
+        ...(options.channelRoles ? { channelRoles: options.channelRoles } : {}),
+      }),
 
       analyze: this.analyzer.asStage(),
 

@@ -1,0 +1,66 @@
+import { EchoLensError } from '../errors/index.js';
+import type { DiarizeStage } from '../pipeline/stages.js';
+import type { Role } from '../schema/common.js';
+import { buildConversation } from './conversation.js';
+import { createDefaultDiarizer, type DefaultDiarizerOptions } from './default-diarizer.js';
+import type { Diarizer } from './diarizer.js';
+
+export interface DiarizationOptions extends DefaultDiarizerOptions {
+  /** Replace the built-in diarizer (channel / spectral), e.g. with `createOnnxDiarizer(...)`. */
+  diarizer?: Diarizer;
+  /** Lower bound on speakers for mono recordings (default 1). */
+  minSpeakers?: number;
+  /** Upper bound on speakers for mono recordings (default 6). */
+  maxSpeakers?: number;
+  /** A pause longer than this starts a new turn of the same speaker (default 1.5 s). */
+  maxTurnGapSec?: number;
+  /** Channel roles for inputs whose metadata does not say. */
+  channelRoles?: Record<string, Role>;
+}
+
+/**
+ * The pipeline's diarize stage: who spoke when from the audio, the transcript's words attached to
+ * those speakers, roles from metadata or cues. If the diarizer fails (a broken plugin model, say), the
+ * call still completes with one speaker per channel and the fallback is recorded as degraded.
+ */
+export function createDiarizeStage(options: DiarizationOptions = {}): DiarizeStage {
+  const diarizer = options.diarizer ?? createDefaultDiarizer(options);
+  return async ({ transcript, audio }, context) => {
+    const channelRoles = context.metadata.channelRoles ?? options.channelRoles;
+    const common = {
+      callId: context.callId,
+      transcript,
+      channelCount: audio.channelCount,
+      ...(channelRoles ? { channelRoles } : {}),
+      ...(options.maxTurnGapSec !== undefined ? { maxTurnGapSec: options.maxTurnGapSec } : {}),
+    };
+    try {
+      const diarization = await diarizer.diarize(
+        { audio, transcript, metadata: context.metadata },
+        {
+          signal: context.signal,
+          onProgress: (fraction) => context.progress(fraction),
+          logger: context.logger,
+          ...(options.minSpeakers !== undefined ? { minSpeakers: options.minSpeakers } : {}),
+          ...(options.maxSpeakers !== undefined ? { maxSpeakers: options.maxSpeakers } : {}),
+        },
+      );
+      context.provenance.diarizer = diarization.method;
+      return buildConversation({ ...common, diarization });
+    } catch (error) {
+      if (EchoLensError.isInstance(error) && error.code === 'aborted') throw error;
+      if (context.signal?.aborted) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      context.logger.warn(
+        { callId: context.callId, error: reason },
+        'diarization failed; one speaker per channel',
+      );
+      context.degrade(
+        'conversation.speakers',
+        `diarizer ${diarizer.provider}/${diarizer.modelId} failed: ${reason}`,
+      );
+      context.provenance.diarizer = 'channel-fallback';
+      return buildConversation(common);
+    }
+  };
+}
