@@ -21,6 +21,8 @@ export * from './errors/index.js';
 export * from './language-model/index.js';
 export * from './paths.js';
 export * from './pipeline/index.js';
+export * from './report/conversation-formats.js';
+export * from './report/transcript-formats.js';
 export * from './schema/index.js';
 export * from './storage/index.js';
 export * from './transcribe/local-whisper.js';

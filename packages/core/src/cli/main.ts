@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ECHOLENS_VERSION } from '../version.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerDiarize } from './commands/diarize.js';
 import { registerTranscribe } from './commands/transcribe.js';
 
 const program = new Command('echolens')
@@ -11,6 +12,7 @@ const program = new Command('echolens')
 
 registerTranscribe(program);
 registerAnalyze(program);
+registerDiarize(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`echolens: ${error instanceof Error ? error.message : String(error)}\n`);
