@@ -5,6 +5,7 @@ export * from './default-diarizer.js';
 export * from './der.js';
 export * from './diarize-stage.js';
 export type * from './diarizer.js';
+export * from './onnx-diarizer.js';
 export * from './roles.js';
 export * from './rttm.js';
 export * from './spectral-diarizer.js';

@@ -8,7 +8,7 @@ const MEL_BANDS = 40;
 const CEPSTRA = 20;
 
 /** In-place radix-2 complex FFT on `real`/`imaginary` of length `size` (a power of two). */
-function createFft(size: number) {
+export function createFft(size: number) {
   const levels = Math.log2(size);
   const reversed = new Uint32Array(size);
   for (let i = 0; i < size; i++) {
@@ -58,13 +58,17 @@ const hertzToMel = (hertz: number) => 2595 * Math.log10(1 + hertz / 700);
 const melToHertz = (mel: number) => 700 * (10 ** (mel / 2595) - 1);
 
 /** Triangular mel filters over the FFT bins, as sparse (first bin, weights) rows. */
-function melFilterbank(lowHertz: number, highHertz: number): { first: number; weights: Float64Array }[] {
+export function melFilterbank(
+  lowHertz: number,
+  highHertz: number,
+  bands = MEL_BANDS,
+): { first: number; weights: Float64Array }[] {
   const low = hertzToMel(lowHertz);
   const high = hertzToMel(highHertz);
-  const edges = Array.from({ length: MEL_BANDS + 2 }, (_, i) =>
-    Math.min(FFT_SIZE / 2, (melToHertz(low + ((high - low) * i) / (MEL_BANDS + 1)) * FFT_SIZE) / SAMPLE_RATE),
+  const edges = Array.from({ length: bands + 2 }, (_, i) =>
+    Math.min(FFT_SIZE / 2, (melToHertz(low + ((high - low) * i) / (bands + 1)) * FFT_SIZE) / SAMPLE_RATE),
   );
-  return Array.from({ length: MEL_BANDS }, (_, band) => {
+  return Array.from({ length: bands }, (_, band) => {
     const left = edges[band]!;
     const centre = edges[band + 1]!;
     const right = edges[band + 2]!;
