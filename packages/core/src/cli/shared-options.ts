@@ -13,7 +13,7 @@ export interface SharedCliOptions {
   quiet?: boolean;
 }
 
-function positiveInteger(value: string): number {
+export function positiveInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
   return parsed;

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { prepareAudio } from '../../audio/prepare.js';
 import { createDefaultDiarizer } from '../../diarize/default-diarizer.js';
 import { formatRttm } from '../../diarize/rttm.js';
@@ -9,7 +9,7 @@ import { forEachConcurrently } from '../../pipeline/concurrency.js';
 import type { Role } from '../../schema/common.js';
 import type { Diarization } from '../../schema/diarization.js';
 import { collectRecordings, createOutputNamer } from '../inputs.js';
-import { abortOnInterrupt, parseChannelRoles } from '../shared-options.js';
+import { abortOnInterrupt, parseChannelRoles, positiveInteger } from '../shared-options.js';
 
 const DIARIZATION_FORMATS = ['rttm', 'json'] as const;
 type DiarizationFormat = (typeof DIARIZATION_FORMATS)[number];
@@ -23,12 +23,6 @@ interface DiarizeCliOptions {
   modelsDir?: string;
   concurrency: number;
   quiet?: boolean;
-}
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
-  return parsed;
 }
 
 /** The recording id RTTM uses: the file's base name without its extension. */
