@@ -8,7 +8,7 @@ import type { Insights } from '../schema/insights.js';
 import type { ComplianceRuleInput } from './compliance.js';
 import { finalizeInsights } from './evidence.js';
 import { HeuristicAnalyzer } from './heuristic-analyzer.js';
-import { extractInsightsWithModel, type ModelSettings, spendOf } from './llm-extraction.js';
+import { draftSchemaFor, extractInsightsWithModel, type ModelSettings, spendOf } from './llm-extraction.js';
 import {
   FileMemoryStore,
   type MemoryStore,
@@ -65,6 +65,7 @@ export class CallAnalyzer {
   readonly heuristic: HeuristicAnalyzer;
   private readonly options: CallAnalyzerOptions;
   private readonly memory: MemoryStore | undefined;
+  private draftSchema: ReturnType<typeof draftSchemaFor> | undefined;
 
   constructor(options: CallAnalyzerOptions = {}) {
     this.options = options;
@@ -134,6 +135,7 @@ export class CallAnalyzer {
     try {
       const outcome = await extractInsightsWithModel({
         model,
+        schema: this.schemaForModel(),
         conversation: sent,
         taxonomy: this.heuristic.taxonomy,
         rules: this.heuristic.rules,
@@ -172,6 +174,16 @@ export class CallAnalyzer {
       context.degrade('insights', describeFailure(error));
       return undefined;
     }
+  }
+
+  /** Built once: the strict JSON Schema conversion and the cache key reuse it for every call. */
+  private schemaForModel() {
+    this.draftSchema ??= draftSchemaFor(
+      this.heuristic.taxonomy,
+      this.heuristic.rules,
+      this.options.extraFields,
+    );
+    return this.draftSchema;
   }
 
   /** This analyzer as a pipeline analyze stage. */

@@ -111,6 +111,8 @@ export interface ModelSettings {
 export interface ExtractionInput extends PromptInput {
   model: LanguageModel;
   extraFields?: ZodRawShape;
+  /** The draft schema from `draftSchemaFor` (built here when absent; pass it to reuse one across calls). */
+  schema?: ReturnType<typeof draftSchemaFor>;
   settings?: ModelSettings;
   cache?: Cache;
   signal?: AbortSignal;
@@ -198,7 +200,7 @@ export function draftSchemaFor(
  * the thrown error carries `spend` (requests and tokens of the failed attempt).
  */
 export async function extractInsightsWithModel(input: ExtractionInput): Promise<ExtractionOutcome> {
-  const schema = draftSchemaFor(input.taxonomy, input.rules, input.extraFields);
+  const schema = input.schema ?? draftSchemaFor(input.taxonomy, input.rules, input.extraFields);
   const extraFieldNotes = fieldNotes(input.extraFields);
   const prompt = buildAnalysisPrompt({ ...input, ...(extraFieldNotes ? { extraFieldNotes } : {}) });
   const settings = input.settings ?? {};

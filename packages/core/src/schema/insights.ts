@@ -13,8 +13,8 @@ import { SecondsSchema } from './common.js';
 
 /** What a model or the offline analyzer cites: turn ids and a verbatim quote from those turns. */
 export const EvidenceDraftSchema = z.object({
-  turnIds: z.array(z.string()).describe('ids of the turns quoted, e.g. ["t4"]'),
-  quote: z.string().describe('verbatim words copied from those turns'),
+  turnIds: z.array(z.string()),
+  quote: z.string(),
 });
 export type EvidenceDraft = z.infer<typeof EvidenceDraftSchema>;
 
@@ -103,15 +103,10 @@ function enumOrString(values: readonly string[] | undefined, extra?: string): Zo
 /** The topic id used when a call matches nothing in the taxonomy. */
 export const OTHER_TOPIC_ID = 'other';
 
-/** The insight fields, parameterised by how evidence looks (draft or checked) and by the user's choices. */
-function insightFields<E extends ZodType>(evidence: E, options: InsightsSchemaOptions) {
-  const evidenceList = z.array(evidence);
-  const topicId = enumOrString(options.topicIds, OTHER_TOPIC_ID);
-  const ruleId = enumOrString(options.ruleIds);
-  const due = {
-    due: z.string().nullable().describe('the deadline as said, e.g. "by Friday"'),
-    dueDate: z.string().nullable().describe('ISO date (YYYY-MM-DD) when it can be worked out'),
-  };
+/** The pieces that appear many times in the insights, built once per kind of evidence. */
+function sharedParts<E extends ZodType>(evidence: E, referenced: boolean) {
+  // In the draft sent to a model, repeated pieces become JSON Schema `$defs` ($ref'd, not inlined 17 times).
+  const evidenceList = referenced ? z.array(evidence).meta({ id: 'evidence' }) : z.array(evidence);
   const speakerSentiment = z.object({
     label: SentimentLabelSchema,
     score: z.number().min(-1).max(1).describe('-1 very negative … 1 very positive'),
@@ -119,15 +114,36 @@ function insightFields<E extends ZodType>(evidence: E, options: InsightsSchemaOp
       .array(
         z.object({ quarter: z.number().int().min(1).max(4), score: z.number().min(-1).max(1).nullable() }),
       )
-      .describe('score in each quarter of the call; null when the speaker was silent in it'),
+      .describe('one entry per quarter of the call; score null when the speaker was silent in it'),
     trajectory: z.enum(['improving', 'worsening', 'stable']),
     evidence: evidenceList,
   });
-  const topic = z.object({
-    topicId,
-    confidence: z.number().min(0).max(1),
-    evidence: evidenceList,
-  });
+  const note = z.object({ text: z.string(), evidence: evidenceList });
+  return {
+    referenced,
+    evidenceList,
+    speakerSentiment: referenced ? speakerSentiment.meta({ id: 'speaker_sentiment' }) : speakerSentiment,
+    note: referenced ? note.meta({ id: 'note' }) : note,
+  };
+}
+
+const DRAFT_PARTS = sharedParts(EvidenceDraftSchema, true);
+const STORED_PARTS = sharedParts(EvidenceSchema, false);
+
+/** The insight fields, parameterised by how evidence looks (draft or checked) and by the user's choices. */
+function insightFields<E extends ZodType>(
+  { referenced, evidenceList, speakerSentiment, note }: ReturnType<typeof sharedParts<E>>,
+  options: InsightsSchemaOptions,
+) {
+  const topicId = enumOrString(options.topicIds, OTHER_TOPIC_ID);
+  const ruleId = enumOrString(options.ruleIds);
+  const due = {
+    due: z.string().nullable(),
+    dueDate: z.string().nullable(),
+  };
+  const topicShape = z.object({ topicId, confidence: z.number().min(0).max(1), evidence: evidenceList });
+  // The topic enum can be long (your taxonomy): define it once in the draft.
+  const topic = referenced ? topicShape.meta({ id: 'topic' }) : topicShape;
   return {
     summary: z.object({ text: z.string().describe('2-4 sentences'), evidence: evidenceList }),
     sentiment: z.object({ customer: speakerSentiment, agent: speakerSentiment }),
@@ -186,8 +202,8 @@ function insightFields<E extends ZodType>(evidence: E, options: InsightsSchemaOp
       empathy: RatingSchema,
       knowledge: RatingSchema,
       coaching: z.object({
-        strengths: z.array(z.object({ text: z.string(), evidence: evidenceList })),
-        improvements: z.array(z.object({ text: z.string(), evidence: evidenceList })),
+        strengths: z.array(note),
+        improvements: z.array(note),
       }),
       quiz: z
         .array(
@@ -219,7 +235,7 @@ function insightFields<E extends ZodType>(evidence: E, options: InsightsSchemaOp
  * evidence is turn ids and quotes. Topic and rule ids become enums when you pass your taxonomy and rules.
  */
 export function createInsightsDraftSchema(options: InsightsSchemaOptions = {}) {
-  return z.object(insightFields(EvidenceDraftSchema, options));
+  return z.object(insightFields(DRAFT_PARTS, options));
 }
 
 export const InsightsDraftSchema = createInsightsDraftSchema();
@@ -249,7 +265,7 @@ const storedMeta = {
  * with their types; the default schema keeps them as an open record.
  */
 export function createInsightsSchema(options: InsightsSchemaOptions = {}) {
-  const { custom, ...fields } = insightFields(EvidenceSchema, options) as ReturnType<typeof insightFields> & {
+  const { custom, ...fields } = insightFields(STORED_PARTS, options) as ReturnType<typeof insightFields> & {
     custom?: ZodType;
   };
   return z.object({
