@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import EventEmitter from 'eventemitter3';
+import { EventEmitter } from 'eventemitter3';
 import type { Cache } from '../adapters/cache.js';
 import { type Logger, silentLogger } from '../adapters/logger.js';
 import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
