@@ -9,7 +9,7 @@ import { ConfigurationError, InvalidInputError, throwIfAborted } from '../errors
 import type { AudioInput, AudioSource } from './types.js';
 
 const FILE_READ_CHUNK_BYTES = 256 * 1024;
-const BUFFER_SLICE_BYTES = 1024 * 1024;
+const BUFFER_SLICE_BYTES = FILE_READ_CHUNK_BYTES;
 
 type SourceKind =
   | { kind: 'file'; path: string }

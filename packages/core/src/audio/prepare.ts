@@ -297,7 +297,7 @@ export async function prepareAudio(
       source: {
         name,
         format: detected.format,
-        codec: detected.codec ?? run.codec,
+        codec: run.codec ?? detected.codec,
         sampleRate: detected.sampleRate ?? decoded.nativeSampleRate,
         channelCount,
         byteLength: source.bytesRead,

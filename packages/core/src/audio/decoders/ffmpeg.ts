@@ -15,33 +15,60 @@ export interface FfmpegDecodeOptions {
   onCodec?: (codec: string) => void;
 }
 
-const STDERR_LINES_KEPT = 40;
+/** `[mov,mp4 @ 0x55…] [error] moov atom not found` → level `error`, text `moov atom not found`. */
+const LOG_LINE = /^(?:\[[^\]]+ @ 0x[0-9a-f]+\] )?\[(\w+)\] (.*)$/;
 
-/** Last lines of ffmpeg's stderr, for error messages (without growing with a long decode's output). */
-class StderrTail {
-  readonly lines: string[] = [];
+/**
+ * What ffmpeg said on stderr, digested line by line (a long decode can print a lot): the first and
+ * last error, the demuxer and codec it chose, and whether any packet failed to decode.
+ */
+class FfmpegLog {
+  firstError: string | undefined;
+  lastError: string | undefined;
+  lastLine: string | undefined;
+  demuxer: string | undefined;
+  codec: string | undefined;
+  decodeErrors = 0;
+  misdetected = false;
+  noAudioStream = false;
   private partial = '';
+
+  constructor(private readonly hide: { path: string; name: string }) {}
 
   push(text: string): void {
     const parts = (this.partial + text).split(/\r?\n|\r/);
     this.partial = parts.pop() ?? '';
-    for (const line of parts) {
-      if (!line.trim()) continue;
-      this.lines.push(line.trim());
-      if (this.lines.length > STDERR_LINES_KEPT) this.lines.shift();
+    for (const line of parts) this.digest(line.trim());
+  }
+
+  end(): void {
+    this.digest(this.partial.trim());
+    this.partial = '';
+  }
+
+  private digest(rawLine: string): void {
+    if (!rawLine) return;
+    // Messages quote the input path: show the caller's name instead of a temporary copy's path.
+    const line = rawLine.split(this.hide.path).join(this.hide.name);
+    const match = LOG_LINE.exec(line);
+    const level = match?.[1];
+    const message = match?.[2] ?? line;
+    this.lastLine = message;
+    this.demuxer ??= /^Input #0, ([^,]+(?:,[^,\s]+)*), from/.exec(message)?.[1];
+    this.codec ??= /Stream #0:\d+.*?: Audio: ([\w-]+)/.exec(message)?.[1];
+    if (message.includes('misdetection possible')) this.misdetected = true;
+    if (message.includes('matches no streams')) this.noAudioStream = true;
+    if (level === 'error' || level === 'fatal') {
+      this.firstError ??= message;
+      this.lastError = message;
+      if (message.startsWith('Error while decoding stream')) this.decodeErrors++;
     }
   }
 
-  /** The most telling line: the last error-level message, else the last line. */
-  lastError(): string | undefined {
-    const all = this.partial.trim() ? [...this.lines, this.partial.trim()] : this.lines;
-    const errors = all.filter((line) => /^\[(error|fatal)\]/.test(line));
-    const chosen = errors.at(-1) ?? all.at(-1);
-    return chosen?.replace(/^\[\w+\]\s*/, '');
-  }
-
-  includes(fragment: string): boolean {
-    return this.lines.some((line) => line.includes(fragment));
+  /** The last error line, with the first one when it names a different (usually the real) cause. */
+  describe(exitCode: number | null): string {
+    const last = this.lastError ?? this.lastLine ?? `exit code ${exitCode}`;
+    return this.firstError && this.firstError !== last ? `${last} (first error: ${this.firstError})` : last;
   }
 }
 
@@ -65,17 +92,14 @@ export async function* decodeWithFfmpeg(
   args.push('-map', '0:a:0', '-vn', '-sn', '-dn', '-f', 'wav', '-c:a', 'pcm_f32le', 'pipe:1');
 
   const child: ChildProcess = spawn(executable, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stderr = new StderrTail();
+  const log = new FfmpegLog({ path: options.path, name: file });
   let codecReported = false;
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (text: string) => {
-    stderr.push(text);
-    if (!codecReported) {
-      const match = /Stream #0:\d+.*?: Audio: ([\w-]+)/.exec(stderr.lines.join('\n'));
-      if (match) {
-        codecReported = true;
-        options.onCodec?.(match[1]!);
-      }
+    log.push(text);
+    if (log.codec && !codecReported) {
+      codecReported = true;
+      options.onCodec?.(log.codec);
     }
   });
 
@@ -83,7 +107,10 @@ export async function* decodeWithFfmpeg(
     child.once('spawn', resolve);
     child.once('error', reject);
   });
-  const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+  const exited = (once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>).then((result) => {
+    log.end(); // 'close' comes after stderr has ended
+    return result;
+  });
   exited.catch(() => {}); // a spawn failure is reported through `spawned`
 
   try {
@@ -102,21 +129,23 @@ export async function* decodeWithFfmpeg(
     });
   }
 
+  const probing = options.expectedFormat === 'unknown';
   const failure = (exitCode: number | null) => {
-    const detail = stderr.lastError() ?? `exit code ${exitCode}`;
-    const unreadable = stderr.includes('Invalid data found when processing input');
-    const misdetected = stderr.includes('misdetection possible');
-    if (options.expectedFormat === 'unknown' && (unreadable || misdetected)) {
-      return new UnsupportedFormatError(`not a recognised audio format (ffmpeg: ${detail})`, {
+    const detail = log.describe(exitCode);
+    if (probing) {
+      const guess = log.demuxer ? `ffmpeg guessed "${log.demuxer}" but ` : 'ffmpeg: ';
+      return new UnsupportedFormatError(`not a recognised audio format (${guess}${detail})`, {
         file,
         detectedFormat: 'unknown',
       });
     }
-    if (stderr.includes('matches no streams')) {
-      return new AudioDecodeError('the file contains no audio stream', { file });
-    }
+    if (log.noAudioStream) return new AudioDecodeError('the file contains no audio stream', { file });
     return new AudioDecodeError(`ffmpeg could not decode it: ${detail}`, { file });
   };
+  // Bytes we could not place are only accepted if ffmpeg recognises them with confidence and decodes
+  // every packet: otherwise it may "decode" noise as, say, headerless AMR.
+  const probeFailed = () =>
+    probing && (log.misdetected || log.decodeErrors > 0 || log.firstError !== undefined);
 
   try {
     try {
@@ -124,13 +153,16 @@ export async function* decodeWithFfmpeg(
     } catch (error) {
       // When ffmpeg gives up, its stdout is short or empty: its own message says more than ours.
       const [exitCode] = await exited;
-      if (exitCode !== 0) throw failure(exitCode);
+      if (exitCode !== 0 || probeFailed()) throw failure(exitCode);
       throw error;
     }
     const [exitCode] = await exited;
-    if (exitCode !== 0) throw failure(exitCode);
-    if (options.expectedFormat === 'unknown' && stderr.includes('misdetection possible')) {
-      throw failure(exitCode);
+    if (exitCode !== 0 || probeFailed()) throw failure(exitCode);
+    if (log.decodeErrors > 0) {
+      context.logger?.warn(
+        { file, decodeErrors: log.decodeErrors, firstError: log.firstError },
+        'ffmpeg skipped damaged packets; the audio has gaps',
+      );
     }
   } finally {
     if (child.exitCode === null && child.signalCode === null) {

@@ -138,8 +138,10 @@ export async function* decodeWav(
 
     if (id === 'data') {
       if (!format) throw new AudioDecodeError('the WAV data chunk comes before its fmt chunk', { file });
-      const streamed = size === SIZE_UNKNOWN || (size === 0 && (riffSize === 0 || riffSize === SIZE_UNKNOWN));
-      const declaredBytes = size === SIZE_UNKNOWN && dataSize64 !== undefined ? dataSize64 : size;
+      const fromDs64 = size === SIZE_UNKNOWN && dataSize64 !== undefined;
+      const streamed =
+        (size === SIZE_UNKNOWN && !fromDs64) || (size === 0 && (riffSize === 0 || riffSize === SIZE_UNKNOWN));
+      const declaredBytes = fromDs64 ? dataSize64! : size;
       yield* decodeDataChunk(reader, format, streamed ? undefined : declaredBytes, context);
       return;
     }
