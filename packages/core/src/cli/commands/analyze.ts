@@ -1,9 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { describeError } from '../../errors/index.js';
+import { ConfigurationError, describeError } from '../../errors/index.js';
+import type { PipelineOptions } from '../../pipeline/create-pipeline.js';
 import type { CallResult } from '../../schema/call-result.js';
+import { analyzeDialoguesFile } from '../analyze-dialogues.js';
 import { collectRecordings, createOutputNamer } from '../inputs.js';
+import { loadLanguageModel, readJsonOption } from '../language-model-option.js';
 import { trackProgress } from '../progress.js';
 import {
   abortOnInterrupt,
@@ -14,6 +17,38 @@ import {
 
 interface AnalyzeCliOptions extends SharedCliOptions {
   out: string;
+  dialogues?: string;
+  llm?: string;
+  llmBaseUrl?: string;
+  taxonomy?: string;
+  rules?: string;
+  redactTranscripts?: boolean;
+}
+
+/** Analysis options from the command line: language model, taxonomy, rules, stored-transcript redaction. */
+async function analysisOptions(options: AnalyzeCliOptions): Promise<PipelineOptions> {
+  return {
+    ...(options.llm
+      ? {
+          languageModel: await loadLanguageModel(
+            options.llm,
+            options.llmBaseUrl ? { baseURL: options.llmBaseUrl } : {},
+          ),
+        }
+      : {}),
+    ...(options.taxonomy
+      ? { taxonomy: (await readJsonOption(options.taxonomy, 'taxonomy')) as PipelineOptions['taxonomy'] }
+      : {}),
+    ...(options.rules
+      ? {
+          complianceRules: (await readJsonOption(
+            options.rules,
+            'compliance rules',
+          )) as PipelineOptions['complianceRules'],
+        }
+      : {}),
+    ...(options.redactTranscripts ? { redaction: { storedTranscripts: true } } : {}),
+  };
 }
 
 const REPORT_FILE = 'report.json';
@@ -34,12 +69,44 @@ export function registerAnalyze(program: Command): void {
     program
       .command('analyze')
       .description('transcribe, attribute and analyse recordings; one <name>.json per call plus report.json')
-      .argument('<paths...>', 'recordings or folders of recordings')
-      .option('--out <dir>', 'where results go', 'echolens-output'),
+      .argument('[paths...]', 'recordings or folders of recordings')
+      .option('--out <dir>', 'where results go', 'echolens-output')
+      .option(
+        '--dialogues <file.jsonl>',
+        'analyse text conversations instead of audio: JSON lines {"id", "turns": [{"speaker": "agent"|"customer", "text"}]}',
+      )
+      .option(
+        '--llm <provider:model>',
+        'insights from a language model, e.g. openai:gpt-4o-mini, groq:llama-3.3-70b-versatile, ollama:llama3.2 (default: offline analyzer)',
+      )
+      .option('--llm-base-url <url>', 'endpoint for --llm (any OpenAI-compatible server for openai:)')
+      .option(
+        '--taxonomy <file.json>',
+        'topics to classify calls into: [{"id", "label"?, "description"?, "keywords"?}]',
+      )
+      .option('--rules <file.json>', 'compliance rules: [{"id", "description", "kind", "phrases"?, …}]')
+      .option(
+        '--redact-transcripts',
+        'also redact personal data from the stored transcript and conversation',
+      ),
   ).action(async (paths: string[], options: AnalyzeCliOptions) => {
-    const files = await collectRecordings(paths);
-    const pipeline = pipelineFromCli(options);
+    const pipeline = pipelineFromCli(options, await analysisOptions(options));
     const controller = abortOnInterrupt();
+    if (options.dialogues) {
+      if (paths.length > 0) throw new ConfigurationError('give either recordings or --dialogues, not both');
+      const failed = await analyzeDialoguesFile(pipeline, options.dialogues, {
+        out: options.out,
+        concurrency: options.concurrency,
+        quiet: options.quiet,
+        signal: controller.signal,
+      });
+      if (controller.signal.aborted) process.exitCode = 130;
+      else if (failed > 0) process.exitCode = 1;
+      return;
+    }
+    if (paths.length === 0)
+      throw new ConfigurationError('give recordings or folders to analyse, or --dialogues <file.jsonl>');
+    const files = await collectRecordings(paths);
     const total = files.length;
     const progress = trackProgress(pipeline, { total, verb: 'analyzing', quiet: options.quiet });
     const outputName = createOutputNamer([REPORT_FILE]);
