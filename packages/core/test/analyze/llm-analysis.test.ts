@@ -223,6 +223,31 @@ describe('the offline analyzer as the default', () => {
     expect(result.analysis.insights.callbackPromises[0]?.dueDate).toBe('2024-03-15');
   });
 
+  it('gives evidence the times of the cited turns and splits the trend by time when turns are timed', async () => {
+    const pipeline = createPipeline({ cache: false, memory: false });
+    const result = await pipeline.analyzeConversation({
+      id: 'timed',
+      turns: [
+        { speaker: 'agent', text: 'Hello, how can I help?', startSec: 0, endSec: 2 },
+        {
+          speaker: 'customer',
+          text: 'This is ridiculous, the worst service ever, I am furious.',
+          startSec: 2.5,
+          endSec: 8,
+        },
+        { speaker: 'agent', text: 'I am so sorry to hear that, let me fix it.', startSec: 8.5, endSec: 11 },
+        // A long silence: by time, the happy ending falls in the last quarter, not the third.
+        { speaker: 'customer', text: 'Great, it works now, thank you so much!', startSec: 38, endSec: 40 },
+      ],
+    });
+    const { sentiment, emotions } = result.analysis.insights;
+    expect(sentiment.customer.trend.map((entry) => entry.score === null)).toEqual([false, true, true, false]);
+    expect(sentiment.customer.trajectory).toBe('improving');
+    const anger = emotions.find((emotion) => emotion.emotion === 'anger');
+    expect(anger?.evidence[0]).toMatchObject({ turnIds: ['t2'], startSec: 2.5, endSec: 8 });
+    expect(result.analysis.metrics.durationSec).toBe(40);
+  });
+
   it('redacts stored conversations when asked, and quotes only what is stored', async () => {
     const pipeline = createPipeline({ cache: false, memory: false, redaction: { storedTranscripts: true } });
     const result = await pipeline.analyzeConversation(call);
