@@ -11,13 +11,14 @@ import { HeuristicAnalyzer } from './heuristic-analyzer.js';
 import { draftSchemaFor, extractInsightsWithModel, type ModelSettings, spendOf } from './llm-extraction.js';
 import {
   FileMemoryStore,
+  type MemoryContext,
   type MemoryStore,
   memoryContextFor,
   memoryEntryFrom,
   recordCallInMemory,
 } from './memory.js';
 import { computeCallMetrics } from './metrics.js';
-import { type PiiType, redactConversation } from './redaction.js';
+import { type PiiType, type RedactionOptions, redactConversation, redactText } from './redaction.js';
 import type { Taxonomy } from './taxonomy.js';
 
 export interface RedactionSettings {
@@ -49,6 +50,15 @@ export interface CallAnalyzerOptions {
   memory?: MemoryStore | false;
   /** Repair attempts, retries, timeout, temperature for the language model. */
   modelSettings?: ModelSettings;
+}
+
+function redactMemoryContext(memory: MemoryContext, options: RedactionOptions): MemoryContext {
+  const clean = (text: string) => redactText(text, options).text;
+  return {
+    previousCalls: memory.previousCalls.map((call) => ({ ...call, summary: clean(call.summary) })),
+    deliverables: memory.deliverables.map((item) => ({ ...item, item: clean(item.item) })),
+    openIssues: memory.openIssues.map(clean),
+  };
 }
 
 const describeFailure = (error: unknown) => {
@@ -127,9 +137,10 @@ export class CallAnalyzer {
   ): Promise<Insights | undefined> {
     const redaction = this.options.redaction ?? {};
     const mustRedact = !model.runsLocally && redaction.beforeModel !== false;
-    const sent = mustRedact
-      ? redactConversation(conversation, redaction.types ? { types: redaction.types } : {})
-      : conversation;
+    const redactionOptions = redaction.types ? { types: redaction.types } : {};
+    const sent = mustRedact ? redactConversation(conversation, redactionOptions) : conversation;
+    // Earlier calls' summaries and promises may quote personal data the offline analyzer kept verbatim.
+    const history = memory && mustRedact ? redactMemoryContext(memory, redactionOptions) : memory;
     context.provenance.languageModel = { provider: model.provider, modelId: model.modelId };
     context.progress(0, `asking ${model.provider}/${model.modelId}`);
     try {
@@ -139,7 +150,7 @@ export class CallAnalyzer {
         conversation: sent,
         taxonomy: this.heuristic.taxonomy,
         rules: this.heuristic.rules,
-        ...(memory ? { memory } : {}),
+        ...(history ? { memory: history } : {}),
         ...(context.metadata.startedAt ? { startedAt: context.metadata.startedAt } : {}),
         ...(this.options.extraFields ? { extraFields: this.options.extraFields } : {}),
         ...(this.options.modelSettings ? { settings: this.options.modelSettings } : {}),

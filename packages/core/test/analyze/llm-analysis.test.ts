@@ -174,6 +174,33 @@ describe('one structured request per call through a real OpenAI client and a loc
     await expect(pending).rejects.toSatisfy((error: unknown) => AbortError.isInstance(error));
   });
 
+  it('redacts personal data carried in the memory box from an earlier offline analysis', async () => {
+    const memory = new InProcessMemoryStore();
+    await createPipeline({ cache: false, memory }).analyzeConversation({
+      id: 'offline-first',
+      metadata: { customerId: 'cust-pii' },
+      turns: [
+        { speaker: 'customer', text: 'My router keeps dropping the connection.' },
+        {
+          speaker: 'agent',
+          text: 'I will call you back on (977) 625-2661 by Friday with the engineer visit.',
+        },
+      ],
+    });
+    expect(JSON.stringify(await memory.get('cust-pii'))).toContain('625-2661');
+    const followUp: ConversationInput = {
+      id: 'hosted-second',
+      metadata: { customerId: 'cust-pii' },
+      turns: [{ speaker: 'customer', text: 'Still waiting for that engineer visit.' }],
+    };
+    server.reply(openAIChatWireFormat.answer({ text: modelAnswer(followUp) }));
+    await pipelineWith(new MemoryCache(), memory).analyzeConversation(followUp);
+    const body = bodyOf(server, 0);
+    expect(body).toContain('Customer history');
+    expect(body).not.toContain('625-2661');
+    expect(body).toContain('[PHONE]');
+  });
+
   it('gives the model the customer’s memory box on the next call, and the same context on re-analysis', async () => {
     const memory = new InProcessMemoryStore();
     const cache = new MemoryCache();
