@@ -8,8 +8,15 @@ import {
   InProcessMemoryStore,
   MemoryCache,
   redactConversation,
+  withRateLimit,
 } from '@echolens/core';
-import { openAIChatWireFormat, startWireServer, type WireServer } from '@echolens/core/testing';
+import {
+  openAIChatWireFormat,
+  type RecordedRequest,
+  resolveWireHandler,
+  startWireServer,
+  type WireServer,
+} from '@echolens/core/testing';
 import { createOpenAI } from '@echolens/llm-openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -163,6 +170,28 @@ describe('one structured request per call through a real OpenAI client and a loc
     expect(result.analysis.insights.method).toBe('heuristic');
     expect(result.analysis.provenance.degraded[0]?.reason).toMatch(/api_call_failed/);
     expect(result.analysis.provenance.usage.llmRequests).toBe(1);
+  });
+
+  it('counts requests through a rate-limited model and keeps its concurrency limit', async () => {
+    const limited = withRateLimit(model, { concurrency: 1 });
+    const pipeline = createPipeline({ languageModel: limited, cache: false, memory: false });
+    const second: ConversationInput = { ...call, id: 'second', metadata: {} };
+    let inFlight = 0;
+    let most = 0;
+    const slowAnswer = (input: ConversationInput) => async (request: RecordedRequest) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      inFlight--;
+      return resolveWireHandler(openAIChatWireFormat.answer({ text: modelAnswer(input) }), request);
+    };
+    server.reply(slowAnswer(call), slowAnswer(second));
+    const results = await Promise.all([
+      pipeline.analyzeConversation(call),
+      pipeline.analyzeConversation(second),
+    ]);
+    expect(most).toBe(1);
+    for (const result of results) expect(result.analysis.provenance.usage.llmRequests).toBe(1);
   });
 
   it('aborts instead of degrading when the caller cancels mid-request', async () => {
