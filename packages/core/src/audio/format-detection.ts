@@ -49,7 +49,7 @@ function startsWith(bytes: Uint8Array, signature: number[], offset = 0): boolean
 }
 
 /** Formats that are certainly not audio, so a clear message beats handing them to ffmpeg. */
-const NOT_AUDIO: { signature: number[] | string; offset?: number; what: string; format: string }[] = [
+const NOT_AUDIO: { signature: number[] | string; what: string; format: string }[] = [
   { signature: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], what: 'a PNG image', format: 'png' },
   { signature: [0xff, 0xd8, 0xff], what: 'a JPEG image', format: 'jpeg' },
   { signature: 'GIF8', what: 'a GIF image', format: 'gif' },
@@ -66,20 +66,26 @@ const NOT_AUDIO: { signature: number[] | string; offset?: number; what: string; 
   { signature: 'MThd', what: 'a MIDI file (notes, not recorded sound)', format: 'midi' },
 ];
 
-function matchesSignature(head: Uint8Array, signature: number[] | string, offset = 0): boolean {
+function matchesSignature(head: Uint8Array, signature: number[] | string): boolean {
   const bytes =
     typeof signature === 'string' ? [...signature].map((character) => character.charCodeAt(0)) : signature;
-  return startsWith(head, bytes, offset);
+  return startsWith(head, bytes);
 }
 
-/** Decodes as strict UTF-8 with almost no control characters: a transcript, a CSV, JSON, HTML… */
+/** Decodes as strict UTF-8 (or UTF-16 with a byte-order mark) with almost no control characters. */
 function describeText(head: Uint8Array, complete: boolean): string | undefined {
+  const encoding = startsWith(head, [0xff, 0xfe])
+    ? 'utf-16le'
+    : startsWith(head, [0xfe, 0xff])
+      ? 'utf-16be'
+      : 'utf-8';
   // A multi-byte character may be cut at the end of the head.
-  let bytes = head;
-  if (!complete) bytes = head.subarray(0, Math.max(0, head.length - 3));
+  const bytes = complete ? head : head.subarray(0, Math.max(0, head.length - 4));
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder(encoding, { fatal: true }).decode(
+      encoding === 'utf-8' ? bytes : bytes.subarray(0, bytes.length & ~1),
+    );
   } catch {
     return undefined;
   }
@@ -192,8 +198,8 @@ function detectWav(head: Uint8Array, context: DetectionContext): DetectedFormat 
   };
 }
 
-/** MP3 (possibly after ID3 tags and junk), FLAC or ADTS AAC behind ID3 tags. */
-function detectAfterId3(
+/** MPEG audio (possibly after ID3 tags or leading junk), or FLAC / ADTS AAC hiding behind ID3 tags. */
+function detectMpegFamily(
   head: Uint8Array,
   context: DetectionContext,
 ): DetectedFormat | NeedMoreBytes | undefined {
@@ -271,8 +277,8 @@ export function detectAudioFormat(
     };
   }
   if (riff.startsWith('ID3')) {
-    const afterTags = detectAfterId3(head, context);
-    if (afterTags) return afterTags;
+    const tagged = detectMpegFamily(head, context);
+    if (tagged) return tagged;
   }
   const otherContainers: [string, string][] = [
     ['FORM', 'AIFF'],
@@ -290,7 +296,7 @@ export function detectAudioFormat(
   }
 
   for (const candidate of NOT_AUDIO) {
-    if (matchesSignature(head, candidate.signature, candidate.offset)) {
+    if (matchesSignature(head, candidate.signature)) {
       throw new UnsupportedFormatError(`looks like ${candidate.what}, not audio`, {
         file,
         detectedFormat: candidate.format,
@@ -312,7 +318,7 @@ export function detectAudioFormat(
       route: { kind: 'raw', rawFormat: context.rawFormat },
     };
   }
-  const framed = detectAfterId3(head, context);
+  const framed = detectMpegFamily(head, context);
   if (framed) return framed;
   if (riff === 'RIFF') {
     return {

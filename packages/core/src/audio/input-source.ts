@@ -5,7 +5,13 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Storage } from '../adapters/storage.js';
-import { ConfigurationError, InvalidInputError, throwIfAborted } from '../errors/index.js';
+import {
+  ConfigurationError,
+  EchoLensError,
+  InvalidInputError,
+  StorageError,
+  throwIfAborted,
+} from '../errors/index.js';
 import type { AudioInput, AudioSource } from './types.js';
 
 const FILE_READ_CHUNK_BYTES = 256 * 1024;
@@ -115,6 +121,13 @@ async function* readWebStream(stream: ReadableStream<Uint8Array>): AsyncGenerato
   }
 }
 
+function asyncIteratorOf<T>(chunks: AsyncIterable<T> | Iterable<T>): AsyncIterator<T> {
+  if (Symbol.asyncIterator in chunks) return chunks[Symbol.asyncIterator]();
+  return (async function* () {
+    yield* chunks;
+  })();
+}
+
 function* sliceBytes(bytes: Uint8Array): Generator<Uint8Array> {
   for (let offset = 0; offset < bytes.length; offset += BUFFER_SLICE_BYTES) {
     yield bytes.subarray(offset, offset + BUFFER_SLICE_BYTES);
@@ -143,6 +156,7 @@ export class AudioByteSource {
 
   private constructor(
     readonly name: string,
+    private readonly kind: SourceKind['kind'],
     private readonly iterator: AsyncIterator<Uint8Array | string>,
     readonly totalBytes: number | undefined,
     /** Set when the bytes are a local file (ffmpeg can then read it directly). */
@@ -155,18 +169,10 @@ export class AudioByteSource {
     const source = classify(input.source);
     throwIfAborted(options.signal, name);
     const make = (
-      iterable: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>,
+      chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>,
       total?: number,
       path?: string,
-    ) => {
-      const iterator =
-        Symbol.asyncIterator in iterable
-          ? (iterable as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
-          : (async function* () {
-              yield* iterable as Iterable<Uint8Array>;
-            })();
-      return new AudioByteSource(name, iterator, total, path, options);
-    };
+    ) => new AudioByteSource(name, source.kind, asyncIteratorOf(chunks), total, path, options);
 
     switch (source.kind) {
       case 'file': {
@@ -234,7 +240,7 @@ export class AudioByteSource {
   private async pull(): Promise<Uint8Array | undefined> {
     while (!this.done) {
       throwIfAborted(this.options.signal, this.name);
-      const next = await this.iterator.next();
+      const next = await this.iterator.next().catch((error: unknown) => this.readFailure(error));
       if (next.done) {
         this.done = true;
         this.digest = this.hash.digest('hex');
@@ -248,6 +254,15 @@ export class AudioByteSource {
       return chunk;
     }
     return undefined;
+  }
+
+  /** A stream that breaks mid-way (network, storage, disk) is the input's fault, not the decoder's. */
+  private readFailure(error: unknown): never {
+    throwIfAborted(this.options.signal, this.name);
+    if (EchoLensError.isInstance(error)) throw error;
+    const message = `reading the input failed: ${error instanceof Error ? error.message : String(error)}`;
+    if (this.kind === 'storage') throw new StorageError(message, { file: this.name, cause: error });
+    throw new InvalidInputError(message, { file: this.name, cause: error });
   }
 
   /** At least `minBytes` from the start (fewer only when the input is shorter). Can be called again to read more. */

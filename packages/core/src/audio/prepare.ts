@@ -50,7 +50,11 @@ export interface PrepareAudioOptions {
   logger?: Logger;
 }
 
-/** Share of the progress bar for reading and decoding; speech detection gets the rest. */
+/**
+ * Share of the progress bar for reading and decoding; speech detection gets the rest. Built-in
+ * decoders pull bytes as they decode, so bytes read measure both; ffmpeg reads a file we hash or copy
+ * first, so there reading gets half and ffmpeg's decoded time against its reported duration the rest.
+ */
 const DECODE_SHARE = 0.7;
 
 /** Calls `onProgress` only when something visibly changed (every percent, or a new phase). */
@@ -108,8 +112,9 @@ async function localFileFor(source: AudioByteSource, workspace: TempWorkspace): 
 
 interface DecodeRun {
   blocks: AsyncIterable<PcmBlock>;
-  /** Filled by ffmpeg once it has named the codec. */
+  /** Filled by ffmpeg once it has described the input. */
   codec?: string;
+  expectedSeconds?: number;
   /** Deletes the copy made for ffmpeg as soon as decoding is over. */
   cleanup?: () => Promise<void>;
 }
@@ -137,8 +142,9 @@ async function startDecoding(
             path,
             ffmpegPath: options.ffmpegPath,
             expectedFormat: route.probe ? 'unknown' : detected.description,
-            onCodec: (codec) => {
-              run.codec = codec;
+            onStreamInfo: (info) => {
+              run.codec = info.codec;
+              run.expectedSeconds = info.durationSec;
             },
           },
           context,
@@ -162,6 +168,7 @@ async function decodeIntoStore(
   workspace: TempWorkspace,
   context: DecodeContext,
   onWriter: (writer: PcmStoreWriter) => void,
+  onDecodedSeconds?: (seconds: number) => void,
 ): Promise<DecodedToStore> {
   let resamplers: StreamingResampler[] | undefined;
   let meters: LoudnessMeter[] = [];
@@ -191,6 +198,7 @@ async function decodeIntoStore(
     }
     const active = resamplers;
     await append(block.channels.map((samples, channel) => active[channel]!.process(samples)));
+    onDecodedSeconds?.(writer!.length / PCM_SAMPLE_RATE);
   }
   if (!resamplers || !writer) {
     throw new EmptyInputError('the input holds no audio samples', { file: context.name });
@@ -228,12 +236,15 @@ export async function prepareAudio(
   let store: PcmStore | undefined;
   const name = audioInputName(input);
 
+  // Until the format is known, assume ffmpeg's split so the bar never moves backwards.
+  let readingShare = DECODE_SHARE / 2;
+
   try {
     source = await AudioByteSource.open(input, {
       storage: options.storage,
       signal,
       onBytes: (read, total) => {
-        if (total) progress.report((read / total) * DECODE_SHARE, 'decoding');
+        if (total) progress.report((read / total) * readingShare, 'decoding');
       },
     });
     const rawFormat = validRawFormat(input, name);
@@ -244,10 +255,22 @@ export async function prepareAudio(
       `detected ${detected.description}`,
     );
 
+    if (detected.route.kind !== 'ffmpeg') readingShare = DECODE_SHARE;
     const run = await startDecoding(detected, source, workspace, options, context);
-    const decoded = await decodeIntoStore(run, workspace, context, (created) => {
-      writer = created;
-    });
+    const decoded = await decodeIntoStore(
+      run,
+      workspace,
+      context,
+      (created) => {
+        writer = created;
+      },
+      (seconds) => {
+        if (run.expectedSeconds) {
+          const decodedShare = Math.min(1, seconds / run.expectedSeconds) * (DECODE_SHARE - readingShare);
+          progress.report(readingShare + decodedShare, 'decoding');
+        }
+      },
+    );
     store = decoded.store;
     await run.cleanup?.();
     await source.drain();

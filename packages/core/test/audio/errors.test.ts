@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareAudio } from '../../src/audio/prepare.js';
 import {
@@ -92,6 +93,14 @@ describe('bad inputs give typed errors that name the file and say what is wrong'
     expect(error.message).toContain(path);
     expect(error.message).toContain('looks like text');
     expect(error.message).toContain('Call notes');
+
+    const utf16 = write(
+      'notepad.wav',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Rückruf morgen', 'utf16le')]),
+    );
+    const utf16Error = await failure(prepareAudio({ source: utf16 }));
+    expect(UnsupportedFormatError.isInstance(utf16Error)).toBe(true);
+    expect(utf16Error.message).toContain('looks like text (starts with "Rückruf morgen")');
   });
 
   it('a PNG named .mp3 and a ZIP named .wav → UnsupportedFormatError naming what they are', async () => {
@@ -168,6 +177,17 @@ describe('bad inputs give typed errors that name the file and say what is wrong'
     );
     expect(InvalidInputError.isInstance(badRaw)).toBe(true);
     expect(badRaw.message).toMatch(/^x\.pcm: invalid rawFormat/);
+
+    const wav = readFileSync(dataPath('asr', 'audio', 'jfk.wav'));
+    const broken = new Readable({
+      read() {
+        this.push(wav.subarray(0, 100_000));
+        this.destroy(new Error('socket hang up'));
+      },
+    });
+    const streamError = await failure(prepareAudio({ source: broken, name: 'upload-17' }));
+    expect(InvalidInputError.isInstance(streamError)).toBe(true);
+    expect(streamError.message).toBe('upload-17: reading the input failed: socket hang up');
 
     const header = encodeWav([new Float32Array(0)], 16_000, 's16');
     const noSamples = await failure(prepareAudio({ source: header, name: 'silent-header.wav' }));

@@ -132,8 +132,15 @@ describe('every kind of source gives the same audio and the same SHA-256', () =>
 
   it('an ffmpeg format from memory (copied aside for ffmpeg) equals the same file from disk', async () => {
     const fromDisk = await prepareAudio({ source: m4aPath }, { vad: false });
-    const fromMemory = await prepareAudio({ source: readFileSync(m4aPath) }, { vad: false });
+    const progress: number[] = [];
+    const fromMemory = await prepareAudio(
+      { source: readFileSync(m4aPath) },
+      { vad: false, onProgress: (fraction) => progress.push(fraction) },
+    );
     try {
+      // Reading fills the first half of the decoding share, ffmpeg's decoded time the second.
+      expect(progress.some((fraction) => fraction > 0.36 && fraction < 0.69)).toBe(true);
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
       expect(fromMemory.source.sha256).toBe(fromDisk.source.sha256);
       expect(fromMemory.source.codec).toBe('aac');
       expect(await readChannel(fromMemory.pcm, 0)).toEqual(await readChannel(fromDisk.pcm, 0));

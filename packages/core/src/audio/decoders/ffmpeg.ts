@@ -11,8 +11,8 @@ export interface FfmpegDecodeOptions {
   path: string;
   /** What the bytes looked like to us; 'unknown' makes a failed probe an UnsupportedFormatError. */
   expectedFormat: string;
-  /** Called once ffmpeg has named the codec of the audio stream. */
-  onCodec?: (codec: string) => void;
+  /** Called once ffmpeg has described the input: the audio codec and, when it knows, the duration. */
+  onStreamInfo?: (info: { codec: string; durationSec?: number }) => void;
 }
 
 /** `[mov,mp4 @ 0x55…] [error] moov atom not found` → level `error`, text `moov atom not found`. */
@@ -28,6 +28,7 @@ class FfmpegLog {
   lastLine: string | undefined;
   demuxer: string | undefined;
   codec: string | undefined;
+  durationSec: number | undefined;
   decodeErrors = 0;
   misdetected = false;
   noAudioStream = false;
@@ -52,10 +53,13 @@ class FfmpegLog {
     const line = rawLine.split(this.hide.path).join(this.hide.name);
     const match = LOG_LINE.exec(line);
     const level = match?.[1];
-    const message = match?.[2] ?? line;
+    const message = (match?.[2] ?? line).trim();
     this.lastLine = message;
     this.demuxer ??= /^Input #0, ([^,]+(?:,[^,\s]+)*), from/.exec(message)?.[1];
     this.codec ??= /Stream #0:\d+.*?: Audio: ([\w-]+)/.exec(message)?.[1];
+    const duration = /^Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(message);
+    if (duration)
+      this.durationSec ??= Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]);
     if (message.includes('misdetection possible')) this.misdetected = true;
     if (message.includes('matches no streams')) this.noAudioStream = true;
     if (level === 'error' || level === 'fatal') {
@@ -99,7 +103,7 @@ export async function* decodeWithFfmpeg(
     log.push(text);
     if (log.codec && !codecReported) {
       codecReported = true;
-      options.onCodec?.(log.codec);
+      options.onStreamInfo?.({ codec: log.codec, durationSec: log.durationSec });
     }
   });
 
