@@ -1,5 +1,5 @@
-import { LogitsProcessorList, StoppingCriteriaList, Tensor } from '@huggingface/transformers';
-import { AbortStoppingCriteria, TokenLogProbabilityRecorder } from './decoding-hooks.js';
+import { LogitsProcessorList, Tensor } from '@huggingface/transformers';
+import { EarlyEndProcessor, TokenLogProbabilityRecorder } from './decoding-hooks.js';
 import type { LoadedWhisper } from './load-whisper.js';
 
 export const SAMPLE_RATE = 16_000;
@@ -30,7 +30,9 @@ export interface DecodedWindow {
   languageProbability: number | undefined;
   /** Probability of the no-speech token right after start-of-transcript (Whisper's `no_speech_prob`). */
   noSpeechProbability: number | undefined;
-  /** Generation hit MAX_NEW_TOKENS without ending: usually a repetition loop. */
+  /** Generation was ended on a repetition loop; `tokens` stop before the first repeat. */
+  looped: boolean;
+  /** Generation hit MAX_NEW_TOKENS without ending. */
   truncated: boolean;
 }
 
@@ -116,42 +118,78 @@ export async function decodeWindow(
     initialTokens.push(tokens.languages.get(language ?? 'en') as number, tokens.transcribe);
   }
 
+  const attempt = await generateTokens(whisper, features, encoded, initialTokens, {
+    signal: options.signal,
+    wordTimestamps: options.wordTimestamps && whisper.supportsWordTimestamps,
+    samples: samples.length,
+  });
+  const keep = attempt.repeatStart ?? attempt.tokens.length;
+  return {
+    tokens: attempt.tokens.slice(0, keep),
+    logProbabilities: attempt.logProbabilities.slice(0, keep),
+    tokenTimes: attempt.tokenTimes?.slice(0, keep + 1),
+    language: whisper.multilingual ? language : 'en',
+    languageProbability,
+    noSpeechProbability,
+    looped: attempt.repeatStart !== undefined,
+    truncated: attempt.tokens.length >= MAX_NEW_TOKENS && attempt.tokens.at(-1) !== tokens.endOfText,
+  };
+}
+
+interface GeneratedTokens {
+  tokens: number[];
+  logProbabilities: number[];
+  tokenTimes: number[] | undefined;
+  /** Set when generation stopped on a repetition loop: index of the first repeat. */
+  repeatStart: number | undefined;
+}
+
+async function generateTokens(
+  whisper: LoadedWhisper,
+  features: Tensor,
+  encoded: Tensor,
+  initialTokens: number[],
+  options: {
+    wordTimestamps: boolean;
+    signal: AbortSignal | undefined;
+    samples: number;
+  },
+): Promise<GeneratedTokens> {
+  const earlyEnd = new EarlyEndProcessor({
+    initialLength: initialTokens.length,
+    timestampBegin: whisper.tokens.timestampBegin,
+    endOfText: whisper.tokens.endOfText,
+    signal: options.signal,
+  });
   const recorder = new TokenLogProbabilityRecorder();
   const logitsProcessors = new LogitsProcessorList();
+  logitsProcessors.push(earlyEnd);
   logitsProcessors.push(recorder);
-  const stoppingCriteria = new StoppingCriteriaList();
-  stoppingCriteria.push(new AbortStoppingCriteria(options.signal));
-  const wordTimestamps = options.wordTimestamps && whisper.supportsWordTimestamps;
 
   const output = (await whisper.model.generate({
     inputs: features,
     encoder_outputs: encoded,
     decoder_input_ids: initialTokens,
     return_timestamps: true,
-    return_token_timestamps: wordTimestamps,
+    return_token_timestamps: options.wordTimestamps,
     // Cross-attention is cropped to the audio actually present, not the zero padding.
-    num_frames: Math.ceil(samples.length / SAMPLES_PER_ENCODER_POSITION),
+    num_frames: Math.ceil(options.samples / SAMPLES_PER_ENCODER_POSITION),
     // An explicit limit also keeps generate() on its single-pass path: windows never exceed 30 s.
     max_new_tokens: MAX_NEW_TOKENS,
     logits_processor: logitsProcessors,
-    stopping_criteria: stoppingCriteria,
   } as never)) as unknown as Tensor | { sequences: Tensor; token_timestamps: Tensor };
 
   const sequenceTensor = output instanceof Tensor ? output : output.sequences;
   const sequence = (sequenceTensor.tolist() as bigint[][])[0]?.map(Number) ?? [];
-  const generated = sequence.slice(initialTokens.length);
-  const logProbabilities = recorder.finish(sequence.at(-1) ?? tokens.endOfText);
+  const logProbabilities = recorder.finish(sequence.at(-1) ?? whisper.tokens.endOfText);
   const tokenTimes =
     !(output instanceof Tensor) && output.token_timestamps
       ? ((output.token_timestamps.tolist() as number[][])[0] ?? []).slice(initialTokens.length)
       : undefined;
   return {
-    tokens: generated,
+    tokens: sequence.slice(initialTokens.length),
     logProbabilities,
     tokenTimes,
-    language: whisper.multilingual ? language : 'en',
-    languageProbability,
-    noSpeechProbability,
-    truncated: generated.length >= MAX_NEW_TOKENS && generated.at(-1) !== tokens.endOfText,
+    repeatStart: earlyEnd.repeatStart,
   };
 }

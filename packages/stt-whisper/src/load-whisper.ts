@@ -173,15 +173,14 @@ export async function loadWhisper(
   } catch (error) {
     if (ModelLoadError.isInstance(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    const where =
+    const message =
       location.kind === 'local'
-        ? `from ${location.directory}`
-        : `from the Hugging Face hub (cache ${location.cacheDirectory})`;
-    throw new ModelLoadError(
-      location.modelId,
-      `Could not load Whisper model "${location.modelId}" (${dtype}) ${where}: ${reason}. ` +
-        `The files may be missing, incomplete or corrupt. ${howToGetIt(location.modelId)}`,
-      { cause: error },
-    );
+        ? `Could not load Whisper model "${location.modelId}" (${dtype}) from ${location.directory}: ${reason}. ` +
+          'The files may be incomplete or corrupt.'
+        : `Could not download Whisper model "${location.modelId}" (${dtype}) from the Hugging Face hub into ` +
+          `${location.cacheDirectory}: ${reason}. Check the network and the model id; offline, put the model in that folder.`;
+    throw new ModelLoadError(location.modelId, `${message} ${howToGetIt(location.modelId)}`, {
+      cause: error,
+    });
   }
 }

@@ -4,12 +4,44 @@ import {
   type SpeechToTextSegment,
   throwIfAborted,
 } from '@echolens/core';
-import { decodeWindow, SAMPLE_RATE, WINDOW_SAMPLES } from './decode-window.js';
+import { type DecodedWindow, decodeWindow, SAMPLE_RATE, WINDOW_SAMPLES } from './decode-window.js';
 import type { LoadedWhisper } from './load-whisper.js';
-import { segmentsFromTokens } from './segments-from-tokens.js';
+import { type ParsedWindow, segmentsFromTokens } from './segments-from-tokens.js';
 
-/** An unfinished segment is decoded again from its start only when at least this much audio follows. */
-const MIN_REDECODE_SEC = 1;
+/** Decoding resumes inside a window only when at least this much audio is left after the last segment. */
+const MIN_RESUME_SEC = 1;
+/** Audio whose peak stays below this (-60 dBFS) after the last segment is not worth another pass. */
+const SILENT_PEAK = 0.001;
+
+function peakOf(samples: Float32Array): number {
+  let peak = 0;
+  for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
+  return peak;
+}
+
+/**
+ * Samples to advance after a pass, as Whisper's seek loop does, with two differences. When the model
+ * ends early (after one of several utterances separated by silence), Whisper skips the rest of the
+ * window, which loses speech; here decoding resumes after the last finished segment unless the rest
+ * is silent. When decoding fell into a repetition loop, it resumes there too: a pass that starts
+ * elsewhere usually decodes the rest correctly. An unfinished last segment is decoded again from its
+ * start when more audio follows the window, else kept as it is.
+ */
+function nextSeek(
+  decoded: DecodedWindow,
+  parsed: ParsedWindow,
+  window: Float32Array,
+  remaining: number,
+): number {
+  const resumeAt = parsed.lastClosedEndSec;
+  if (resumeAt === undefined) return window.length;
+  const resumeSample = Math.round(Math.max(resumeAt, MIN_RESUME_SEC) * SAMPLE_RATE);
+  const restSec = (window.length - resumeSample) / SAMPLE_RATE;
+  if (restSec < MIN_RESUME_SEC) return window.length;
+  if (decoded.looped || decoded.truncated) return resumeSample;
+  if (parsed.openTail) return remaining > window.length ? resumeSample : window.length;
+  return peakOf(window.subarray(resumeSample)) >= SILENT_PEAK ? resumeSample : window.length;
+}
 
 export interface TranscribeSamplesOptions {
   language: string | undefined;
@@ -40,9 +72,7 @@ function shift(segment: SpeechToTextSegment, offsetSec: number): SpeechToTextSeg
 
 /**
  * Transcribes 16 kHz mono audio of any length in ≤30 s passes. Core already hands over ≤30 s
- * windows, so this is normally one pass; longer audio (a direct adapter call) advances like
- * Whisper's own seek loop: to the end of the last finished segment when the model stopped mid-way,
- * else by the whole window.
+ * windows, so this is normally one pass; see `nextSeek` for when a window takes more.
  */
 export async function transcribeSamples(
   whisper: LoadedWhisper,
@@ -85,23 +115,11 @@ export async function transcribeSamples(
     }
     segments.push(...parsed.segments.map((segment) => shift(segment, offsetSec)));
 
-    const audioFollows = seek + window.length < samples.length;
-    const resumeAt = parsed.lastClosedEndSec;
-    const cutByWindowEdge =
-      parsed.openTail !== undefined &&
-      audioFollows &&
-      resumeAt !== undefined &&
-      resumeAt >= MIN_REDECODE_SEC &&
-      windowSec - resumeAt >= MIN_REDECODE_SEC;
-    if (cutByWindowEdge && resumeAt !== undefined) {
-      // The last segment was cut by the window edge: decode it again with the audio that follows.
-      seek += Math.round(resumeAt * SAMPLE_RATE);
-      continue;
-    }
-    if (parsed.openTail) {
+    const advance = nextSeek(decoded, parsed, window, samples.length - seek);
+    if (parsed.openTail && advance === window.length) {
       segments.push(shift({ ...parsed.openTail, endSec: parsed.openTail.endSec ?? windowSec }, offsetSec));
     }
-    seek += window.length;
+    seek += advance;
   }
   const language = options.language ?? [...languageVotes].sort((a, b) => b[1] - a[1])[0]?.[0];
   return { ...(language ? { language } : {}), segments, billedAudioSec: 0 };
