@@ -81,7 +81,7 @@ export function assessAgent(input: CoachingInput): AgentPerformance {
   if (closing) professionalism += 0.5;
   if (agentTurns.length > 0 && politeTurns / agentTurns.length >= 0.3) professionalism += 0.5;
   const failedRules = input.compliance.filter((result) => result.status === 'fail');
-  professionalism -= 0.75 * failedRules.length;
+  professionalism -= 0.5 * failedRules.length;
   if (agentTurns.some((entry) => entry.sentiment.score <= NEGATIVE_TURN)) professionalism -= 0.5;
   if (greeting && closing)
     strengths.push({ text: 'Opened and closed the conversation properly', evidence: [greeting, closing] });

@@ -8,7 +8,8 @@ type CallbackPromise = InsightsDraft['callbackPromises'][number];
 type ActionItem = InsightsDraft['actionItems'][number];
 
 const WILL = String.raw`(?:'ll|\s+will|\s+am going to|\s+are going to|\s+is going to|\s+shall)`;
-const WHO_AGENT = '(?:i|we|someone|somebody|they|our (?:team|specialists?|technicians?|manager|supervisor)|a (?:manager|supervisor|technician|specialist|colleague|member of (?:our|the) team|representative|courier))';
+const WHO_AGENT =
+  '(?:i|we|someone|somebody|they|our (?:team|specialists?|technicians?|manager|supervisor)|a (?:manager|supervisor|technician|specialist|colleague|member of (?:our|the) team|representative|courier))';
 
 /** Someone on the company's side commits to contact the customer again. */
 const AGENT_CONTACT = new RegExp(

@@ -52,6 +52,9 @@ import {
 
 type Draft = InsightsDraft;
 
+const INTRODUCTION =
+  /\b(?:[Mm]y name(?: is|'s)|[Tt]his is|[Yy]ou(?:'re| are) (?:speaking|chatting) (?:with|to)) [A-Z][a-z]+\b|\b(?:[Tt]hanks?|[Tt]hank you) for (?:calling|contacting|reaching out to|getting in touch with)(?: [A-Z][\w&]*)*/g;
+
 /** The customer closes contentedly ("that's all I need", "I'm set", "all good"). */
 const CONTENT_CLOSE =
   /\b(?:that(?:'s| is| was| will be) (?:all|everything|it)|that'?ll be all|i'm (?:set|good|all set)|all good|no,? (?:that's|thats) (?:it|all)|that's (?:great|perfect|fine)|sounds (?:good|great))\b/;
@@ -162,7 +165,10 @@ export class HeuristicAnalyzer {
         customerSentiment.evidence.slice(0, 1),
       );
     }
-    if (customerSentiment.trajectory === 'worsening') addDriver('sentiment worsened during the call', 10, []);
+    const finalQuarter = customerSentiment.trend.filter((entry) => entry.score !== null).at(-1)?.score ?? 0;
+    if (customerSentiment.trajectory === 'worsening' && finalQuarter < 0) {
+      addDriver('sentiment worsened during the call', 10, []);
+    }
     const anger = emotionOf('anger');
     const frustration = emotionOf('frustration');
     if (anger) addDriver('anger', 20 * anger.intensity, anger.evidence);
@@ -348,7 +354,8 @@ export class HeuristicAnalyzer {
 
   /** Taxonomy match over customer turns; the first turns (where the reason is stated) weigh most. */
   private intent(turns: readonly ScoredTurn[]): Draft['intent'] {
-    const texts = turns.map((entry) => entry.turn.text);
+    // Introductions ("my name is Suzanne", "thanks for calling Acme") say nothing about why someone called.
+    const texts = turns.map((entry) => entry.turn.text.replace(INTRODUCTION, ' '));
     const weights = turns.map((_entry, index) => (index < 3 ? 1 : 0.6));
     const ranked = this.matcher.match(texts, weights);
     const best = ranked[0];
@@ -447,11 +454,16 @@ export class HeuristicAnalyzer {
     const information =
       cueHits(agent, INFORMATION_CUES).at(-1) ??
       (lastAgent ? { entry: lastAgent, span: { start: 0, end: 1 } } : undefined);
+    // The last few customer turns, since the very last is often just "bye".
+    const closing = customer.slice(-3);
     const closedContent =
-      !!lastCustomer &&
-      lastCustomer.sentiment.score > NEGATIVE_TURN &&
-      (lastCustomer.sentiment.score >= POSITIVE_TURN ||
-        !!findCue(lastCustomer.turn.text, [...POLITE_THANKS_CUES, CONTENT_CLOSE]));
+      closing.length > 0 &&
+      closing.every((entry) => entry.sentiment.score > NEGATIVE_TURN) &&
+      closing.some(
+        (entry) =>
+          entry.sentiment.score >= POSITIVE_TURN ||
+          !!findCue(entry.turn.text, [...POLITE_THANKS_CUES, CONTENT_CLOSE]),
+      );
     if (closedContent && information) {
       return {
         status: isComplaint ? 'partially_resolved' : 'resolved',

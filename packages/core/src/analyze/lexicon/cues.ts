@@ -112,7 +112,7 @@ export const STILL_UNRESOLVED_CUES: readonly RegExp[] = [
 ];
 /** The customer asked only for information and got it. */
 export const INFORMATION_CUES: readonly RegExp[] = [
-  /\b(?:you can|you'll need to|you will need to|you need to|the (?:best|easiest) way|here(?:'s| is) (?:how|the|a link)|it (?:is|costs|takes)|there (?:is|are)|(?:opens|closes) at|available (?:on|at|from|in)|check out|please (?:visit|see|refer|follow|go to))\b/,
+  /\b(?:you can|you'll need to|you will need to|you need to|you(?:'re| are) (?:going to|gonna) (?:want to |need to )?(?:see|press|hold|go|turn|tap|click|find)|you'll want to|all you (?:need|have) to do|the (?:best|easiest) way|here(?:'s| is) (?:how|the|a link)|it (?:is|costs|takes)|there (?:is|are)|(?:opens|closes) at|available (?:on|at|from|in)|check out|please (?:visit|see|refer|follow|go to))\b/,
 ];
 
 /** Agent phrases that show empathy. */
