@@ -5,6 +5,7 @@ import { contentHash } from '../cache/hash.js';
 import { throwIfAborted } from '../errors/index.js';
 import type { PreparedAudioInfo, SpeechRegion } from '../schema/prepared-audio.js';
 import type { Segment, Transcript, Word } from '../schema/transcript.js';
+import { distinctChannels } from './duplicate-channels.js';
 import {
   DEFAULT_HALLUCINATION_GUARDS,
   type HallucinationGuardOptions,
@@ -223,11 +224,20 @@ export async function transcribeAudio(
   const rate = audio.sampleRate;
   throwIfAborted(options.signal, name);
 
-  const windows = await planWindows(audio.pcm, speechRegionsOf(audio), {
-    ...packing,
-    maxWindowSec: options.model.maxWindowSec,
-    signal: options.signal,
-  });
+  const speech = speechRegionsOf(audio);
+  const channels = audio.channelCount > 1 ? await distinctChannels(audio.pcm, speech) : [0];
+  if (channels.length < audio.channelCount) {
+    logger.debug({ name, channels }, 'transcribe: channels that copy another are transcribed once');
+  }
+  const windows = await planWindows(
+    audio.pcm,
+    speech.map((regions, channel) => (channels.includes(channel) ? regions : [])),
+    {
+      ...packing,
+      maxWindowSec: options.model.maxWindowSec,
+      signal: options.signal,
+    },
+  );
   logger.debug({ name, windows: windows.length }, 'transcribe: windows planned');
   options.onProgress?.(0, `0/${windows.length} windows`);
 
