@@ -1,5 +1,6 @@
 import {
   APICallError,
+  type ClientErrorClasses,
   ConfigurationError,
   findModelPricing,
   type GenerateObjectOptions,
@@ -12,6 +13,13 @@ import {
 } from '@echolens/core';
 import OpenAI from 'openai';
 import { OPENAI_PRICING } from './pricing.js';
+
+const CLIENT_ERROR_CLASSES: ClientErrorClasses = {
+  abort: OpenAI.APIUserAbortError,
+  timeout: OpenAI.APIConnectionTimeoutError,
+  connection: OpenAI.APIConnectionError,
+  http: OpenAI.APIError,
+};
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
@@ -125,7 +133,8 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
           const completion = await openAIClient.chat.completions.create(body, { signal: options.signal });
           return toResult(completion, provider, modelId);
         } catch (error) {
-          throw mapClientError(error, classifyOpenAIError(error), {
+          throw mapClientError(error, {
+            errorClasses: CLIENT_ERROR_CLASSES,
             provider,
             modelId,
             secrets: [apiKey()],
@@ -141,14 +150,6 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
 
 /** The default provider: OpenAI's API, key from `OPENAI_API_KEY`. */
 export const openai: OpenAIProvider = createOpenAI();
-
-export function classifyOpenAIError(error: unknown) {
-  if (error instanceof OpenAI.APIUserAbortError) return 'abort';
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return 'timeout';
-  if (error instanceof OpenAI.APIConnectionError) return 'connection';
-  if (error instanceof OpenAI.APIError) return 'http';
-  return undefined;
-}
 
 function toResult(
   completion: OpenAI.Chat.ChatCompletion,

@@ -110,6 +110,33 @@ describe('@echolens/llm-openai against a local Chat Completions server', () => {
     expect(result).toMatchObject({ requests: 2, retries: 1, repairs: 0 });
   });
 
+  it('reports every request, failed or answered, to onRequestSettled', async () => {
+    server.reply(
+      openAIChatWireFormat.error({
+        status: 502,
+        message: 'Bad gateway',
+        headers: { 'retry-after-ms': '10' },
+      }),
+      openAIChatWireFormat.answer({ text: '{}', usage: { inputTokens: 50, outputTokens: 2 } }),
+      openAIChatWireFormat.answer({ text: valid, usage: { inputTokens: 80, outputTokens: 40 } }),
+    );
+    const outcomes: { usage?: unknown; error?: unknown }[] = [];
+    const result = await structured(provider('gpt-4o-mini'), {
+      onRequestSettled: (outcome) => outcomes.push(outcome),
+    });
+    expect(outcomes.map((outcome) => (outcome.error ? 'error' : outcome.usage))).toEqual([
+      'error',
+      { inputTokens: 50, outputTokens: 2 },
+      { inputTokens: 80, outputTokens: 40 },
+    ]);
+    expect(result).toMatchObject({
+      requests: 3,
+      retries: 1,
+      repairs: 1,
+      usage: { inputTokens: 130, outputTokens: 42 },
+    });
+  });
+
   it('stops waiting out a retry-after the moment the caller aborts, sending nothing more', async () => {
     server.reply(
       openAIChatWireFormat.error({ status: 429, message: 'slow down', headers: { 'retry-after': '30' } }),

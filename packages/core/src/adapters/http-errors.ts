@@ -46,8 +46,13 @@ const REDACTED = '[REDACTED]';
 export function redactSecrets(text: string, secrets: readonly (string | undefined | null)[]): string {
   let redacted = text;
   for (const secret of secrets) {
-    // Very short "secrets" (a placeholder like "x") would shred ordinary words.
-    if (secret && secret.length >= 6) redacted = redacted.split(secret).join(REDACTED);
+    if (!secret) continue;
+    // A header value such as `Bearer sk-…`: the credential alone is what a server would echo.
+    const credential = secret.replace(/^(Bearer|Basic|Token)\s+/i, '');
+    for (const text of [secret, credential]) {
+      // Very short "secrets" (a placeholder like "x") would shred ordinary words.
+      if (text.length >= 6) redacted = redacted.split(text).join(REDACTED);
+    }
   }
   return redacted.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${REDACTED}`);
 }
@@ -125,8 +130,17 @@ function extractVendorMessage(body: unknown): string | undefined {
   return undefined;
 }
 
-/** What kind of failure a vendor client threw; the adapter decides with its client's own error classes. */
-export type ClientFailureKind = 'abort' | 'timeout' | 'connection' | 'http';
+// biome-ignore lint/suspicious/noExplicitAny: error classes of any vendor client
+type ErrorClass = abstract new (...args: any[]) => unknown;
+
+/** A vendor client's error classes, checked in this order; Stainless clients (openai, groq-sdk) have all four. */
+export interface ClientErrorClasses {
+  abort?: ErrorClass;
+  timeout?: ErrorClass;
+  connection?: ErrorClass;
+  /** Errors with `status`, `headers` and the response body (`error` or `body`). */
+  http?: ErrorClass;
+}
 
 export interface ClientErrorContext {
   provider: string;
@@ -137,44 +151,69 @@ export interface ClientErrorContext {
   signal?: AbortSignal;
   /** The client's own request timeout, for the TimeoutError it causes. */
   clientTimeoutMs?: number;
+  errorClasses: ClientErrorClasses;
 }
 
 /**
- * Maps what a vendor client threw into core's errors. `kind` comes from the adapter's own `instanceof`
- * checks; HTTP errors are read the way Stainless-generated clients (openai, groq-sdk) and most others
- * shape them: `status`, `headers`, and the parsed body or its `error` member. EchoLens errors pass through;
- * anything unclassified is returned unchanged, since it is a bug rather than an API failure.
+ * Maps what a vendor client threw into core's errors, classified by the client's own error classes. HTTP
+ * errors are read the way Stainless-generated clients (openai, groq-sdk) and most others shape them:
+ * `status`, `headers`, and the response body. EchoLens errors pass through; anything unclassified is
+ * returned unchanged, since it is a bug rather than an API failure.
  */
-export function mapClientError(
-  error: unknown,
-  kind: ClientFailureKind | undefined,
-  context: ClientErrorContext,
-): unknown {
+export function mapClientError(error: unknown, context: ClientErrorContext): unknown {
   if (context.signal?.aborted) return toAbortError(context.signal.reason);
   if (EchoLensError.isInstance(error)) return error;
   const secrets = context.secrets ?? [];
   const subject = context.modelId ? `${context.provider} (${context.modelId})` : context.provider;
   const detail = redactSecrets(describeClientError(error), secrets);
+  const { abort, timeout, connection, http } = context.errorClasses;
+  const kind =
+    abort && error instanceof abort
+      ? 'abort'
+      : timeout && error instanceof timeout
+        ? 'timeout'
+        : connection && error instanceof connection
+          ? 'connection'
+          : http && error instanceof http
+            ? 'http'
+            : undefined;
   switch (kind) {
     case 'abort':
       return new AbortError(`${subject}: request aborted`);
     case 'timeout':
       return new TimeoutError(context.clientTimeoutMs ?? 0, `${subject}: the client timed out (${detail})`);
     case 'connection':
-      return createAPICallError({ ...context, message: detail });
+      return createAPICallError({
+        provider: context.provider,
+        modelId: context.modelId,
+        secrets,
+        message: detail,
+      });
     case 'http': {
       const failure = error as { status?: number; headers?: HeaderSource; error?: unknown; body?: unknown };
       return createAPICallError({
-        ...context,
+        provider: context.provider,
+        modelId: context.modelId,
+        secrets,
         statusCode: failure.status,
         headers: failure.headers,
-        body: failure.body ?? (failure.error === undefined ? undefined : { error: failure.error }),
+        body: failure.body ?? responseBodyOf(failure.error),
         message: detail,
       });
     }
     default:
       return error;
   }
+}
+
+/**
+ * Stainless clients keep the response body on `error`: the whole body in groq-sdk, only its `error` member
+ * in openai. Either way, the result has the vendor's `{ error: … }` shape.
+ */
+function responseBodyOf(error: unknown): unknown {
+  if (error === undefined) return undefined;
+  const isWholeBody = typeof error === 'object' && error !== null && 'error' in error;
+  return isWholeBody ? error : { error };
 }
 
 /** The message with its causes (`fetch failed: connect ECONNREFUSED 127.0.0.1:4000`). */

@@ -33,6 +33,11 @@ export interface GenerateStructuredOptions<T> {
   maxOutputTokens?: number;
   /** Retries and repairs are logged at `warn`. Silent by default. */
   logger?: Logger;
+  /**
+   * Called once per request sent, with the usage when the model answered (even an answer later rejected),
+   * so a caller can account for what a call cost even when `generateStructured` ends up throwing.
+   */
+  onRequestSettled?: (outcome: { usage?: LanguageModelUsage; error?: unknown }) => void;
 }
 
 /** Which model produced the accepted answer (differs from `model` behind `withFallback`). */
@@ -107,7 +112,11 @@ export async function generateStructured<T>(
           description,
         },
       );
+      options.onRequestSettled?.({ usage: result.usage });
       return result;
+    } catch (error) {
+      options.onRequestSettled?.({ error });
+      throw error;
     } finally {
       lease?.release(result?.usage);
     }

@@ -1,0 +1,168 @@
+import {
+  type ClientErrorClasses,
+  ConfigurationError,
+  findModelPricing,
+  type GenerateObjectOptions,
+  type GenerateObjectResult,
+  jsonSchemaInstructions,
+  type LanguageModel,
+  type ModelPricing,
+  mapClientError,
+  throwIfAborted,
+} from '@echolens/core';
+import Groq from 'groq-sdk';
+import type { ChatCompletionCreateParamsNonStreaming } from 'groq-sdk/resources/chat/completions';
+import { GROQ_PRICING } from './pricing.js';
+import {
+  defaultStructuredOutputMode,
+  failedGeneration,
+  type GroqStructuredOutputMode,
+  isJsonSchemaUnsupported,
+} from './structured-output-modes.js';
+
+const CLIENT_ERROR_CLASSES: ClientErrorClasses = {
+  abort: Groq.APIUserAbortError,
+  timeout: Groq.APIConnectionTimeoutError,
+  connection: Groq.APIConnectionError,
+  http: Groq.APIError,
+};
+
+export interface GroqProviderSettings {
+  /** Default: the `GROQ_API_KEY` environment variable, read at the first request. */
+  apiKey?: string;
+  /** Default `https://api.groq.com` (the client adds `/openai/v1/…`). */
+  baseURL?: string;
+  fetch?: typeof globalThis.fetch;
+  headers?: Record<string, string>;
+}
+
+export interface GroqChatSettings {
+  /** Default: the best mode Groq documents for the model (see `defaultStructuredOutputMode`). */
+  structuredOutputs?: GroqStructuredOutputMode;
+  /** USD per million tokens; default from `GROQ_PRICING`. */
+  pricing?: ModelPricing;
+}
+
+export type GroqProvider = ((modelId: string, settings?: GroqChatSettings) => LanguageModel) & {
+  chat(modelId: string, settings?: GroqChatSettings): LanguageModel;
+};
+
+const PROVIDER = 'groq';
+
+/** Creates a Groq provider: `createGroq({ apiKey })('openai/gpt-oss-20b')`. */
+export function createGroq(settings: GroqProviderSettings = {}): GroqProvider {
+  let client: Groq | undefined;
+  const apiKey = () => settings.apiKey ?? process.env.GROQ_API_KEY;
+  const getClient = (): Groq => {
+    if (client) return client;
+    const key = apiKey();
+    if (!key) {
+      throw new ConfigurationError(
+        'No Groq API key: pass createGroq({ apiKey }) or set the GROQ_API_KEY environment variable',
+      );
+    }
+    client = new Groq({
+      apiKey: key,
+      baseURL: settings.baseURL,
+      fetch: settings.fetch,
+      defaultHeaders: settings.headers,
+      // Core retries (with retry-after honoured and counted); the client must not multiply them.
+      maxRetries: 0,
+    });
+    return client;
+  };
+
+  const createChatModel = (modelId: string, chatSettings: GroqChatSettings = {}): LanguageModel => {
+    // Learned once per model: Groq rejects json_schema on models without it, and the model list says nothing.
+    let mode = chatSettings.structuredOutputs ?? defaultStructuredOutputMode(modelId);
+
+    const send = async (options: GenerateObjectOptions): Promise<GenerateObjectResult> => {
+      const jsonMode = mode === 'json_object';
+      const body: ChatCompletionCreateParamsNonStreaming = {
+        model: modelId,
+        messages: [
+          {
+            role: 'system',
+            content: jsonMode
+              ? `${options.system}\n\n${jsonSchemaInstructions(options.jsonSchema, options.schemaName)}`
+              : options.system,
+          },
+          ...options.messages,
+        ],
+        response_format: jsonMode
+          ? { type: 'json_object' }
+          : {
+              type: 'json_schema',
+              json_schema: {
+                name: options.schemaName,
+                schema: options.jsonSchema,
+                strict: mode === 'strict',
+              },
+            },
+        stream: false,
+      };
+      if (options.temperature !== undefined) body.temperature = options.temperature;
+      if (options.maxOutputTokens !== undefined) body.max_completion_tokens = options.maxOutputTokens;
+      const completion = await getClient().chat.completions.create(body, { signal: options.signal });
+      const choice = completion.choices[0];
+      return {
+        text: choice?.message.content ?? '',
+        usage: {
+          inputTokens: completion.usage?.prompt_tokens ?? 0,
+          outputTokens: completion.usage?.completion_tokens ?? 0,
+        },
+        finishReason: mapFinishReason(choice?.finish_reason),
+        raw: completion,
+      };
+    };
+
+    return {
+      specificationVersion: 'v1',
+      provider: PROVIDER,
+      modelId,
+      runsLocally: false,
+      pricing: chatSettings.pricing ?? findModelPricing(GROQ_PRICING, modelId),
+      async generateObject(options) {
+        throwIfAborted(options.signal);
+        try {
+          try {
+            return await send(options);
+          } catch (error) {
+            if (mode === 'json_object' || !isJsonSchemaUnsupported(error)) throw error;
+            mode = 'json_object';
+            return await send(options);
+          }
+        } catch (error) {
+          const failedText = failedGeneration(error);
+          if (failedText !== undefined && !options.signal?.aborted) {
+            // Groq bills nothing it reports for these; the repair loop gets the text it could not parse.
+            return {
+              text: failedText,
+              usage: { inputTokens: 0, outputTokens: 0 },
+              finishReason: 'error',
+              raw: error,
+            };
+          }
+          throw mapClientError(error, {
+            errorClasses: CLIENT_ERROR_CLASSES,
+            provider: PROVIDER,
+            modelId,
+            secrets: [apiKey()],
+            signal: options.signal,
+          });
+        }
+      },
+    };
+  };
+
+  return Object.assign(createChatModel, { chat: createChatModel });
+}
+
+/** The default provider: Groq's API, key from `GROQ_API_KEY`. */
+export const groq: GroqProvider = createGroq();
+
+function mapFinishReason(reason: string | null | undefined): GenerateObjectResult['finishReason'] {
+  if (reason === 'stop') return 'stop';
+  if (reason === 'length') return 'length';
+  return 'other';
+}

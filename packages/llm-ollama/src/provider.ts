@@ -1,0 +1,140 @@
+import {
+  createAPICallError,
+  type GenerateObjectOptions,
+  type GenerateObjectResult,
+  type LanguageModel,
+  mapClientError,
+  throwIfAborted,
+} from '@echolens/core';
+import { Ollama } from 'ollama';
+
+const DEFAULT_HOST = 'http://127.0.0.1:11434';
+const PROVIDER = 'ollama';
+
+export interface OllamaProviderSettings {
+  /** Default: the `OLLAMA_HOST` environment variable, else `http://127.0.0.1:11434`. */
+  host?: string;
+  fetch?: typeof globalThis.fetch;
+  /** Extra headers, e.g. `Authorization` for an Ollama behind an authenticating proxy. */
+  headers?: Record<string, string>;
+}
+
+export interface OllamaChatSettings {
+  /** How long Ollama keeps the model loaded after the request (`5m`, `-1` for ever). */
+  keepAlive?: string | number;
+  /** Context window in tokens; Ollama's default (2048–4096) truncates a long call transcript silently. */
+  contextLength?: number;
+  /** For thinking models (qwen3, gpt-oss): whether to think before answering. */
+  think?: boolean;
+  /**
+   * Default: true when the host is this machine. A shared Ollama server elsewhere receives the transcript,
+   * so personal data is redacted for it like for any hosted API.
+   */
+  runsLocally?: boolean;
+}
+
+export type OllamaProvider = ((modelId: string, settings?: OllamaChatSettings) => LanguageModel) & {
+  chat(modelId: string, settings?: OllamaChatSettings): LanguageModel;
+};
+
+/** Creates an Ollama provider: `createOllama()('llama3.2')`. */
+export function createOllama(settings: OllamaProviderSettings = {}): OllamaProvider {
+  const host = settings.host ?? process.env.OLLAMA_HOST ?? DEFAULT_HOST;
+  const headers = settings.headers ?? {};
+  const secrets = Object.values(headers);
+
+  const createChatModel = (modelId: string, chatSettings: OllamaChatSettings = {}): LanguageModel => ({
+    specificationVersion: 'v1',
+    provider: PROVIDER,
+    modelId,
+    runsLocally: chatSettings.runsLocally ?? isLoopbackHost(host),
+    async generateObject(options: GenerateObjectOptions): Promise<GenerateObjectResult> {
+      throwIfAborted(options.signal);
+      // The ollama client takes no per-request signal for non-streamed calls, so each request gets a client
+      // whose fetch carries the signal; the same fetch reads error responses itself, with their headers.
+      const client = new Ollama({
+        host,
+        headers,
+        fetch: signalledFetch(settings.fetch ?? globalThis.fetch, options.signal, modelId, secrets),
+      });
+      try {
+        const response = await client.chat({
+          model: modelId,
+          messages: [{ role: 'system', content: options.system }, ...options.messages],
+          format: options.jsonSchema,
+          stream: false,
+          think: chatSettings.think,
+          keep_alive: chatSettings.keepAlive,
+          options: {
+            temperature: options.temperature,
+            num_predict: options.maxOutputTokens,
+            num_ctx: chatSettings.contextLength,
+          },
+        });
+        return {
+          text: response.message?.content ?? '',
+          // Ollama leaves prompt_eval_count out when the whole prompt came from its cache.
+          usage: { inputTokens: response.prompt_eval_count ?? 0, outputTokens: response.eval_count ?? 0 },
+          finishReason:
+            response.done_reason === 'stop' ? 'stop' : response.done_reason === 'length' ? 'length' : 'other',
+          raw: response,
+        };
+      } catch (error) {
+        throw mapClientError(error, {
+          // fetch rejects with a TypeError when the server cannot be reached; HTTP errors are mapped in signalledFetch.
+          errorClasses: { connection: TypeError },
+          provider: PROVIDER,
+          modelId,
+          secrets,
+          signal: options.signal,
+        });
+      }
+    },
+  });
+
+  return Object.assign(createChatModel, { chat: createChatModel });
+}
+
+/** The default provider: the Ollama at `OLLAMA_HOST` or on this machine. */
+export const ollama: OllamaProvider = createOllama();
+
+function signalledFetch(
+  baseFetch: typeof globalThis.fetch,
+  signal: AbortSignal | undefined,
+  modelId: string,
+  secrets: string[],
+): typeof globalThis.fetch {
+  return async (input, init) => {
+    const response = await baseFetch(input, { ...init, signal });
+    if (response.ok) return response;
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // A proxy's HTML or plain-text error page: keep it as text.
+    }
+    if (response.status === 404 && typeof (body as { error?: unknown }).error === 'string') {
+      body = { error: `${(body as { error: string }).error} (is it pulled? ollama pull ${modelId})` };
+    }
+    throw createAPICallError({
+      provider: PROVIDER,
+      modelId,
+      statusCode: response.status,
+      headers: response.headers,
+      body,
+      url: String(input instanceof Request ? input.url : input),
+      secrets,
+    });
+  };
+}
+
+function isLoopbackHost(host: string): boolean {
+  const withScheme = host.includes('://')
+    ? host
+    : `http://${host.startsWith(':') ? `127.0.0.1${host}` : host}`;
+  const hostname = new URL(withScheme).hostname;
+  return (
+    hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || hostname.startsWith('127.')
+  );
+}
