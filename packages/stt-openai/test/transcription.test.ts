@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AbortError, InvalidInputError, withFallback } from '@echolens/core';
+import { AbortError, InvalidInputError, TimeoutError, withFallback, withRetries } from '@echolens/core';
 import {
   groqTranscriptionWireFormat,
   openAITranscriptionWireFormat,
@@ -152,6 +152,40 @@ describe('@echolens/stt-openai with real speech', () => {
     });
     expect(result.answeredBy).toMatchObject({ provider: 'openai', fallback: false });
     expect(groqServer.requests).toHaveLength(0);
+  });
+
+  it('retries a throttled request after the retry-after the service asked for (withRetries)', async () => {
+    openAIServer.reply(
+      openAITranscriptionWireFormat.error({
+        status: 429,
+        message: 'Rate limit',
+        headers: { 'retry-after-ms': '200' },
+      }),
+      openAITranscriptionWireFormat.transcription(oneSegment(utterance.text, utterance.seconds)),
+    );
+    const result = await withRetries(openAIWhisper()).transcribe({ samples: speech, sampleRate: 16_000 });
+    expect(result.segments[0]!.text).toBe(utterance.text);
+    const [first, second] = openAIServer.requests;
+    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(195);
+  });
+
+  it('gives up on a hung upload after timeoutMs, then lets the fallback answer', async () => {
+    openAIServer.reply({ hang: true });
+    groqServer.reply(
+      groqTranscriptionWireFormat.transcription(oneSegment(utterance.text, utterance.seconds)),
+    );
+    const hosted = withRetries(openAIWhisper(), { timeoutMs: 250 });
+    const alone = await hosted
+      .transcribe({ samples: speech, sampleRate: 16_000 })
+      .catch((caught: unknown) => caught);
+    expect(TimeoutError.isInstance(alone)).toBe(true);
+    await openAIServer.waitForClientDisconnect(0);
+    openAIServer.reply({ hang: true });
+    const result = await withFallback(hosted, groqWhisper()).transcribe({
+      samples: speech,
+      sampleRate: 16_000,
+    });
+    expect(result.answeredBy).toMatchObject({ provider: 'groq', fallback: true });
   });
 
   it('never falls back on an abort or on input the secondary would reject too', async () => {

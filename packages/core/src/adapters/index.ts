@@ -6,3 +6,4 @@ export type * from './speech-to-text.js';
 export type * from './storage.js';
 export * from './whisper-languages.js';
 export * from './with-fallback.js';
+export * from './with-retries.js';

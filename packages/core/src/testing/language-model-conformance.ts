@@ -78,6 +78,15 @@ export function describeLanguageModelConformance(options: LanguageModelConforman
   };
   const answer = (text: string, usage?: { inputTokens: number; outputTokens: number }) =>
     wireFormat.answer({ text, usage });
+  const analyse = (overrides: { timeoutMs?: number } = {}) =>
+    generateStructured({
+      model,
+      system: SYSTEM,
+      prompt: PROMPT,
+      schema: conformanceSchema,
+      schemaName: 'call_insights',
+      ...overrides,
+    });
 
   describe(`${options.name} — language-model conformance (${wireFormat.name})`, () => {
     beforeAll(async () => {
@@ -129,13 +138,7 @@ export function describeLanguageModelConformance(options: LanguageModelConforman
 
     it('yields a validated object through generateStructured', async () => {
       server.reply(answer(JSON.stringify(conformanceAnswer), { inputTokens: 900, outputTokens: 70 }));
-      const result = await generateStructured({
-        model,
-        system: SYSTEM,
-        prompt: PROMPT,
-        schema: conformanceSchema,
-        schemaName: 'call_insights',
-      });
+      const result = await analyse();
       expect(result.object).toEqual(conformanceAnswer);
       expect(result).toMatchObject({
         requests: 1,
@@ -148,13 +151,7 @@ export function describeLanguageModelConformance(options: LanguageModelConforman
     it('repairs a schema-invalid answer by showing the model its validation errors', async () => {
       const invalid = JSON.stringify({ ...conformanceAnswer, escalationRisk: 250, sentiment: 'furious' });
       server.reply(answer(invalid), answer(JSON.stringify(conformanceAnswer)));
-      const result = await generateStructured({
-        model,
-        system: SYSTEM,
-        prompt: PROMPT,
-        schema: conformanceSchema,
-        schemaName: 'call_insights',
-      });
+      const result = await analyse();
       expect(result.object).toEqual(conformanceAnswer);
       expect(result.repairs).toBe(1);
       const repair = wireFormat.readRequest(server.requests[1]!);
@@ -185,13 +182,7 @@ export function describeLanguageModelConformance(options: LanguageModelConforman
         }),
         answer(JSON.stringify(conformanceAnswer)),
       );
-      const result = await generateStructured({
-        model,
-        system: SYSTEM,
-        prompt: PROMPT,
-        schema: conformanceSchema,
-        schemaName: 'call_insights',
-      });
+      const result = await analyse();
       expect(result).toMatchObject({ requests: 2, retries: 1 });
       const [first, second] = server.requests;
       // Timestamps taken by the server: the client waited at least what it was told.
@@ -238,16 +229,7 @@ export function describeLanguageModelConformance(options: LanguageModelConforman
 
     it('gives up on a server that never answers with a TimeoutError from generateStructured', async () => {
       server.reply({ hang: true });
-      const error = await failure(() =>
-        generateStructured({
-          model,
-          system: SYSTEM,
-          prompt: PROMPT,
-          schema: conformanceSchema,
-          schemaName: 'call_insights',
-          timeoutMs: 300,
-        }),
-      );
+      const error = await failure(() => analyse({ timeoutMs: 300 }));
       expect(TimeoutError.isInstance(error)).toBe(true);
       expect(server.requests).toHaveLength(1);
       await server.waitForClientDisconnect(0);
