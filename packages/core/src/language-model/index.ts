@@ -13,6 +13,7 @@ export {
   type RateLimiter,
   type RateLimitLease,
   type RateLimitOptions,
+  rateLimitOf,
   withRateLimit,
 } from './rate-limit.js';
 export {
