@@ -27,4 +27,5 @@ export * from './schema/index.js';
 export * from './storage/index.js';
 export * from './transcribe/local-whisper.js';
 export * from './transcribe/transcribe-audio.js';
+export * from './transcribe/transcribe-stage.js';
 export { ECHOLENS_VERSION } from './version.js';

@@ -1,5 +1,6 @@
 import type { ZodRawShape } from 'zod';
 import type { LanguageModel } from '../adapters/language-model.js';
+import type { PreparedAudio } from '../audio/types.js';
 import { AbortError, describeError, EchoLensError, throwIfAborted } from '../errors/index.js';
 import { estimateCostUsd } from '../language-model/index.js';
 import type { AnalysisBody, AnalyzeStage, StageContext } from '../pipeline/stages.js';
@@ -17,7 +18,7 @@ import {
   memoryEntryFrom,
   recordCallInMemory,
 } from './memory.js';
-import { computeCallMetrics } from './metrics.js';
+import { computeCallMetrics, computeCallMetricsWithAudio } from './metrics.js';
 import { type PiiType, type RedactionOptions, redactConversation, redactText } from './redaction.js';
 import type { Taxonomy } from './taxonomy.js';
 
@@ -86,9 +87,18 @@ export class CallAnalyzer {
     this.memory = options.memory === false ? undefined : (options.memory ?? new FileMemoryStore());
   }
 
-  /** Metrics and insights for one conversation. */
-  async analyze(conversation: Conversation, context: StageContext): Promise<AnalysisBody> {
-    const metrics = computeCallMetrics(conversation);
+  /**
+   * Metrics and insights for one conversation. With the call's audio, metrics also cover loudness
+   * and dead air measured from voice activity (text-only conversations have neither).
+   */
+  async analyze(
+    conversation: Conversation,
+    context: StageContext,
+    audio?: Pick<PreparedAudio, 'pcm' | 'speech'>,
+  ): Promise<AnalysisBody> {
+    const metrics = audio
+      ? await computeCallMetricsWithAudio(conversation, audio, { signal: context.signal })
+      : computeCallMetrics(conversation);
     const customerId = context.metadata.customerId;
     const memoryBox =
       this.memory && customerId ? await this.memory.get(customerId, context.signal) : undefined;
@@ -199,6 +209,6 @@ export class CallAnalyzer {
 
   /** This analyzer as a pipeline analyze stage. */
   asStage(): AnalyzeStage {
-    return ({ conversation }, context) => this.analyze(conversation, context);
+    return ({ conversation, audio }, context) => this.analyze(conversation, context, audio);
   }
 }

@@ -22,7 +22,7 @@ import type { Role } from '../schema/common.js';
 import type { PreparedAudioInfo } from '../schema/prepared-audio.js';
 import type { Transcript } from '../schema/transcript.js';
 import { type LocalWhisperOptions, loadLocalWhisper } from '../transcribe/local-whisper.js';
-import { transcribeAudio, transcriptCacheKey } from '../transcribe/transcribe-audio.js';
+import { createTranscribeStage } from '../transcribe/transcribe-stage.js';
 import { ECHOLENS_VERSION } from '../version.js';
 import { forEachConcurrently } from './concurrency.js';
 import type { PipelineEvents, StageName } from './events.js';
@@ -168,33 +168,12 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
           logger: context.logger,
         }),
 
-      transcribe: async (audio, context) => {
-        const model = await this.getSpeechToText();
-        context.provenance.speechToText = { provider: model.provider, modelId: model.modelId };
-        const settings = {
-          model,
-          language: context.metadata.language ?? options.language,
-          prompt: options.prompt,
-          wordTimestamps: options.wordTimestamps ?? true,
-        };
-        const key = context.cache ? transcriptCacheKey(audio, settings) : undefined;
-        if (context.cache && key) {
-          const cached = (await context.cache.get(key)) as Transcript | undefined;
-          if (cached) {
-            context.provenance.transcriptCache = 'hit';
-            return cached;
-          }
-        }
-        context.provenance.transcriptCache = context.cache ? 'miss' : 'off';
-        const transcript = await transcribeAudio(audio, {
-          ...settings,
-          signal: context.signal,
-          onProgress: context.progress,
-          logger: context.logger,
-        });
-        if (context.cache && key) await context.cache.set(key, transcript);
-        return transcript;
-      },
+      transcribe: createTranscribeStage({
+        getModel: () => this.getSpeechToText(),
+        ...(options.language ? { language: options.language } : {}),
+        ...(options.prompt ? { prompt: options.prompt } : {}),
+        ...(options.wordTimestamps !== undefined ? { wordTimestamps: options.wordTimestamps } : {}),
+      }),
 
       diarize: createDiarizeStage({
         ...options.diarization,

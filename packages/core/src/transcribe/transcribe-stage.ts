@@ -1,0 +1,46 @@
+import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
+import type { TranscribeStage } from '../pipeline/stages.js';
+import type { Transcript } from '../schema/transcript.js';
+import { transcribeAudio, transcriptCacheKey } from './transcribe-audio.js';
+
+export interface TranscribeStageOptions {
+  /** Resolved on first use, so the model loads only when a call actually needs transcribing. */
+  getModel: () => Promise<SpeechToTextModel>;
+  /** Default language; a call's `metadata.language` wins. */
+  language?: string;
+  prompt?: string;
+  wordTimestamps?: boolean;
+}
+
+/**
+ * The default transcribe stage: content-hash cache first (the same audio with the same settings is
+ * never transcribed twice), else speech windows through the model.
+ */
+export function createTranscribeStage(options: TranscribeStageOptions): TranscribeStage {
+  return async (audio, context) => {
+    const model = await options.getModel();
+    context.provenance.speechToText = { provider: model.provider, modelId: model.modelId };
+    const language = context.metadata.language ?? options.language;
+    const settings = {
+      model,
+      ...(language ? { language } : {}),
+      ...(options.prompt ? { prompt: options.prompt } : {}),
+      wordTimestamps: options.wordTimestamps ?? true,
+    };
+    const key = context.cache ? transcriptCacheKey(audio, settings) : undefined;
+    const cached = key ? ((await context.cache?.get(key)) as Transcript | undefined) : undefined;
+    if (cached) {
+      context.provenance.transcriptCache = 'hit';
+      return cached;
+    }
+    context.provenance.transcriptCache = context.cache ? 'miss' : 'off';
+    const transcript = await transcribeAudio(audio, {
+      ...settings,
+      signal: context.signal,
+      onProgress: context.progress,
+      logger: context.logger,
+    });
+    if (key) await context.cache?.set(key, transcript);
+    return transcript;
+  };
+}
