@@ -4,7 +4,6 @@ import type { LanguageModel, LanguageModelUsage } from '../adapters/language-mod
 import type { Logger } from '../adapters/logger.js';
 import { contentHash } from '../cache/hash.js';
 import { type AnsweredBy, estimateCostUsd, generateStructured } from '../language-model/index.js';
-import { rateLimitOf } from '../language-model/rate-limit.js';
 import type { Conversation } from '../schema/conversation.js';
 import { createInsightsDraftSchema, type InsightsDraft, OTHER_TOPIC_ID } from '../schema/insights.js';
 import type { ComplianceRule } from './compliance.js';
@@ -135,38 +134,6 @@ export interface ExtractionSpend {
   usage: LanguageModelUsage;
 }
 
-/**
- * Counts requests and tokens on their way through the adapter (including retried and rejected ones),
- * keeping a `withRateLimit` wrapper's limiter in charge.
- */
-function countingModel(model: LanguageModel, spend: ExtractionSpend): LanguageModel {
-  const count =
-    (inner: LanguageModel): LanguageModel['generateObject'] =>
-    async (options) => {
-      spend.requests++;
-      const result = await inner.generateObject(options);
-      spend.usage.inputTokens += result.usage?.inputTokens ?? 0;
-      spend.usage.outputTokens += result.usage?.outputTokens ?? 0;
-      return result;
-    };
-  const limited = rateLimitOf(model);
-  const counted: LanguageModel & Record<symbol, unknown> = {
-    specificationVersion: model.specificationVersion,
-    provider: model.provider,
-    modelId: model.modelId,
-    ...(model.runsLocally !== undefined ? { runsLocally: model.runsLocally } : {}),
-    ...(model.pricing ? { pricing: model.pricing } : {}),
-    generateObject: count(model),
-  };
-  if (limited) {
-    counted[Symbol.for('echolens.rateLimit')] = {
-      limiter: limited.limiter,
-      model: { ...limited.model, generateObject: count(limited.model) },
-    };
-  }
-  return counted;
-}
-
 function fieldNotes(extraFields: ZodRawShape | undefined): string | undefined {
   if (!extraFields) return undefined;
   const notes = Object.entries(extraFields).map(([name, field]) => {
@@ -237,7 +204,13 @@ export async function extractInsightsWithModel(input: ExtractionInput): Promise<
   let result: Awaited<ReturnType<typeof generateStructured<z.infer<typeof schema>>>>;
   try {
     result = await generateStructured({
-      model: countingModel(input.model, spend),
+      model: input.model,
+      // Every request sent counts, retried and rejected ones too: a degraded result still shows its cost.
+      onRequestSettled: ({ usage }) => {
+        spend.requests++;
+        spend.usage.inputTokens += usage?.inputTokens ?? 0;
+        spend.usage.outputTokens += usage?.outputTokens ?? 0;
+      },
       system: ANALYSIS_SYSTEM_PROMPT,
       prompt,
       schema,
