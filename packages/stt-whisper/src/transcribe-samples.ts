@@ -20,12 +20,13 @@ function peakOf(samples: Float32Array): number {
 }
 
 /**
- * Samples to advance after a pass, as Whisper's seek loop does, with two differences. When the model
- * ends early (after one of several utterances separated by silence), Whisper skips the rest of the
- * window, which loses speech; here decoding resumes after the last finished segment unless the rest
- * is silent. When decoding fell into a repetition loop, it resumes there too: a pass that starts
- * elsewhere usually decodes the rest correctly. An unfinished last segment is decoded again from its
- * start when more audio follows the window, else kept as it is.
+ * Samples to advance after a pass over audio longer than one window, as Whisper's seek loop does,
+ * with two differences. When the model ends early (after one of several utterances separated by
+ * silence), Whisper skips the rest of the window, which loses speech; here decoding resumes after
+ * the last finished segment unless the rest is silent. After a repetition loop it resumes there
+ * too: a pass that starts elsewhere usually decodes the rest correctly. The last window is not
+ * decoded again: EchoLens core hands over one window per call and itself retries speech the model
+ * skipped at the end of a window.
  */
 function nextSeek(
   decoded: DecodedWindow,
@@ -34,12 +35,11 @@ function nextSeek(
   remaining: number,
 ): number {
   const resumeAt = parsed.lastClosedEndSec;
-  if (resumeAt === undefined) return window.length;
+  if (resumeAt === undefined || remaining <= window.length) return window.length;
   const resumeSample = Math.round(Math.max(resumeAt, MIN_RESUME_SEC) * SAMPLE_RATE);
   const restSec = (window.length - resumeSample) / SAMPLE_RATE;
   if (restSec < MIN_RESUME_SEC) return window.length;
-  if (decoded.looped || decoded.truncated) return resumeSample;
-  if (parsed.openTail) return remaining > window.length ? resumeSample : window.length;
+  if (decoded.looped || decoded.truncated || parsed.openTail) return resumeSample;
   return peakOf(window.subarray(resumeSample)) >= SILENT_PEAK ? resumeSample : window.length;
 }
 

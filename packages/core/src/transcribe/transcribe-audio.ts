@@ -17,7 +17,9 @@ import {
   assembleWindow,
   DEFAULT_WINDOW_PACKING,
   type PlannedWindow,
-  planWindows,
+  packNextWindow,
+  planPieces,
+  type Span,
   type WindowPackingOptions,
 } from './window-plan.js';
 
@@ -185,6 +187,31 @@ function guardSegments(
   return kept;
 }
 
+/**
+ * Indices of the window's pieces that none of the kept segments touches. Whisper sometimes ends a
+ * window early (a pause convinces it the audio is over), loses the end to a repetition loop, or
+ * garbles a whole window into text the guards drop; those pieces are worth one more try in another
+ * window, next to other audio. A window the model returned nothing for is taken at its word.
+ */
+function untranscribedPieces(
+  window: PlannedWindow,
+  returned: readonly SpeechToTextSegment[],
+  kept: readonly SpeechToTextSegment[],
+  sampleRate: number,
+): number[] {
+  if (!returned.some((segment) => segment.text.trim())) return [];
+  const touched = (piece: PlannedWindow['pieces'][number]) => {
+    const start = piece.windowStart / sampleRate;
+    const end = (piece.windowStart + piece.sourceEnd - piece.sourceStart) / sampleRate;
+    return kept.some((segment) =>
+      segment.words?.length
+        ? segment.words.some((word) => word.startSec < end && word.endSec > start)
+        : segment.startSec < end && segment.endSec > start,
+    );
+  };
+  return window.pieces.flatMap((piece, index) => (touched(piece) ? [] : [index]));
+}
+
 /** Speech seconds per language, from the windows decoded so far. */
 class LanguageVotes {
   private readonly seconds = new Map<string, number>();
@@ -229,49 +256,77 @@ export async function transcribeAudio(
   if (channels.length < audio.channelCount) {
     logger.debug({ name, channels }, 'transcribe: channels that copy another are transcribed once');
   }
-  const windows = await planWindows(
+  const plans = await planPieces(
     audio.pcm,
     speech.map((regions, channel) => (channels.includes(channel) ? regions : [])),
-    {
-      ...packing,
-      maxWindowSec: options.model.maxWindowSec,
-      signal: options.signal,
-    },
+    { ...packing, maxWindowSec: options.model.maxWindowSec, signal: options.signal },
   );
-  logger.debug({ name, windows: windows.length }, 'transcribe: windows planned');
-  options.onProgress?.(0, `0/${windows.length} windows`);
+  const maxLength = Math.floor(options.model.maxWindowSec * rate);
+  const gap = Math.round(packing.gapSec * rate);
+  const totalSamples = plans.reduce(
+    (sum, plan) => sum + plan.pieces.reduce((inner, piece) => inner + piece.end - piece.start, 0),
+    0,
+  );
+  logger.debug({ name, channels: plans.length, totalSec: totalSamples / rate }, 'transcribe: speech planned');
+  options.onProgress?.(0, '0 windows');
 
   const votes = new LanguageVotes();
   const segments: (Omit<Segment, 'id'> & { channel: number })[] = [];
-  for (const [index, window] of windows.entries()) {
-    throwIfAborted(options.signal, name);
-    const samples = await assembleWindow(audio.pcm, window);
-    const result = await options.model.transcribe(
-      { samples, sampleRate: 16_000 },
-      {
-        language: options.language ?? votes.locked(),
-        prompt: options.prompt,
-        wordTimestamps: options.wordTimestamps ?? false,
-        signal: options.signal,
-      },
-    );
-    votes.add(result.language, window.speechSec);
-    for (const segment of guardSegments(result.segments, window, guards, rate, logger)) {
-      const { startSec, endSec, words } = mapSegment(segment, window, rate);
-      const confidence =
-        segment.averageLogProbability === undefined
-          ? undefined
-          : clampUnit(Math.exp(segment.averageLogProbability));
-      segments.push({
-        startSec,
-        endSec,
-        text: segment.text.trim(),
-        channel: window.channel,
-        ...(words ? { words } : {}),
-        ...(confidence === undefined ? {} : { confidence }),
-      });
+  let doneSamples = 0;
+  let windowCount = 0;
+  for (const plan of plans) {
+    const queue = [...plan.pieces];
+    const carried = new Set<Span>();
+    while (queue.length > 0) {
+      throwIfAborted(options.signal, name);
+      const taken = queue.slice();
+      const window = packNextWindow(queue, plan, maxLength, gap, rate);
+      const pieces = taken.slice(0, window.pieces.length);
+      const samples = await assembleWindow(audio.pcm, window);
+      const result = await options.model.transcribe(
+        { samples, sampleRate: 16_000 },
+        {
+          language: options.language ?? votes.locked(),
+          prompt: options.prompt,
+          wordTimestamps: options.wordTimestamps ?? false,
+          signal: options.signal,
+        },
+      );
+      windowCount++;
+      votes.add(result.language, window.speechSec);
+      const kept = guardSegments(result.segments, window, guards, rate, logger);
+      for (const segment of kept) {
+        const { startSec, endSec, words } = mapSegment(segment, window, rate);
+        const confidence =
+          segment.averageLogProbability === undefined
+            ? undefined
+            : clampUnit(Math.exp(segment.averageLogProbability));
+        segments.push({
+          startSec,
+          endSec,
+          text: segment.text.trim(),
+          channel: window.channel,
+          ...(words ? { words } : {}),
+          ...(confidence === undefined ? {} : { confidence }),
+        });
+      }
+      const retry = untranscribedPieces(window, result.segments, kept, rate).filter(
+        (index) => !carried.has(pieces[index]!),
+      );
+      for (const index of retry) carried.add(pieces[index]!);
+      if (retry.length > 0) {
+        logger.debug(
+          { name, pieces: retry.length },
+          'transcribe: speech the model skipped or garbled goes to the next window',
+        );
+        queue.unshift(...retry.map((index) => pieces[index]!));
+      }
+      doneSamples += pieces.reduce(
+        (sum, piece, index) => (retry.includes(index) ? sum : sum + piece.end - piece.start),
+        0,
+      );
+      options.onProgress?.(totalSamples > 0 ? doneSamples / totalSamples : 1, `${windowCount} windows`);
     }
-    options.onProgress?.((index + 1) / windows.length, `${index + 1}/${windows.length} windows`);
   }
 
   segments.sort((a, b) => a.startSec - b.startSec || a.channel - b.channel || a.endSec - b.endSec);

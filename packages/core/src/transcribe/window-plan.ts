@@ -5,19 +5,20 @@ import type { SpeechRegion } from '../schema/prepared-audio.js';
 /** How speech regions are packed into model windows. Defaults: DEFAULT_WINDOW_PACKING. */
 export interface WindowPackingOptions {
   /**
-   * Real audio kept before and after each speech region, seconds. VAD boundaries clip soft onsets
-   * and trailing consonants; a little context keeps the first and last words intact.
+   * Real audio kept before and after each speech region, seconds (default 0.1, on top of the
+   * VAD's own). VAD boundaries clip soft onsets and trailing consonants; a little context keeps the
+   * first and last words intact. Every padded second is a second less of speech per window.
    */
   paddingSec: number;
   /**
-   * Silence inserted between two packed regions, seconds. Regions closer than this in the recording
-   * keep the real audio between them instead; either way the model hears a pause and can close a
-   * segment there.
+   * Silence inserted between two packed regions, seconds (default 0.5). Regions closer than this
+   * in the recording keep the real audio between them instead; either way the model hears a pause
+   * and can close a segment there.
    */
   gapSec: number;
 }
 
-export const DEFAULT_WINDOW_PACKING: WindowPackingOptions = { paddingSec: 0.2, gapSec: 0.5 };
+export const DEFAULT_WINDOW_PACKING: WindowPackingOptions = { paddingSec: 0.1, gapSec: 0.5 };
 
 /** A stretch of the recording copied into a window: samples [sourceStart, sourceEnd) at windowStart. */
 export interface WindowPiece {
@@ -38,7 +39,7 @@ export interface PlannedWindow {
   speechSec: number;
 }
 
-interface Span {
+export interface Span {
   start: number;
   end: number;
 }
@@ -134,60 +135,85 @@ function intersect(a: Span, b: Span): Span | undefined {
   return end > start ? { start, end } : undefined;
 }
 
-/** Lays pieces into windows greedily, in time order, each window at most `maxLength` samples. */
-function packSpans(
-  pieces: readonly Span[],
-  speech: readonly Span[],
-  channel: number,
-  maxLength: number,
-  gap: number,
-  sampleRate: number,
-): PlannedWindow[] {
-  const windows: PlannedWindow[] = [];
-  let current: PlannedWindow | undefined;
-  for (const piece of pieces) {
-    const pieceLength = piece.end - piece.start;
-    if (current && current.length + gap + pieceLength > maxLength) current = undefined;
-    if (!current) {
-      current = { channel, pieces: [], length: 0, speech: [], speechSec: 0 };
-      windows.push(current);
-    }
-    const windowStart = current.pieces.length === 0 ? 0 : current.length + gap;
-    current.pieces.push({ sourceStart: piece.start, sourceEnd: piece.end, windowStart });
-    current.length = windowStart + pieceLength;
-    for (const region of speech) {
-      const overlap = intersect(region, piece);
-      if (!overlap) continue;
-      const shift = windowStart - piece.start;
-      current.speech.push({ start: overlap.start + shift, end: overlap.end + shift });
-      current.speechSec += (overlap.end - overlap.start) / sampleRate;
-    }
-  }
-  return windows;
+/** The pieces of one channel, in time order, with its VAD speech (both in samples). */
+export interface ChannelPlan {
+  channel: number;
+  pieces: Span[];
+  speech: Span[];
 }
 
 /**
- * Plans the model calls for one recording: per channel, VAD speech regions are padded, joined when
- * close, split when longer than a window, and packed into windows of at most `maxWindowSec`.
- * Only a region being split is read (its candidate cut range); the samples themselves are read
- * later, one window at a time.
+ * Takes pieces from the front of `queue` into one window, in time order, until the next one would
+ * not fit in `maxLength` samples (a piece is never longer than that). Removes them from the queue.
  */
+export function packNextWindow(
+  queue: Span[],
+  plan: Pick<ChannelPlan, 'channel' | 'speech'>,
+  maxLength: number,
+  gap: number,
+  sampleRate: number,
+): PlannedWindow {
+  const window: PlannedWindow = { channel: plan.channel, pieces: [], length: 0, speech: [], speechSec: 0 };
+  while (queue.length > 0) {
+    const piece = queue[0] as Span;
+    const pieceLength = piece.end - piece.start;
+    const windowStart = window.pieces.length === 0 ? 0 : window.length + gap;
+    if (window.pieces.length > 0 && windowStart + pieceLength > maxLength) break;
+    queue.shift();
+    window.pieces.push({ sourceStart: piece.start, sourceEnd: piece.end, windowStart });
+    window.length = windowStart + pieceLength;
+    for (const region of plan.speech) {
+      if (region.start >= piece.end) break;
+      const overlap = intersect(region, piece);
+      if (!overlap) continue;
+      const shift = windowStart - piece.start;
+      window.speech.push({ start: overlap.start + shift, end: overlap.end + shift });
+      window.speechSec += (overlap.end - overlap.start) / sampleRate;
+    }
+  }
+  return window;
+}
+
+/**
+ * Prepares the model calls for one recording: per channel, VAD speech regions are padded, joined
+ * when close, and split when longer than a window. Only a region being split is read (its
+ * candidate cut range); the samples themselves are read later, one window at a time.
+ */
+export async function planPieces(
+  pcm: PcmReader,
+  speech: readonly (readonly SpeechRegion[])[],
+  options: WindowPackingOptions & { maxWindowSec: number; signal?: AbortSignal },
+): Promise<ChannelPlan[]> {
+  const rate = pcm.sampleRate;
+  const maxLength = Math.floor(options.maxWindowSec * rate);
+  const padding = Math.round(options.paddingSec * rate);
+  const gap = Math.round(options.gapSec * rate);
+  const plans: ChannelPlan[] = [];
+  for (let channel = 0; channel < pcm.channelCount; channel++) {
+    const regions = toSampleSpans(speech[channel] ?? [], rate, pcm.length);
+    if (regions.length === 0) continue;
+    const joined = padAndJoin(regions, padding, gap, pcm.length);
+    plans.push({
+      channel,
+      pieces: await splitLongSpans(joined, maxLength, pcm, channel, options.signal),
+      speech: regions,
+    });
+  }
+  return plans;
+}
+
+/** All windows of a recording, packed greedily in time order (the plan when nothing is carried over). */
 export async function planWindows(
   pcm: PcmReader,
   speech: readonly (readonly SpeechRegion[])[],
   options: WindowPackingOptions & { maxWindowSec: number; signal?: AbortSignal },
 ): Promise<PlannedWindow[]> {
-  const rate = pcm.sampleRate;
-  const maxLength = Math.floor(options.maxWindowSec * rate);
-  const padding = Math.round(options.paddingSec * rate);
-  const gap = Math.round(options.gapSec * rate);
+  const maxLength = Math.floor(options.maxWindowSec * pcm.sampleRate);
+  const gap = Math.round(options.gapSec * pcm.sampleRate);
   const windows: PlannedWindow[] = [];
-  for (let channel = 0; channel < pcm.channelCount; channel++) {
-    const regions = toSampleSpans(speech[channel] ?? [], rate, pcm.length);
-    if (regions.length === 0) continue;
-    const joined = padAndJoin(regions, padding, gap, pcm.length);
-    const pieces = await splitLongSpans(joined, maxLength, pcm, channel, options.signal);
-    windows.push(...packSpans(pieces, regions, channel, maxLength, gap, rate));
+  for (const plan of await planPieces(pcm, speech, options)) {
+    const queue = [...plan.pieces];
+    while (queue.length > 0) windows.push(packNextWindow(queue, plan, maxLength, gap, pcm.sampleRate));
   }
   return windows;
 }

@@ -48,6 +48,8 @@ export function runDetectingModel(
   options: {
     extra?: (call: number, windowSec: number) => SpeechToTextResult['segments'];
     language?: (call: number, forced: string | undefined) => string;
+    /** Which runs a call reports (default all), e.g. to imitate a model that stops early. */
+    keep?: (call: number, run: number, samples: Float32Array) => boolean;
   } = {},
 ) {
   const calls: { samples: Float32Array; options: SpeechToTextCallOptions | undefined }[] = [];
@@ -61,12 +63,16 @@ export function runDetectingModel(
       calls.push({ samples: audio.samples, options: callOptions });
       const segments: SpeechToTextResult['segments'] = [];
       let runStart = -1;
+      let runs = 0;
       for (let i = 0; i <= audio.samples.length; i++) {
         const voiced = i < audio.samples.length && audio.samples[i] !== 0;
         if (voiced && runStart < 0) runStart = i;
         if (!voiced && runStart >= 0) {
           const startSec = runStart / RATE;
           const endSec = i / RATE;
+          const run = runs++;
+          runStart = -1;
+          if (options.keep && !options.keep(call, run, audio.samples)) continue;
           segments.push({
             startSec,
             endSec,
@@ -75,7 +81,6 @@ export function runDetectingModel(
             averageLogProbability: -0.1,
             noSpeechProbability: 0.01,
           });
-          runStart = -1;
         }
       }
       segments.push(...(options.extra?.(call, audio.samples.length / RATE) ?? []));

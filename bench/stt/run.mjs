@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+// STT benchmark: EchoLens (prepareAudio + transcribeAudio + createWhisper) against a plain
+// Transformers.js pipeline with 30 s chunks, same model and weights, each run in its own child
+// process (peak RSS is the child's), on (a) the English ASR rows and (b) call-like recordings.
+//   node bench/stt/run.mjs            (a) + 12-min call for both; EchoLens also on 30 and 60 min
+//   node bench/stt/run.mjs --full     the peer on the 30 and 60 min calls too
+//   node bench/stt/run.mjs --model whisper-base   another model (must be in the models folder)
+// Needs built packages (`pnpm build`). Writes bench/out/stt.json and the STT section of RESULTS.md.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, homedir, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUILDER_VERSION, buildCall } from './build-call.mjs';
+import { wordErrorRate } from './word-error-rate.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const dataRoot = process.env.ECHOLENS_TEST_DATA ?? resolve(root, '..', 'shared', 'data');
+const outDir = join(root, 'bench', 'out');
+const inputsDir = join(outDir, 'stt', 'inputs');
+const modelsDir =
+  process.env.ECHOLENS_MODELS_DIR ||
+  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'echolens', 'models');
+const argument = (name, fallback) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+};
+const full = process.argv.includes('--full');
+const model = argument('model', 'Xenova/whisper-tiny').replace(/^whisper-/, 'Xenova/whisper-');
+const dtype = argument('dtype', 'q8');
+const seed = Number(argument('seed', '7'));
+const CALL_MINUTES = [12, 30, 60];
+
+if (!existsSync(join(modelsDir, model, 'config.json'))) {
+  console.error(
+    `${model} is not in ${modelsDir}; run node scripts/fetch-models.mjs ${model.replace('Xenova/', '')}`,
+  );
+  process.exit(2);
+}
+mkdirSync(inputsDir, { recursive: true });
+
+function callInput(minutes) {
+  const path = join(inputsDir, `call-${minutes}min-seed${seed}.wav`);
+  const layoutPath = `${path}.json`;
+  const current =
+    existsSync(layoutPath) && JSON.parse(readFileSync(layoutPath, 'utf8')).builderVersion === BUILDER_VERSION;
+  const layout = current
+    ? JSON.parse(readFileSync(layoutPath, 'utf8'))
+    : buildCall({ minutes, seed, out: path, dataRoot });
+  return { path, layout };
+}
+
+function runChild(system, files, wordTimestamps = false) {
+  const job = { files, model, dtype, modelsDir, language: 'en', wordTimestamps };
+  const load = loadavg()[0];
+  const started = Date.now();
+  const output = execFileSync(process.execPath, [join(here, `system-${system}.mjs`), JSON.stringify(job)], {
+    env: { ...process.env, ECHOLENS_MODELS_DIR: modelsDir },
+    maxBuffer: 1 << 28,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const result = JSON.parse(output.toString().trim().split('\n').at(-1));
+  result.loadAverageBefore = load;
+  result.loadAverageAfter = loadavg()[0];
+  result.wallMs = Date.now() - started;
+  const audioSec = result.results.reduce((sum, entry) => sum + entry.audioSec, 0);
+  const ms = result.results.reduce((sum, entry) => sum + entry.ms, 0);
+  result.audioSec = audioSec;
+  result.realTimeFactor = ms / 1000 / audioSec;
+  console.log(
+    `  ${system.padEnd(8)} ${files.length} file(s), ${(audioSec / 60).toFixed(1)} min: RTF ${result.realTimeFactor.toFixed(3)}, peak RSS ${result.maxRssMb.toFixed(0)} MB (load avg ${load.toFixed(1)})`,
+  );
+  return result;
+}
+
+function score(result, references) {
+  let errors = 0;
+  let words = 0;
+  for (const [index, entry] of result.results.entries()) {
+    const { errors: e, words: w } = wordErrorRate(references[index], entry.text);
+    entry.wer = w ? e / w : 0;
+    errors += e;
+    words += w;
+  }
+  result.wer = errors / words;
+  return result;
+}
+
+const asrRows = readFileSync(join(dataRoot, 'asr', 'manifest.jsonl'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim())
+  .map((line) => JSON.parse(line))
+  .filter((row) => row.lang === 'en');
+const asrFiles = asrRows.map((row) => join(dataRoot, 'asr', row.audio));
+const asrReferences = asrRows.map((row) => row.text);
+
+const report = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+  model,
+  dtype,
+  seed,
+  runs: {},
+};
+
+console.log(`(a) English ASR rows (${asrFiles.length})`);
+report.runs.asr = {
+  echolens: score(runChild('echolens', asrFiles), asrReferences),
+  peer: score(runChild('peer', asrFiles), asrReferences),
+};
+
+for (const minutes of CALL_MINUTES) {
+  const { path, layout } = callInput(minutes);
+  console.log(`(b) call-like recording, ${minutes} min, speech ${(100 * layout.speechShare).toFixed(0)} %`);
+  const run = {
+    layout: { durationSec: layout.durationSec, speechShare: layout.speechShare, turns: layout.turns },
+  };
+  run.echolens = score(runChild('echolens', [path]), [layout.reference]);
+  if (minutes === CALL_MINUTES[0] || full) run.peer = score(runChild('peer', [path]), [layout.reference]);
+  report.runs[`call${minutes}`] = run;
+}
+
+for (const run of Object.values(report.runs)) {
+  for (const result of [run.echolens, run.peer]) for (const entry of result?.results ?? []) delete entry.text;
+}
+writeFileSync(join(outDir, 'stt.json'), `${JSON.stringify(report, null, 2)}\n`);
+
+const percent = (value) => `${(100 * value).toFixed(1)} %`;
+const ratio = (peer, echolens) =>
+  peer && echolens ? `${(peer.realTimeFactor / echolens.realTimeFactor).toFixed(2)}×` : '–';
+const rows = [
+  ['(a) English ASR rows', report.runs.asr],
+  ...CALL_MINUTES.map((minutes) => [`(b) call, ${minutes} min`, report.runs[`call${minutes}`]]),
+];
+const line = (label, run, system) =>
+  run[system]
+    ? `| ${label} | ${system} | ${percent(run[system].wer)} | ${run[system].realTimeFactor.toFixed(3)} | ${run[system].maxRssMb.toFixed(0)} MB | ${system === 'echolens' ? ratio(run.peer, run.echolens) : ''} |`
+    : `| ${label} | ${system} | not run | | | |`;
+const loads = Object.values(report.runs).flatMap((run) =>
+  [run.echolens, run.peer].filter(Boolean).map((result) => result.loadAverageBefore),
+);
+const section = `<!-- stt:start -->
+## Speech to text (bench/stt)
+
+Reproduce: \`pnpm build && node bench/stt/run.mjs${full ? ' --full' : ''}\` (JSON: \`bench/out/stt.json\`; inputs rebuilt
+deterministically by \`bench/stt/build-call.mjs\`, seed ${seed}).
+Run ${report.date.slice(0, 10)} on ${report.machine.cpus} × ${report.machine.cpu}, Node ${report.machine.node}, ${model} ${dtype},
+language forced to English, segment timestamps, machine shared (1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} during runs).
+**EchoLens** = \`prepareAudio\` (decode, loudness, Silero VAD) + \`transcribeAudio\` (VAD windows ≤ 30 s, guards) + \`createWhisper\`;
+**peer** = \`pipeline('automatic-speech-recognition', …, { chunk_length_s: 30, return_timestamps: true })\` on the same
+weights. Each system runs in its own child process; RTF = processing time / audio duration (model load excluded);
+peak RSS = the child's \`process.resourceUsage().maxRSS\`; speed-up = peer time / EchoLens time. WER uses
+\`bench/stt/word-error-rate.mjs\` (lower case, punctuation, contractions, number words). The call-like recordings
+join the English ASR utterances at telephone level with real-call pauses (75 % turn gaps 0.3–1.5 s, 20 % pauses
+2–6 s, 5 % holds 15–45 s) over a −62 dBFS noise floor; speech share ${percent(report.runs.call12.layout.speechShare)}.
+
+| input | system | WER | RTF | peak RSS | speed-up |
+|---|---|---:|---:|---:|---:|
+${rows.flatMap(([label, run]) => [line(label, run, 'echolens'), line(label, run, 'peer')]).join('\n')}
+<!-- stt:end -->`;
+const resultsPath = join(root, 'bench', 'RESULTS.md');
+const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n';
+const pattern = /<!-- stt:start -->[\s\S]*<!-- stt:end -->/;
+writeFileSync(
+  resultsPath,
+  pattern.test(existing) ? existing.replace(pattern, section) : `${existing.trimEnd()}\n\n${section}\n`,
+);
+console.log(section);
