@@ -4,7 +4,7 @@
 // process (peak RSS is the child's), on (a) the English ASR rows and (b) call-like recordings.
 //   node bench/stt/run.mjs            (a) + 12-min call for both; EchoLens also on 30 and 60 min
 //   node bench/stt/run.mjs --full     the peer on the 30 and 60 min calls too
-//   node bench/stt/run.mjs --model whisper-base   another model (must be in the models folder)
+//   node bench/stt/run.mjs --extra-model whisper-base   also (a) and the 12-min call with that model
 // Needs built packages (`pnpm build`). Writes bench/out/stt.json and the STT section of RESULTS.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,9 @@ const argument = (name, fallback) => {
   return index >= 0 ? process.argv[index + 1] : fallback;
 };
 const full = process.argv.includes('--full');
-const model = argument('model', 'Xenova/whisper-tiny').replace(/^whisper-/, 'Xenova/whisper-');
+const canonical = (name) => name.replace(/^whisper-/, 'Xenova/whisper-');
+const models = [canonical(argument('model', 'whisper-tiny'))];
+if (argument('extra-model')) models.push(canonical(argument('extra-model')));
 const dtype = argument('dtype', 'q8');
 const seed = Number(argument('seed', '7'));
 const CALL_MINUTES = [12, 30, 60];
@@ -51,7 +53,7 @@ function callInput(minutes) {
   return { path, layout };
 }
 
-function runChild(system, files, wordTimestamps = false) {
+function runChild(system, model, files, wordTimestamps = false) {
   const job = { files, model, dtype, modelsDir, language: 'en', wordTimestamps };
   const load = loadavg()[0];
   const started = Date.now();
@@ -98,66 +100,71 @@ const asrReferences = asrRows.map((row) => row.text);
 const report = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
-  model,
+  models,
   dtype,
   seed,
-  runs: {},
+  runs: [],
 };
 
-console.log(`(a) English ASR rows (${asrFiles.length})`);
-report.runs.asr = {
-  echolens: score(runChild('echolens', asrFiles), asrReferences),
-  peer: score(runChild('peer', asrFiles), asrReferences),
-};
-
-for (const minutes of CALL_MINUTES) {
-  const { path, layout } = callInput(minutes);
-  console.log(`(b) call-like recording, ${minutes} min, speech ${(100 * layout.speechShare).toFixed(0)} %`);
-  const run = {
-    layout: { durationSec: layout.durationSec, speechShare: layout.speechShare, turns: layout.turns },
-  };
-  run.echolens = score(runChild('echolens', [path]), [layout.reference]);
-  if (minutes === CALL_MINUTES[0] || full) run.peer = score(runChild('peer', [path]), [layout.reference]);
-  report.runs[`call${minutes}`] = run;
+for (const [index, model] of models.entries()) {
+  console.log(`${model}: (a) English ASR rows (${asrFiles.length})`);
+  report.runs.push({
+    input: '(a) English ASR rows',
+    model,
+    echolens: score(runChild('echolens', model, asrFiles), asrReferences),
+    peer: score(runChild('peer', model, asrFiles), asrReferences),
+  });
+  for (const minutes of index === 0 ? CALL_MINUTES : CALL_MINUTES.slice(0, 1)) {
+    const { path, layout } = callInput(minutes);
+    console.log(`${model}: (b) call-like recording, ${minutes} min, speech ${(100 * layout.speechShare).toFixed(0)} %`);
+    const run = {
+      input: `(b) call, ${minutes} min`,
+      model,
+      layout: { durationSec: layout.durationSec, speechShare: layout.speechShare, turns: layout.turns },
+    };
+    run.echolens = score(runChild('echolens', model, [path]), [layout.reference]);
+    if (minutes === CALL_MINUTES[0] || full) run.peer = score(runChild('peer', model, [path]), [layout.reference]);
+    report.runs.push(run);
+  }
 }
 
-for (const run of Object.values(report.runs)) {
+for (const run of report.runs) {
   for (const result of [run.echolens, run.peer]) for (const entry of result?.results ?? []) delete entry.text;
 }
 writeFileSync(join(outDir, 'stt.json'), `${JSON.stringify(report, null, 2)}\n`);
 
 const percent = (value) => `${(100 * value).toFixed(1)} %`;
-const ratio = (peer, echolens) =>
-  peer && echolens ? `${(peer.realTimeFactor / echolens.realTimeFactor).toFixed(2)}×` : '–';
-const rows = [
-  ['(a) English ASR rows', report.runs.asr],
-  ...CALL_MINUTES.map((minutes) => [`(b) call, ${minutes} min`, report.runs[`call${minutes}`]]),
-];
-const line = (label, run, system) =>
-  run[system]
-    ? `| ${label} | ${system} | ${percent(run[system].wer)} | ${run[system].realTimeFactor.toFixed(3)} | ${run[system].maxRssMb.toFixed(0)} MB | ${system === 'echolens' ? ratio(run.peer, run.echolens) : ''} |`
-    : `| ${label} | ${system} | not run | | | |`;
-const loads = Object.values(report.runs).flatMap((run) =>
+const speedUp = (run) =>
+  run.peer ? `${(run.peer.realTimeFactor / run.echolens.realTimeFactor).toFixed(2)}×` : '–';
+const line = (run, system) => {
+  const result = run[system];
+  const label = `| ${run.input} | ${run.model.replace('Xenova/', '')} | ${system} |`;
+  if (!result) return `${label} not run | | | |`;
+  return `${label} ${percent(result.wer)} | ${result.realTimeFactor.toFixed(3)} | ${result.maxRssMb.toFixed(0)} MB | ${system === 'echolens' ? speedUp(run) : ''} |`;
+};
+const loads = report.runs.flatMap((run) =>
   [run.echolens, run.peer].filter(Boolean).map((result) => result.loadAverageBefore),
 );
+const callShare = report.runs.find((run) => run.layout)?.layout.speechShare ?? 0;
+const command = `node bench/stt/run.mjs${full ? ' --full' : ''}${models[1] ? ` --extra-model ${models[1].replace('Xenova/', '')}` : ''}`;
 const section = `<!-- stt:start -->
 ## Speech to text (bench/stt)
 
-Reproduce: \`pnpm build && node bench/stt/run.mjs${full ? ' --full' : ''}\` (JSON: \`bench/out/stt.json\`; inputs rebuilt
+Reproduce: \`pnpm build && ${command}\` (JSON: \`bench/out/stt.json\`; the call-like inputs are rebuilt
 deterministically by \`bench/stt/build-call.mjs\`, seed ${seed}).
-Run ${report.date.slice(0, 10)} on ${report.machine.cpus} × ${report.machine.cpu}, Node ${report.machine.node}, ${model} ${dtype},
-language forced to English, segment timestamps, machine shared (1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} during runs).
+Run ${report.date.slice(0, 10)} on ${report.machine.cpus} × ${report.machine.cpu}, Node ${report.machine.node}, ${dtype} weights,
+language forced to English, segment timestamps; the machine was shared (1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} at the start of runs).
 **EchoLens** = \`prepareAudio\` (decode, loudness, Silero VAD) + \`transcribeAudio\` (VAD windows ≤ 30 s, guards) + \`createWhisper\`;
 **peer** = \`pipeline('automatic-speech-recognition', …, { chunk_length_s: 30, return_timestamps: true })\` on the same
-weights. Each system runs in its own child process; RTF = processing time / audio duration (model load excluded);
-peak RSS = the child's \`process.resourceUsage().maxRSS\`; speed-up = peer time / EchoLens time. WER uses
-\`bench/stt/word-error-rate.mjs\` (lower case, punctuation, contractions, number words). The call-like recordings
-join the English ASR utterances at telephone level with real-call pauses (75 % turn gaps 0.3–1.5 s, 20 % pauses
-2–6 s, 5 % holds 15–45 s) over a −62 dBFS noise floor; speech share ${percent(report.runs.call12.layout.speechShare)}.
+weights, fed the decoded samples. Each system runs in its own child process; RTF = processing time / audio duration
+(model load excluded); peak RSS = the child's \`process.resourceUsage().maxRSS\`; speed-up = peer time / EchoLens time.
+WER uses \`bench/stt/word-error-rate.mjs\` (lower case, punctuation, contractions, number words). The call-like
+recordings join the English ASR utterances at telephone level with the pauses of a real call (75 % turn gaps 0.3–1.5 s,
+20 % pauses 2–6 s, 5 % holds 15–45 s) over a −62 dBFS noise floor; speech share ${percent(callShare)}.
 
-| input | system | WER | RTF | peak RSS | speed-up |
-|---|---|---:|---:|---:|---:|
-${rows.flatMap(([label, run]) => [line(label, run, 'echolens'), line(label, run, 'peer')]).join('\n')}
+| input | model | system | WER | RTF | peak RSS | speed-up |
+|---|---|---|---:|---:|---:|---:|
+${report.runs.flatMap((run) => [line(run, 'echolens'), line(run, 'peer')]).join('\n')}
 <!-- stt:end -->`;
 const resultsPath = join(root, 'bench', 'RESULTS.md');
 const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n';
