@@ -8,7 +8,7 @@
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readWav } from './wav.mjs';
+import { readWav, wavHeader } from './wav.mjs';
 
 export const BUILDER_VERSION = 1;
 const RATE = 16_000;
@@ -112,19 +112,7 @@ export function buildCall({ minutes, seed, out, dataRoot }) {
   }
   const remainder = totalSamples - written;
   if (remainder > 0) write(new Float32Array(remainder));
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + written * 2, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(RATE, 24);
-  header.writeUInt32LE(RATE * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(written * 2, 40);
+  const header = wavHeader(written, RATE);
   writeSync(file, header, 0, 44, 0);
   closeSync(file);
   const layout = {

@@ -34,11 +34,13 @@ const dtype = argument('dtype', 'q8');
 const seed = Number(argument('seed', '7'));
 const CALL_MINUTES = [12, 30, 60];
 
-if (!existsSync(join(modelsDir, model, 'config.json'))) {
-  console.error(
-    `${model} is not in ${modelsDir}; run node scripts/fetch-models.mjs ${model.replace('Xenova/', '')}`,
-  );
-  process.exit(2);
+for (const model of models) {
+  if (!existsSync(join(modelsDir, model, 'config.json'))) {
+    console.error(
+      `${model} is not in ${modelsDir}; run node scripts/fetch-models.mjs ${model.replace('Xenova/', '')}`,
+    );
+    process.exit(2);
+  }
 }
 mkdirSync(inputsDir, { recursive: true });
 
@@ -116,14 +118,17 @@ for (const [index, model] of models.entries()) {
   });
   for (const minutes of index === 0 ? CALL_MINUTES : CALL_MINUTES.slice(0, 1)) {
     const { path, layout } = callInput(minutes);
-    console.log(`${model}: (b) call-like recording, ${minutes} min, speech ${(100 * layout.speechShare).toFixed(0)} %`);
+    console.log(
+      `${model}: (b) call-like recording, ${minutes} min, speech ${(100 * layout.speechShare).toFixed(0)} %`,
+    );
     const run = {
       input: `(b) call, ${minutes} min`,
       model,
       layout: { durationSec: layout.durationSec, speechShare: layout.speechShare, turns: layout.turns },
     };
     run.echolens = score(runChild('echolens', model, [path]), [layout.reference]);
-    if (minutes === CALL_MINUTES[0] || full) run.peer = score(runChild('peer', model, [path]), [layout.reference]);
+    if (minutes === CALL_MINUTES[0] || full)
+      run.peer = score(runChild('peer', model, [path]), [layout.reference]);
     report.runs.push(run);
   }
 }

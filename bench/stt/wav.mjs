@@ -25,7 +25,7 @@ export function readWav(path) {
         bits: bytes.readUInt16LE(start + 14),
       };
     } else if (id === 'data') {
-      if (!format || format.encoding !== 1 || format.bits !== 16) throw new Error(`${path}: not 16-bit PCM`);
+      if (format?.encoding !== 1 || format.bits !== 16) throw new Error(`${path}: not 16-bit PCM`);
       const frames = Math.floor(Math.min(size, bytes.length - start) / (2 * format.channelCount));
       const channels = Array.from({ length: format.channelCount }, () => new Float32Array(frames));
       for (let frame = 0; frame < frames; frame++) {
@@ -42,6 +42,28 @@ export function readWav(path) {
 }
 
 /**
+ * The 44-byte header of a mono 16-bit PCM WAV holding `frames` samples.
+ * @param {number} frames
+ * @param {number} sampleRate
+ */
+export function wavHeader(frames, sampleRate) {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + frames * 2, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(frames * 2, 40);
+  return header;
+}
+
+/**
  * Writes mono 16-bit PCM.
  * @param {string} path
  * @param {Float32Array} samples
@@ -52,18 +74,5 @@ export function writeWav(path, samples, sampleRate) {
   for (let i = 0; i < samples.length; i++) {
     data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, samples[i])) * 32767), i * 2);
   }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  writeFileSync(path, Buffer.concat([header, data]));
+  writeFileSync(path, Buffer.concat([wavHeader(samples.length, sampleRate), data]));
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import {
@@ -11,6 +11,7 @@ import {
 } from '@echolens/core';
 import { createWhisper } from '@echolens/stt-whisper';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readWav, writeWav } from '../../../../bench/stt/wav.mjs';
 import { wordErrorRate } from '../../../../bench/stt/word-error-rate.mjs';
 import { dataPath, readManifest } from '../helpers/data.js';
 
@@ -29,37 +30,6 @@ const RAW_FORMATS: Record<string, RawAudioFormat> = {
 };
 
 const textOf = (transcript: Transcript) => transcript.segments.map((segment) => segment.text).join(' ');
-
-/** A 16-bit mono WAV at 16 kHz. */
-function writeWav(path: string, samples: Float32Array): string {
-  const data = Buffer.alloc(samples.length * 2);
-  for (let i = 0; i < samples.length; i++) {
-    data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, samples[i] as number)) * 32767), i * 2);
-  }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(16_000, 24);
-  header.writeUInt32LE(32_000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  writeFileSync(path, Buffer.concat([header, data]));
-  return path;
-}
-
-/** Samples of a 16-bit mono WAV. */
-function readWavSamples(path: string): Float32Array {
-  const bytes = readFileSync(path);
-  const data = bytes.indexOf('data', 12);
-  const count = bytes.readUInt32LE(data + 4) / 2;
-  return Float32Array.from({ length: count }, (_, i) => bytes.readInt16LE(data + 8 + i * 2) / 32768);
-}
 
 describe('transcribeAudio with prepareAudio and local Whisper (tiny q8)', () => {
   let whisper: SpeechToTextModel & { load(): Promise<void>; dispose(): Promise<void> };
@@ -152,13 +122,15 @@ describe('transcribeAudio with prepareAudio and local Whisper (tiny q8)', () => 
   });
 
   it('returns an empty transcript for pure silence and pure noise', async () => {
-    const silence = writeWav(join(scratch, 'silence.wav'), new Float32Array(10 * 16_000));
+    const silence = join(scratch, 'silence.wav');
+    writeWav(silence, new Float32Array(10 * 16_000), 16_000);
     let seed = 42;
     const noise = new Float32Array(10 * 16_000).map(() => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return 0.2 * (seed / 2147483648 - 0.5);
     });
-    const noiseFile = writeWav(join(scratch, 'noise.wav'), noise);
+    const noiseFile = join(scratch, 'noise.wav');
+    writeWav(noiseFile, noise, 16_000);
     const before = calls;
     const quiet = await transcribe(silence);
     expect(quiet.transcript.segments).toEqual([]);
@@ -168,13 +140,15 @@ describe('transcribeAudio with prepareAudio and local Whisper (tiny q8)', () => 
   });
 
   it('transcribes clips peaking at -45 dBFS like the loud original', async () => {
-    const jfk = readWavSamples(dataPath('asr', 'audio', 'jfk.wav'));
+    const jfk = readWav(dataPath('asr', 'audio', 'jfk.wav')).channels[0]!;
     let peak = 0;
     for (const sample of jfk) peak = Math.max(peak, Math.abs(sample));
     const gain = 10 ** (-45 / 20) / peak;
-    const quietFile = writeWav(
-      join(scratch, 'jfk-45dbfs.wav'),
+    const quietFile = join(scratch, 'jfk-45dbfs.wav');
+    writeWav(
+      quietFile,
       jfk.map((sample) => sample * gain),
+      16_000,
     );
     const loud = await transcribe(dataPath('asr', 'audio', 'jfk.wav'), { language: 'en' });
     const quiet = await transcribe(quietFile, { language: 'en' });
