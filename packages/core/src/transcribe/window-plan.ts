@@ -5,7 +5,7 @@ import type { SpeechRegion } from '../schema/prepared-audio.js';
 /** How speech regions are packed into model windows. Defaults: DEFAULT_WINDOW_PACKING. */
 export interface WindowPackingOptions {
   /**
-   * Real audio kept before and after each speech region, seconds (default 0.1, on top of the
+   * Real audio kept before and after each speech region, seconds (default 0.2, on top of the
    * VAD's own). VAD boundaries clip soft onsets and trailing consonants; a little context keeps the
    * first and last words intact. Every padded second is a second less of speech per window.
    */
@@ -18,7 +18,7 @@ export interface WindowPackingOptions {
   gapSec: number;
 }
 
-export const DEFAULT_WINDOW_PACKING: WindowPackingOptions = { paddingSec: 0.1, gapSec: 0.5 };
+export const DEFAULT_WINDOW_PACKING: WindowPackingOptions = { paddingSec: 0.2, gapSec: 0.5 };
 
 /** A stretch of the recording copied into a window: samples [sourceStart, sourceEnd) at windowStart. */
 export interface WindowPiece {
