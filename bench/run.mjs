@@ -15,7 +15,9 @@ const suites = readdirSync(here, { withFileTypes: true })
 const wanted = process.argv.slice(2);
 const selected = wanted.length ? suites.filter((suite) => wanted.includes(suite)) : suites;
 if (wanted.length && selected.length !== wanted.length) {
-  console.error(`unknown suite(s): ${wanted.filter((suite) => !suites.includes(suite)).join(', ')}; known: ${suites.join(', ')}`);
+  console.error(
+    `unknown suite(s): ${wanted.filter((suite) => !suites.includes(suite)).join(', ')}; known: ${suites.join(', ')}`,
+  );
   process.exit(2);
 }
 let failed = false;
