@@ -168,6 +168,11 @@ function firstMatch(turns: readonly Turn[], patterns: readonly RegExp[]) {
 
 /** Why a rule does not apply to this call, or undefined when it does. */
 function notApplicableReason(rule: ComplianceRule, conversation: Conversation, context: ComplianceContext) {
+  // A rule about what the agent (or customer) says cannot fail a call in which nobody was identified
+  // as the agent: mono recordings without role cues keep their speakers as spk_N.
+  if (rule.speaker !== 'any' && !conversation.turns.some((turn) => turn.role === rule.speaker)) {
+    return `no speaker was identified as the ${rule.speaker}`;
+  }
   const applies = rule.appliesTo;
   if (!applies) return undefined;
   if (applies.channels) {

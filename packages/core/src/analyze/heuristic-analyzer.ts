@@ -232,7 +232,9 @@ export class HeuristicAnalyzer {
     });
 
     const summary = this.summary({
-      topicLabel,
+      rolesKnown: customer.length > 0,
+      subject:
+        intent.primary.topicId === OTHER_TOPIC_ID ? 'a topic outside the taxonomy' : topicLabel.toLowerCase(),
       complaint,
       resolution,
       callbackPromises,
@@ -480,17 +482,22 @@ export class HeuristicAnalyzer {
   }
 
   private summary(input: {
-    topicLabel: string;
+    /** False when no turn is attributed to the customer: the summary must not invent one. */
+    rolesKnown: boolean;
+    /** What the call was about, ready for a sentence. */
+    subject: string;
     complaint: Draft['complaint'];
     resolution: Draft['resolution'];
     callbackPromises: Draft['callbackPromises'];
     customerSentiment: Draft['sentiment']['customer'];
     problems: CueHit[];
   }): Draft['summary'] {
-    const { topicLabel, complaint, resolution } = input;
-    const about = complaint.isComplaint
-      ? `The customer raised a ${humanize(complaint.type ?? 'other')} complaint about ${topicLabel.toLowerCase()}`
-      : `The customer asked about ${topicLabel.toLowerCase()}`;
+    const { subject, complaint, resolution } = input;
+    const about = !input.rolesKnown
+      ? `A conversation about ${subject} (agent and customer not identified)`
+      : complaint.isComplaint
+        ? `The customer raised a ${humanize(complaint.type ?? 'other')} complaint about ${subject}`
+        : `The customer asked about ${subject}`;
     const mood =
       input.customerSentiment.label === 'neutral'
         ? ''

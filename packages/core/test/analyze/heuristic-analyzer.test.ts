@@ -253,3 +253,43 @@ describe('commitments and compliance rules', () => {
     expect(() => new HeuristicAnalyzer({ taxonomy: [{ id: 'a' }, { id: 'a' }] })).toThrow(/appears twice/);
   });
 });
+
+describe('conversations whose roles are unknown', () => {
+  // A mono recording without role cues: diarization found two speakers but not who is who.
+  const conversation = {
+    callId: 'two-people',
+    speakers: [
+      { id: 'spk_0', role: 'unknown' as const },
+      { id: 'spk_1', role: 'unknown' as const },
+    ],
+    turns: [
+      {
+        id: 't1',
+        speaker: 'spk_0',
+        role: 'unknown' as const,
+        text: 'Good morning, have you tried the new release?',
+      },
+      {
+        id: 't2',
+        speaker: 'spk_1',
+        role: 'unknown' as const,
+        text: 'Not yet, I have been busy with the billing report.',
+      },
+      { id: 't3', speaker: 'spk_0', role: 'unknown' as const, text: 'Let me know what you think of it.' },
+    ],
+  };
+
+  it('neither fails agent rules nor invents a customer in the summary', () => {
+    const insights = finalizeInsights(analyzer.analyze(conversation), conversation, 'heuristic');
+    const agentRules = insights.compliance.filter((result) =>
+      ['greeting', 'recording_disclosure', 'identity_verification', 'proper_closing'].includes(result.ruleId),
+    );
+    expect(agentRules.length).toBeGreaterThan(0);
+    for (const result of agentRules) {
+      expect(result.status).toBe('not_applicable');
+      expect(result.explanation).toMatch(/no speaker was identified as the agent/);
+    }
+    expect(insights.summary.text).toMatch(/agent and customer not identified/);
+    expect(insights.summary.text).not.toMatch(/The customer/);
+  });
+});
