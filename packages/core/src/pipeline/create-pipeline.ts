@@ -186,7 +186,10 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     };
   }
 
-  /** Identity, cancellation, progress, degradation and provenance for one call, and a stage runner. */
+  /**
+   * Starts one call (emits `call-start`): its stage context (identity, cancellation, progress,
+   * degradation, provenance), a stage runner, and `complete` / `fail` to end it with the right event.
+   */
   private createCallContext(
     callId: string,
     name: string,
@@ -237,7 +240,27 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       }
     };
 
-    return { context, provenance, timingsMs, degraded, runStage };
+    /** Wraps the stages' outputs into the call's result and announces it. */
+    const complete = (parts: Omit<CallResult, 'callId' | 'name' | 'analysis'> & { body: AnalysisBody }) => {
+      const { body, ...rest } = parts;
+      const result: CallResult = {
+        callId,
+        name,
+        ...rest,
+        analysis: assembleAnalysis(callId, metadata, body, provenance, timingsMs, degraded),
+      };
+      this.emit('call-done', { callId, name, result });
+      return result;
+    };
+    /** Announces the failure and returns it as an Error, ready to throw. */
+    const fail = (error: unknown): Error => {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.emit('call-failed', { callId, name, error: failure });
+      return failure;
+    };
+
+    this.emit('call-start', { callId, name });
+    return { context, provenance, runStage, complete, fail };
   }
 
   /** Runs preprocess → transcribe → diarize → analyze for one recording. */
@@ -259,52 +282,33 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     const name = nameOfInput(audioInput);
     const metadata: CallMetadata = { ...audioInput.metadata, ...options.metadata };
     const callId = callIdFor({ ...audioInput, metadata }, name);
-    const { context, provenance, timingsMs, degraded, runStage } = this.createCallContext(
-      callId,
-      name,
-      metadata,
-      options.signal,
-    );
-
-    this.emit('call-start', { callId, name });
+    const call = this.createCallContext(callId, name, metadata, options.signal);
     let audio: PreparedAudio | undefined;
     try {
-      audio = await runStage('preprocess', () =>
-        this.stages.preprocess({ ...audioInput, metadata }, context),
+      audio = await call.runStage('preprocess', () =>
+        this.stages.preprocess({ ...audioInput, metadata }, call.context),
       );
       const preparedAudio = audio;
-      provenance.vad = preparedAudio.vad.method;
+      call.provenance.vad = preparedAudio.vad.method;
       const { pcm: _pcm, dispose: _dispose, ...audioInfo } = preparedAudio;
-      const transcribed = await runStage('transcribe', () => this.stages.transcribe(preparedAudio, context));
-      const transcript = this.storedRedaction()
-        ? redactTranscript(transcribed, this.storedRedaction())
-        : transcribed;
+      const transcribed = await call.runStage('transcribe', () =>
+        this.stages.transcribe(preparedAudio, call.context),
+      );
+      const redaction = this.storedRedaction();
+      const transcript = redaction ? redactTranscript(transcribed, redaction) : transcribed;
       if (lastStage === 'transcribe') return { callId, name, audio: audioInfo, transcript };
 
-      const diarized = await runStage('diarize', () =>
-        this.stages.diarize({ transcript: transcribed, audio: preparedAudio }, context),
+      const diarized = await call.runStage('diarize', () =>
+        this.stages.diarize({ transcript: transcribed, audio: preparedAudio }, call.context),
       );
       // Analysis sees what is stored, so evidence quotes never bring back redacted data.
-      const conversation = this.storedRedaction()
-        ? redactConversation(diarized, this.storedRedaction())
-        : diarized;
-      const body = await runStage('analyze', () =>
-        this.stages.analyze({ conversation, transcript, audio: preparedAudio }, context),
+      const conversation = redaction ? redactConversation(diarized, redaction) : diarized;
+      const body = await call.runStage('analyze', () =>
+        this.stages.analyze({ conversation, transcript, audio: preparedAudio }, call.context),
       );
-      const result: CallResult = {
-        callId,
-        name,
-        audio: audioInfo,
-        transcript,
-        conversation,
-        analysis: assembleAnalysis(callId, metadata, body, provenance, timingsMs, degraded),
-      };
-      this.emit('call-done', { callId, name, result });
-      return result;
+      return call.complete({ audio: audioInfo, transcript, conversation, body });
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      this.emit('call-failed', { callId, name, error: failure });
-      throw failure;
+      throw call.fail(error);
     } finally {
       await audio?.dispose();
     }
@@ -325,29 +329,15 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     const metadata: CallMetadata = { ...input.metadata, ...options.metadata };
     const callId = input.id ?? metadata.callId ?? `conversation-${randomUUID().slice(0, 8)}`;
     const name = input.id ?? callId;
-    const { context, provenance, timingsMs, degraded, runStage } = this.createCallContext(
-      callId,
-      name,
-      metadata,
-      options.signal,
-    );
-    this.emit('call-start', { callId, name });
+    const call = this.createCallContext(callId, name, metadata, options.signal);
     try {
       const given = conversationFromDialogue(input as Dialogue, callId);
-      const conversation = this.storedRedaction() ? redactConversation(given, this.storedRedaction()) : given;
-      const body = await runStage('analyze', () => this.stages.analyze({ conversation }, context));
-      const result: CallResult = {
-        callId,
-        name,
-        conversation,
-        analysis: assembleAnalysis(callId, metadata, body, provenance, timingsMs, degraded),
-      };
-      this.emit('call-done', { callId, name, result });
-      return result;
+      const redaction = this.storedRedaction();
+      const conversation = redaction ? redactConversation(given, redaction) : given;
+      const body = await call.runStage('analyze', () => this.stages.analyze({ conversation }, call.context));
+      return call.complete({ conversation, body });
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      this.emit('call-failed', { callId, name, error: failure });
-      throw failure;
+      throw call.fail(error);
     }
   }
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   AbortError,
   AudioDecodeError,
@@ -168,8 +168,14 @@ describe('pipeline', () => {
     expect(roles).toEqual(new Set(['agent', 'customer']));
     const starts = result.conversation.turns.map((turn) => turn.startSec ?? 0);
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
-    // Agents open customer-service calls.
-    expect(result.conversation.turns[0]?.role).toBe('agent');
+    // The reference opens with the agent's greeting (0.0-1.95 s): the opening must not be lost.
+    const reference = readFileSync(dataPath('diarization', 'rttm', 'aws-lca-auto-repairs-49.rttm'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/))
+      .sort((a, b) => Number(a[3]) - Number(b[3]));
+    expect(result.conversation.turns[0]?.role).toBe(reference[0]?.[7]);
+    expect(result.conversation.turns[0]?.startSec).toBeLessThan(Number(reference[0]?.[3]) + 2);
     const agent = result.analysis.metrics.speakers.find((speaker) => speaker.speaker === 'agent');
     const customer = result.analysis.metrics.speakers.find((speaker) => speaker.speaker === 'customer');
     expect(agent?.talkTimeSec).toBeGreaterThan(20);
