@@ -496,7 +496,7 @@ export class HeuristicAnalyzer {
     const about = !input.rolesKnown
       ? `A conversation about ${subject} (agent and customer not identified)`
       : complaint.isComplaint
-        ? `The customer raised a ${humanize(complaint.type ?? 'other')} complaint about ${subject}`
+        ? `The customer raised a ${complaint.type && complaint.type !== 'other' ? `${humanize(complaint.type)} ` : ''}complaint about ${subject}`
         : `The customer asked about ${subject}`;
     const mood =
       input.customerSentiment.label === 'neutral'
