@@ -17,17 +17,20 @@ export interface CallMetricsOptions {
   /** Silence on every channel at least this long is hold / dead air (default 5 s). */
   deadAirThresholdSec?: number;
   /**
-   * A turn shorter than this that starts while someone talks is a backchannel ("mm-hm", "right"),
-   * not an interruption (default 1 s).
+   * A turn (or stretch of voice activity) shorter than this that starts while someone talks is a
+   * backchannel ("mm-hm", "right"), not an interruption (default 1 s).
    */
   minInterruptionSec?: number;
-  /** VAD speech regions per channel; dead air is measured on them instead of the turns when given. */
+  /**
+   * VAD speech regions per channel; dead air is measured on them (with the conversation's voice
+   * activity, when it has one) instead of the turns when given.
+   */
   speech?: readonly (readonly TimeSpan[])[];
   /** Loudness timeline from `measureLoudness`, copied into the result. */
   loudness?: LoudnessTimeline;
 }
 
-/** Spans in which a turn's speaker is talking: word timings when present (tighter), else the turn. */
+/** Spans the turn's words occupy: word timings when present (tighter), else the turn. */
 function talkSpans(turn: Turn): TimeSpan[] {
   if (turn.words && turn.words.length > 0)
     return turn.words.map((word) => ({ startSec: word.startSec, endSec: word.endSec }));
@@ -71,19 +74,30 @@ function responseLatency(turns: readonly Turn[]): ResponseLatency | undefined {
   };
 }
 
+/** A stretch of one speaker's talk that may interrupt someone: a timed turn, or a span of voice activity. */
+interface TalkStart {
+  speaker: string;
+  startSec: number;
+  endSec: number;
+}
+
 /**
- * Who interrupted whom: a turn of at least `minInterruptionSec` that starts while another speaker is
+ * Who interrupted whom: a stretch of talk of at least `minimumSec` that starts while another speaker is
  * talking (inside one of their talk spans) interrupts that speaker.
  */
-function interruptions(turns: readonly Turn[], spansBySpeaker: Map<string, TimeSpan[]>, minimumSec: number) {
+function interruptions(
+  starts: readonly TalkStart[],
+  spansBySpeaker: ReadonlyMap<string, readonly TimeSpan[]>,
+  minimumSec: number,
+) {
   const pairs = new Map<string, { interrupter: string; interrupted: string; count: number }>();
-  for (const turn of turns.filter(isTimed)) {
-    if (turn.endSec - turn.startSec < minimumSec) continue;
+  for (const start of starts) {
+    if (start.endSec - start.startSec < minimumSec) continue;
     for (const [speaker, spans] of spansBySpeaker) {
-      if (speaker === turn.speaker) continue;
-      if (!spans.some((span) => span.startSec < turn.startSec && turn.startSec < span.endSec)) continue;
-      const key = `${turn.speaker}\u0000${speaker}`;
-      const pair = pairs.get(key) ?? { interrupter: turn.speaker, interrupted: speaker, count: 0 };
+      if (speaker === start.speaker) continue;
+      if (!spans.some((span) => span.startSec < start.startSec && start.startSec < span.endSec)) continue;
+      const key = `${start.speaker}\u0000${speaker}`;
+      const pair = pairs.get(key) ?? { interrupter: start.speaker, interrupted: speaker, count: 0 };
       pair.count++;
       pairs.set(key, pair);
       break;
@@ -92,10 +106,24 @@ function interruptions(turns: readonly Turn[], spansBySpeaker: Map<string, TimeS
   return [...pairs.values()].sort((a, b) => b.count - a.count || a.interrupter.localeCompare(b.interrupter));
 }
 
+/** Each speaker's voice activity, merged; `undefined` when the conversation carries none. */
+function activityBySpeaker(conversation: Conversation): Map<string, TimeSpan[]> | undefined {
+  if (!conversation.activity) return undefined;
+  const spans = new Map<string, TimeSpan[]>();
+  for (const segment of conversation.activity) {
+    const list = spans.get(segment.speaker) ?? [];
+    list.push({ startSec: segment.startSec, endSec: segment.endSec });
+    spans.set(segment.speaker, list);
+  }
+  return new Map([...spans].map(([speaker, list]) => [speaker, mergeSpans(list)]));
+}
+
 /**
  * Talk time and ratio, non-talk and dead air, overlap, interruptions, talk speed, response latency and
- * monologues, from the conversation's turn and word timings. Deterministic. Text-only conversations
- * (no timings) get word and turn counts and zero times.
+ * monologues. Deterministic. Who talks when comes from the conversation's voice `activity` (measured on
+ * the audio by the diarizer) when it has one, else from turn and word timings (text dialogues,
+ * user-supplied stages); turn counts, response latency and monologues always come from the turns.
+ * Text-only conversations (no timings) get word and turn counts and zero times.
  */
 export function computeCallMetrics(
   conversation: Conversation,
@@ -103,20 +131,18 @@ export function computeCallMetrics(
 ): CallMetrics {
   const bySpeaker = new Map<
     string,
-    { spans: TimeSpan[]; words: number; turns: number; role: Turn['role']; longest: number }
+    { wordSpans: TimeSpan[]; words: number; turns: number; role: Turn['role']; longest: number }
   >();
-  for (const speaker of conversation.speakers)
-    bySpeaker.set(speaker.id, { spans: [], words: 0, turns: 0, role: speaker.role, longest: 0 });
+  const entryOf = (speaker: string, role: Turn['role']) => {
+    const entry = bySpeaker.get(speaker) ?? { wordSpans: [], words: 0, turns: 0, role, longest: 0 };
+    bySpeaker.set(speaker, entry);
+    return entry;
+  };
+  for (const speaker of conversation.speakers) entryOf(speaker.id, speaker.role);
   let longestMonologue: CallMetrics['longestMonologue'];
   for (const turn of conversation.turns) {
-    const entry = bySpeaker.get(turn.speaker) ?? {
-      spans: [],
-      words: 0,
-      turns: 0,
-      role: turn.role,
-      longest: 0,
-    };
-    entry.spans.push(...talkSpans(turn));
+    const entry = entryOf(turn.speaker, turn.role);
+    entry.wordSpans.push(...talkSpans(turn));
     entry.words += wordCount(turn);
     entry.turns += 1;
     if (isTimed(turn)) {
@@ -129,26 +155,40 @@ export function computeCallMetrics(
           durationSec: round(duration),
         };
     }
-    bySpeaker.set(turn.speaker, entry);
   }
-  const mergedBySpeaker = new Map(
-    [...bySpeaker].map(([speaker, entry]) => [speaker, mergeSpans(entry.spans)]),
+  const activity = activityBySpeaker(conversation);
+  for (const speaker of activity?.keys() ?? []) entryOf(speaker, 'unknown');
+  const wordSpansBySpeaker = new Map(
+    [...bySpeaker].map(([speaker, entry]) => [speaker, mergeSpans(entry.wordSpans)]),
   );
+  // Talk is voice heard on the audio when the conversation carries it; words only stand in without it.
+  const talkBySpeaker = new Map(
+    [...bySpeaker.keys()].map((speaker) => [
+      speaker,
+      activity ? (activity.get(speaker) ?? []) : wordSpansBySpeaker.get(speaker)!,
+    ]),
+  );
+  const talkStarts: TalkStart[] = activity
+    ? [...activity].flatMap(([speaker, spans]) => spans.map((span) => ({ speaker, ...span })))
+    : conversation.turns.filter(isTimed);
 
-  const allTalk = mergeSpans([...bySpeaker.values()].flatMap((entry) => entry.spans));
+  const allTalk = mergeSpans([...talkBySpeaker.values()].flat());
   const talkTimeSec = totalSeconds(allTalk);
   const lastSpeech = allTalk.at(-1)?.endSec ?? 0;
   const durationSec = Math.max(conversation.durationSec ?? lastSpeech, lastSpeech);
-  const sumOfSpeakerTalk = [...mergedBySpeaker.values()].reduce((sum, spans) => sum + totalSeconds(spans), 0);
-  const overlap = multiSpeakerSpans([...mergedBySpeaker.values()]);
-  const pairs = interruptions(conversation.turns, mergedBySpeaker, options.minInterruptionSec ?? 1);
+  const sumOfSpeakerTalk = [...talkBySpeaker.values()].reduce((sum, spans) => sum + totalSeconds(spans), 0);
+  const overlap = multiSpeakerSpans([...talkBySpeaker.values()]);
+  const pairs = interruptions(talkStarts, talkBySpeaker, options.minInterruptionSec ?? 1);
 
   const speakers: SpeakerMetrics[] = [...bySpeaker.entries()].map(([speaker, entry]) => {
-    const own = mergedBySpeaker.get(speaker)!;
+    const own = talkBySpeaker.get(speaker)!;
     const seconds = totalSeconds(own);
     const others = mergeSpans(
-      [...mergedBySpeaker].filter(([other]) => other !== speaker).flatMap(([, spans]) => spans),
+      [...talkBySpeaker].filter(([other]) => other !== speaker).flatMap(([, spans]) => spans),
     );
+    // Words per minute: the speaker's words over the time those words span (word timings, else turn
+    // spans), not over their voice activity, so voice the recogniser found no words in does not slow them.
+    const wordSeconds = totalSeconds(wordSpansBySpeaker.get(speaker)!);
     return {
       speaker,
       role: entry.role,
@@ -156,7 +196,7 @@ export function computeCallMetrics(
       talkRatio: sumOfSpeakerTalk > 0 ? round(seconds / sumOfSpeakerTalk, 4) : 0,
       turnCount: entry.turns,
       wordCount: entry.words,
-      wordsPerMinute: seconds > 0 ? round(entry.words / (seconds / 60), 1) : 0,
+      wordsPerMinute: wordSeconds > 0 ? round(entry.words / (wordSeconds / 60), 1) : 0,
       overlapSec: round(totalSeconds(intersectSpans(own, others))),
       interruptionsMade: pairs
         .filter((pair) => pair.interrupter === speaker)
@@ -171,7 +211,11 @@ export function computeCallMetrics(
   const nonTalkThreshold = options.nonTalkThresholdSec ?? 2;
   const nonTalkGaps = gapsBetween(allTalk, nonTalkThreshold);
   const deadAirThreshold = options.deadAirThresholdSec ?? 5;
-  const speechForDeadAir = options.speech ? mergeSpans(options.speech.flat()) : allTalk;
+  // Dead air is silence on every channel: no voice found by any detector (VAD regions, voice activity).
+  const heardOnAudio = options.speech !== undefined || activity !== undefined;
+  const speechForDeadAir = heardOnAudio
+    ? mergeSpans([...(options.speech?.flat() ?? []), ...(activity ? allTalk : [])])
+    : allTalk;
   const deadAirGaps = gapsBetween(speechForDeadAir, deadAirThreshold);
   const latency = responseLatency(conversation.turns);
   const nonTalkTimeSec = Math.max(0, durationSec - talkTimeSec);
@@ -193,7 +237,7 @@ export function computeCallMetrics(
       count: deadAirGaps.length,
       totalSec: round(totalSeconds(deadAirGaps)),
       instances: deadAirGaps.map(roundSpan),
-      source: options.speech ? 'audio' : 'turns',
+      source: heardOnAudio ? 'audio' : 'turns',
     },
     overlapSec: round(totalSeconds(overlap)),
     interruptions: { count: pairs.reduce((sum, pair) => sum + pair.count, 0), pairs },

@@ -1,5 +1,5 @@
 import type { Role, TimeSpan } from '../schema/common.js';
-import type { Conversation, Speaker } from '../schema/conversation.js';
+import type { Conversation, Speaker, SpeakerActivity } from '../schema/conversation.js';
 import type { Diarization, SpeakerSegment } from '../schema/diarization.js';
 import type { Segment, Transcript, Word } from '../schema/transcript.js';
 import { inferRolesFromCues } from './roles.js';
@@ -233,7 +233,23 @@ export function buildConversation(options: BuildConversationOptions): Conversati
     durationSec: transcript.durationSec,
     speakers,
     turns: buildTurns(renamed, speakers, { maxGapSec: options.maxTurnGapSec ?? 1.5 }),
+    ...(diarization && diarization.speakers.length > 0 ? { activity: activityOf(diarization, rename) } : {}),
   };
+}
+
+/**
+ * The diarizer's speech segments under the conversation's speaker names: the voice heard on the audio,
+ * kept apart from the turns because the recogniser may have found no words in some of it.
+ */
+function activityOf(diarization: Diarization, rename: ReadonlyMap<string, string>): SpeakerActivity[] {
+  return diarization.segments
+    .filter((segment) => segment.endSec > segment.startSec)
+    .map((segment) => ({
+      speaker: rename.get(segment.speaker) ?? segment.speaker,
+      startSec: segment.startSec,
+      endSec: segment.endSec,
+    }))
+    .sort((a, b) => a.startSec - b.startSec || a.endSec - b.endSec);
 }
 
 function assignRoles(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RoleSchema, SecondsSchema } from './common.js';
+import { RoleSchema, SecondsSchema, TimeSpanSchema } from './common.js';
 import { WordSchema } from './transcript.js';
 
 export const SpeakerSchema = z.object({
@@ -28,6 +28,13 @@ export const TurnSchema = z.object({
 });
 export type Turn = z.infer<typeof TurnSchema>;
 
+/** One stretch of one speaker's voice, measured on the audio whether or not words were recognised in it. */
+export const SpeakerActivitySchema = TimeSpanSchema.extend({
+  /** One of `speakers[].id`. */
+  speaker: z.string(),
+});
+export type SpeakerActivity = z.infer<typeof SpeakerActivitySchema>;
+
 export const ConversationSchema = z.object({
   callId: z.string(),
   language: z.string().optional(),
@@ -36,5 +43,12 @@ export const ConversationSchema = z.object({
   speakers: z.array(SpeakerSchema),
   /** In time order. */
   turns: z.array(TurnSchema),
+  /**
+   * Who is heard when, from the audio (the diarizer's speech segments), in time order; segments of
+   * different speakers overlap where people talk at once. Talk time, overlap, interruptions and silences
+   * are measured on it when present, because the recogniser can miss or garble speech that was there.
+   * Absent for text-only conversations and when no diarizer ran; empty when the audio had no voice.
+   */
+  activity: z.array(SpeakerActivitySchema).optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RoleSchema, SecondsSchema, TimeSpanSchema } from './common.js';
 
-/** Per-speaker figures computed from turn and word timings. */
+/** Per-speaker figures: times from the conversation's voice activity when present, else turn and word timings. */
 export const SpeakerMetricsSchema = z.object({
   speaker: z.string(),
   role: RoleSchema,
@@ -10,13 +10,13 @@ export const SpeakerMetricsSchema = z.object({
   talkRatio: z.number().min(0).max(1),
   turnCount: z.number().int().nonnegative(),
   wordCount: z.number().int().nonnegative(),
-  /** Words per minute of this speaker's own talk time (0 when they did not speak). */
+  /** Words per minute over the time this speaker's words span (word timings, else turns; 0 without words). */
   wordsPerMinute: z.number().nonnegative(),
   /** Seconds in which this speaker talks while someone else talks too. */
   overlapSec: SecondsSchema,
-  /** Times this speaker started a turn (not a short backchannel) while another speaker was talking. */
+  /** Times this speaker started talking (not a short backchannel) while another speaker was talking. */
   interruptionsMade: z.number().int().nonnegative(),
-  /** Times another speaker started a turn while this speaker was talking. */
+  /** Times another speaker started talking (not a backchannel) while this speaker was talking. */
   interruptionsReceived: z.number().int().nonnegative(),
   /** Longest single turn of this speaker, seconds. */
   longestMonologueSec: SecondsSchema,
@@ -74,11 +74,11 @@ export const CallMetricsSchema = z.object({
   nonTalkTimeSec: SecondsSchema,
   nonTalkRatio: z.number().min(0).max(1),
   speakers: z.array(SpeakerMetricsSchema),
-  /** Gaps between speech (from the turns) at least `thresholdSec` long, inside the conversation. */
+  /** Gaps between talk (voice activity, else the turns) at least `thresholdSec` long, inside the conversation. */
   nonTalk: SilenceSummarySchema,
   /**
-   * Hold / dead air: silence on every channel (VAD speech regions when audio is given, else the turns)
-   * at least `thresholdSec` long, inside the conversation.
+   * Hold / dead air: silence on every channel at least `thresholdSec` long, inside the conversation.
+   * `audio`: no voice in the VAD speech regions or the diarized voice activity; `turns`: no turn.
    */
   deadAir: SilenceSummarySchema.extend({ source: z.enum(['audio', 'turns']) }),
   /** Time in which two or more speakers talk at once. */

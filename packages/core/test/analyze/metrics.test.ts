@@ -200,6 +200,104 @@ describe('computeCallMetrics on a constructed conversation', () => {
   });
 });
 
+describe('computeCallMetrics on voice activity from the audio', () => {
+  // The same call, with who-is-heard-when from the diarizer. The customer also speaks at 15-17 s and
+  // over the agent at 25-28 s, but the recogniser found no words there, so no turn covers that voice.
+  const withActivity: Conversation = {
+    ...call,
+    activity: [
+      { speaker: 'agent', startSec: 0, endSec: 4 },
+      { speaker: 'customer', startSec: 5, endSec: 12 },
+      { speaker: 'agent', startSec: 11, endSec: 13 },
+      { speaker: 'customer', startSec: 13.5, endSec: 14 },
+      { speaker: 'customer', startSec: 15, endSec: 17 },
+      { speaker: 'agent', startSec: 20, endSec: 30 },
+      { speaker: 'customer', startSec: 25, endSec: 28 },
+      { speaker: 'customer', startSec: 29.5, endSec: 30 },
+    ],
+  };
+  const metrics = computeCallMetrics(withActivity);
+
+  it('is valid against the schema', () => {
+    expect(CallMetricsSchema.parse(metrics)).toEqual(metrics);
+  });
+
+  it('measures talk and non-talk time on the voice, not on the words', () => {
+    // Voice merged: [0,4] [5,13] [13.5,14] [15,17] [20,30] = 4 + 8 + 0.5 + 2 + 10 = 24.5 s of 32 s.
+    expect(metrics.talkTimeSec).toBe(24.5);
+    expect(metrics.nonTalkTimeSec).toBe(7.5);
+    expect(metrics.nonTalkRatio).toBe(0.2344);
+    // Gaps 1, 0.5, 1 and 3 s: the 14-20 s silence of the turns is broken by the customer at 15-17 s.
+    expect(metrics.nonTalk).toEqual({
+      thresholdSec: 2,
+      count: 1,
+      totalSec: 3,
+      instances: [{ startSec: 17, endSec: 20 }],
+    });
+    expect(metrics.deadAir).toEqual({
+      thresholdSec: 5,
+      count: 0,
+      totalSec: 0,
+      instances: [],
+      source: 'audio',
+    });
+  });
+
+  it('gives each speaker the voice heard, and words per minute over the time the words span', () => {
+    const agent = metrics.speakers.find((speaker) => speaker.speaker === 'agent');
+    const customer = metrics.speakers.find((speaker) => speaker.speaker === 'customer');
+    // Agent 4 + 2 + 10 = 16 s; customer 7 + 0.5 + 2 + 3 + 0.5 = 13 s; ratios of 29 s.
+    // Words per minute as before (24 words over 16 s of turns, 16 over 8 s): voice without words does not count.
+    expect(agent).toMatchObject({ talkTimeSec: 16, talkRatio: 0.5517, wordsPerMinute: 90, turnCount: 3 });
+    expect(customer).toMatchObject({ talkTimeSec: 13, talkRatio: 0.4483, wordsPerMinute: 120, turnCount: 3 });
+    // Overlap [11,12] + [25,28] + [29.5,30].
+    expect(agent?.overlapSec).toBe(4.5);
+    expect(customer?.overlapSec).toBe(4.5);
+    expect(metrics.overlapSec).toBe(4.5);
+  });
+
+  it('counts interruptions on the voice: talking over someone without recognised words still counts', () => {
+    // Agent at 11 over the customer (2 s); customer at 25 over the agent (3 s); 29.5-30 is a backchannel.
+    expect(metrics.interruptions).toEqual({
+      count: 2,
+      pairs: [
+        { interrupter: 'agent', interrupted: 'customer', count: 1 },
+        { interrupter: 'customer', interrupted: 'agent', count: 1 },
+      ],
+    });
+    expect(
+      metrics.speakers.map((speaker) => [speaker.interruptionsMade, speaker.interruptionsReceived]),
+    ).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+    // Replies and monologues are about turns, so they stay as on the turns.
+    expect(metrics.responseLatency).toEqual(computeCallMetrics(call).responseLatency);
+    expect(metrics.longestMonologue).toEqual({ speaker: 'agent', startSec: 20, durationSec: 10 });
+  });
+
+  it('measures dead air where neither the VAD nor the voice activity hears anyone', () => {
+    const withSpeech = computeCallMetrics(
+      { ...withActivity, durationSec: 40 },
+      { speech: [[{ startSec: 0, endSec: 4 }], [{ startSec: 38, endSec: 39 }]] },
+    );
+    expect(withSpeech.deadAir).toEqual({
+      thresholdSec: 5,
+      count: 1,
+      totalSec: 8,
+      instances: [{ startSec: 30, endSec: 38 }],
+      source: 'audio',
+    });
+  });
+
+  it('takes an empty activity as a call in which nobody was heard', () => {
+    const silent = computeCallMetrics({ ...call, activity: [] });
+    expect(silent.talkTimeSec).toBe(0);
+    expect(silent.speakers.map((speaker) => speaker.talkTimeSec)).toEqual([0, 0]);
+    expect(silent.speakers.map((speaker) => speaker.wordCount)).toEqual([24, 16]);
+  });
+});
+
 describe('loudness', () => {
   const second = (amplitude: number) =>
     Float32Array.from({ length: 16_000 }, (_, i) => amplitude * Math.sin((2 * Math.PI * 100 * i) / 16_000));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildConversation } from '../../src/diarize/conversation.js';
 import { inferRolesFromCues } from '../../src/diarize/roles.js';
+import { ConversationSchema } from '../../src/schema/conversation.js';
 import type { Diarization } from '../../src/schema/diarization.js';
 import type { Transcript } from '../../src/schema/transcript.js';
 import { dataPath } from '../helpers/data.js';
@@ -108,6 +109,18 @@ describe('buildConversation', () => {
     ]);
     expect(conversation.speakers[0]!.roleConfidence).toBeGreaterThan(0.5);
     expect(conversation.turns[0]!.words!.every((word) => word.speaker === 'agent')).toBe(true);
+  });
+
+  it('carries the diarized voice activity, under the speaker names of the conversation', () => {
+    // spk_1 is heard until 8 s although its last word ends at 6.6 s: activity keeps the voice, not the words.
+    const conversation = buildConversation({ callId: 'mono', transcript, diarization });
+    expect(conversation.activity).toEqual([
+      { speaker: 'agent', startSec: 0, endSec: 4 },
+      { speaker: 'customer', startSec: 4.2, endSec: 8 },
+    ]);
+    expect(ConversationSchema.parse(conversation)).toEqual(conversation);
+    // Without a diarizer there is no measured voice, and metrics fall back to the turns.
+    expect(buildConversation({ callId: 'mono', transcript }).activity).toBeUndefined();
   });
 
   it('keeps a segment whole when there are no word timings (assigned to the speaker covering most of it)', () => {
