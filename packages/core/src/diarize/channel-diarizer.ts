@@ -1,5 +1,6 @@
 import { throwIfAborted } from '../errors/index.js';
 import type { Diarization, SpeakerSegment } from '../schema/diarization.js';
+import { addLevelActivity, type LevelActivityOptions } from './channel-activity.js';
 import type { Diarizer, DiarizerCallOptions, DiarizerInput } from './diarizer.js';
 import {
   energySpeechMask,
@@ -28,6 +29,12 @@ export interface ChannelDiarizerOptions {
   minSpeechSec?: number;
   /** Pauses shorter than this inside one speaker's speech are part of the turn (default 0.5 s). */
   bridgePauseSec?: number;
+  /**
+   * Voice the VAD missed, found by level above each channel's noise floor (see `LevelActivityOptions`),
+   * added before crosstalk removal; `false` keeps the VAD regions alone. On by default: Silero misses
+   * short backchannels and soft speech on isolated telephone legs.
+   */
+  levelActivity?: LevelActivityOptions | false;
 }
 
 /** Window for the envelope comparison: long enough to see syllable rhythm, short enough to track turns. */
@@ -120,7 +127,8 @@ export function removeCrosstalk(
 
 /**
  * One speaker per channel (stereo contact-center recordings: agent on one side, customer on the other).
- * Speech comes from the VAD regions of each channel, with the other party's bleed removed.
+ * Speech comes from the VAD regions of each channel plus the voiced level above its noise floor that
+ * the VAD missed, with the other party's bleed removed.
  */
 export function createChannelDiarizer(options: ChannelDiarizerOptions = {}): Diarizer {
   return {
@@ -143,10 +151,22 @@ export function createChannelDiarizer(options: ChannelDiarizerOptions = {}): Dia
         const regions = audio.speech[channel];
         return regions ? spansToMask(regions, channelEnergies.length) : energySpeechMask(channelEnergies);
       });
+      const addedSec: number[] = [];
+      if (options.levelActivity !== false) {
+        for (let channel = 0; channel < channels; channel++) {
+          const added = await addLevelActivity(audio.pcm, channel, energies[channel]!, masks[channel]!, {
+            minRunSec: options.minSpeechSec,
+            ...options.levelActivity,
+            signal: call.signal,
+          });
+          masks[channel] = added.mask;
+          addedSec.push(added.addedFrames * FRAME_SEC);
+        }
+      }
       const cleaned = removeCrosstalk(energies, masks, options);
       call.logger?.debug(
-        { bleedSec: cleaned.bleedFrames.map((frames) => frames * FRAME_SEC) },
-        'crosstalk removed',
+        { levelAddedSec: addedSec, bleedSec: cleaned.bleedFrames.map((frames) => frames * FRAME_SEC) },
+        'channel activity: level added, crosstalk removed',
       );
 
       const segments: SpeakerSegment[] = bridgeShortPauses(

@@ -9,6 +9,11 @@ export interface DefaultDiarizerOptions {
   channel?: ChannelDiarizerOptions;
   /** Options of the spectral diarizer used for mono recordings. */
   spectral?: SpectralDiarizerOptions;
+  /**
+   * Folder holding the Silero VAD model, which confirms voice the VAD missed on multi-channel
+   * recordings (default `resolveModelsDir()`, as for `prepareAudio`).
+   */
+  modelsDir?: string;
 }
 
 /**
@@ -37,7 +42,11 @@ async function channelsAreCopies(input: DiarizerInput, signal: AbortSignal | und
  * spectral clustering for mono recordings and for "stereo" files whose channels carry the same mix.
  */
 export function createDefaultDiarizer(options: DefaultDiarizerOptions = {}): Diarizer {
-  const channel = createChannelDiarizer(options.channel);
+  const levelActivity = options.channel?.levelActivity;
+  const channel = createChannelDiarizer({
+    ...options.channel,
+    levelActivity: levelActivity === false ? false : { modelsDir: options.modelsDir, ...levelActivity },
+  });
   const spectral = createSpectralDiarizer(options.spectral);
   return {
     specificationVersion: 'v1',

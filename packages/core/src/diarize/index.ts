@@ -1,4 +1,5 @@
 export * from './by-channel.js';
+export * from './channel-activity.js';
 export * from './channel-diarizer.js';
 export * from './conversation.js';
 export * from './default-diarizer.js';

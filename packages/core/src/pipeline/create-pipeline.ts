@@ -176,6 +176,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       }),
 
       diarize: createDiarizeStage({
+        ...(options.audio?.modelsDir ? { modelsDir: options.audio.modelsDir } : {}),
         ...options.diarization,
         ...(options.channelRoles ? { channelRoles: options.channelRoles } : {}),
       }),
