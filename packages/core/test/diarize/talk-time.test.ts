@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeSpans, totalSeconds } from '../../src/analyze/intervals.js';
+import { computeCallMetrics } from '../../src/analyze/metrics.js';
+import { parseRttm } from '../../src/diarize/rttm.js';
+import { createPipeline, type Pipeline } from '../../src/pipeline/create-pipeline.js';
+import type { CallResult } from '../../src/schema/call-result.js';
+import { dataPath } from '../helpers/data.js';
+
+// The whole pipeline (Silero VAD, Whisper tiny, channel diarizer, metrics) on the real 8 kHz stereo call.
+// Whisper tiny leaves much of the customer's speech without words; talk time must still be the voice.
+describe('talk time on the real stereo call, end to end', () => {
+  let pipeline: Pipeline;
+  let result: CallResult;
+  const reference = parseRttm(
+    readFileSync(dataPath('diarization/rttm/aws-lca-auto-repairs-49.rttm'), 'utf8'),
+  );
+  const referenceSeconds = (speaker: string) =>
+    totalSeconds(mergeSpans(reference.filter((segment) => segment.speaker === speaker)));
+
+  beforeAll(async () => {
+    pipeline = createPipeline({ cache: false, language: 'en' });
+    result = await pipeline.run({
+      source: dataPath('diarization/stereo/aws-lca-auto-repairs-49.wav'),
+      metadata: { channelRoles: { '0': 'agent', '1': 'customer' } },
+    });
+  });
+  afterAll(() => pipeline?.dispose());
+
+  it('carries the voice activity into the conversation under the role names', () => {
+    const activity = result.conversation.activity ?? [];
+    expect(new Set(activity.map((segment) => segment.speaker))).toEqual(new Set(['agent', 'customer']));
+    expect(result.conversation.speakers.map((speaker) => speaker.id)).toEqual(['agent', 'customer']);
+    const starts = activity.map((segment) => segment.startSec);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+  });
+
+  it('measures talk time per role close to the reference per-speaker totals', () => {
+    const { metrics } = result.analysis;
+    const talk = (role: string) => metrics.speakers.find((speaker) => speaker.speaker === role)!;
+    // Reference: 150.3 s agent, 114.9 s customer, each stretch padded by 0.15 s on both sides.
+    for (const role of ['agent', 'customer']) {
+      const expected = referenceSeconds(role);
+      expect(Math.abs(talk(role).talkTimeSec - expected)).toBeLessThan(0.1 * expected);
+    }
+    const referenceRatio =
+      referenceSeconds('agent') / (referenceSeconds('agent') + referenceSeconds('customer'));
+    expect(Math.abs(talk('agent').talkRatio - referenceRatio)).toBeLessThan(0.03);
+    const referenceTalk = totalSeconds(mergeSpans(reference));
+    expect(Math.abs(metrics.talkTimeSec - referenceTalk)).toBeLessThan(0.1 * referenceTalk);
+    expect(metrics.deadAir.source).toBe('audio');
+  });
+
+  it('keeps words per minute on the words, whatever the voice activity says', () => {
+    const { activity: _voice, ...wordsOnly } = result.conversation;
+    const fromWords = computeCallMetrics(wordsOnly);
+    expect(result.analysis.metrics.speakers.map((speaker) => speaker.wordsPerMinute)).toEqual(
+      fromWords.speakers.map((speaker) => speaker.wordsPerMinute),
+    );
+  });
+});
