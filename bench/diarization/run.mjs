@@ -29,6 +29,8 @@ process.env.ECHOLENS_MODELS_DIR ??= resolve(root, '..', 'shared', 'models');
 const COLLAR = 0.25;
 const systems = {
   echolens: () => createDefaultDiarizer(),
+  // The channel diarizer as it was: Silero regions alone, no level activity (same crosstalk removal).
+  'echolens-vad-only': () => createDefaultDiarizer({ channel: { levelActivity: false } }),
   // One speaker for all VAD speech: what you get without diarization.
   'one-speaker': () => ({
     async diarize({ audio }) {
@@ -43,7 +45,10 @@ const systems = {
   }),
   // Per-channel energy detector, no crosstalk handling: the usual quick answer for stereo calls.
   'channel-energy': () => {
-    const diarizer = createChannelDiarizer({ crosstalkMarginDb: Number.POSITIVE_INFINITY });
+    const diarizer = createChannelDiarizer({
+      crosstalkMarginDb: Number.POSITIVE_INFINITY,
+      levelActivity: false,
+    });
     return {
       diarize: ({ audio }, options) => diarizer.diarize({ audio: { ...audio, speech: [] } }, options),
     };
@@ -69,11 +74,78 @@ const cases = rows.flatMap((row) => {
       name: mono.name.replace(' (mono mix)', ' (stereo)'),
       kind: 'stereo',
       path: join(dataRoot, 'diarization', row.stereo),
-      systems: ['echolens', 'channel-energy', 'one-speaker'],
+      channels: row.channels,
+      systems: ['echolens', 'echolens-vad-only', 'channel-energy', 'one-speaker'],
     },
     mono,
   ];
 });
+
+/** 10 ms frames covered by spans, for frame-level recall / precision (no collar). */
+function toFrames(spans, frameCount) {
+  const mask = new Uint8Array(frameCount);
+  for (const span of spans)
+    mask.fill(
+      1,
+      Math.max(0, Math.round(span.startSec * 100)),
+      Math.min(frameCount, Math.round(span.endSec * 100)),
+    );
+  return mask;
+}
+function agreement(hypothesis, reference) {
+  let both = 0;
+  let hypothesisOnly = 0;
+  let referenceOnly = 0;
+  for (let i = 0; i < reference.length; i++) {
+    if (hypothesis[i] && reference[i]) both++;
+    else if (hypothesis[i]) hypothesisOnly++;
+    else if (reference[i]) referenceOnly++;
+  }
+  return {
+    recall: both + referenceOnly > 0 ? both / (both + referenceOnly) : 1,
+    precision: both + hypothesisOnly > 0 ? both / (both + hypothesisOnly) : 1,
+    missedSec: referenceOnly / 100,
+    falseAlarmSec: hypothesisOnly / 100,
+    speechSec: (both + hypothesisOnly) / 100,
+  };
+}
+
+/**
+ * The channel activity detector on its own, frame by frame: per stereo channel against the derived
+ * reference (made by an energy detector, so biased towards level-based detection) and against Silero
+ * (a model-based detector, blind to what the level path adds by construction); and on the
+ * human-labelled mono recordings, each run through the channel diarizer as if it were one speaker's
+ * channel (a stress test with unbiased labels: these mixes carry room noise and several voices).
+ */
+const activityRows = [];
+async function evaluateActivity(testCase, audio) {
+  const frameCount = Math.ceil(audio.durationSec * 100);
+  const byChannel = (diarization, channel) =>
+    toFrames(
+      diarization.segments.filter((segment) => (segment.channel ?? 0) === channel),
+      frameCount,
+    );
+  const withLevel = await createChannelDiarizer().diarize({ audio });
+  const vadOnly = await createChannelDiarizer({ levelActivity: false }).diarize({ audio });
+  const channels = testCase.kind === 'stereo' ? Object.entries(testCase.channels) : [['0', null]];
+  for (const [channelKey, speaker] of channels) {
+    const channel = Number(channelKey);
+    const reference = toFrames(
+      testCase.reference.filter((segment) => speaker === null || segment.speaker === speaker),
+      frameCount,
+    );
+    const silero = byChannel(vadOnly, channel);
+    const combined = byChannel(withLevel, channel);
+    activityRows.push({
+      file: testCase.name,
+      channel: speaker ?? 'mix',
+      reference: testCase.referenceKind,
+      vadOnlyVsReference: agreement(silero, reference),
+      withLevelVsReference: agreement(combined, reference),
+      withLevelVsSilero: agreement(combined, silero),
+    });
+  }
+}
 
 const results = [];
 for (const testCase of cases) {
@@ -109,6 +181,8 @@ for (const testCase of cases) {
       `${last.file.padEnd(38)} ${systemName.padEnd(15)} DER ${(100 * last.der).toFixed(1).padStart(6)} %  speakers ${last.foundSpeakers}/${last.referenceSpeakers}  RTF ${last.realTimeFactor.toFixed(4)} (with decode+VAD ${last.realTimeFactorWithVad.toFixed(3)})`,
     );
   }
+  if (testCase.kind === 'stereo' || testCase.referenceKind === 'human')
+    await evaluateActivity(testCase, audio);
   await audio.dispose();
 }
 
@@ -146,7 +220,7 @@ const outDir = join(root, 'bench', 'out');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(
   join(outDir, 'diarization.json'),
-  `${JSON.stringify({ collarSec: COLLAR, machine, date: new Date().toISOString(), summary, results }, null, 2)}\n`,
+  `${JSON.stringify({ collarSec: COLLAR, machine, date: new Date().toISOString(), summary, results, activity: activityRows }, null, 2)}\n`,
 );
 
 const percent = (value) => `${(100 * value).toFixed(1)} %`;
@@ -168,6 +242,38 @@ const summaryTable = [
     ),
   ),
 ].join('\n');
+const share = (value) => value.toFixed(3);
+const activityTable = [
+  '| recording | channel | reference | VAD only vs ref: recall / precision | + level vs ref: recall / precision | missed s → | false alarm s → | + level vs Silero: recall / precision | added s |',
+  '|---|---|---|---|---|---:|---:|---|---:|',
+  ...activityRows.map((r) => {
+    const before = r.vadOnlyVsReference;
+    const after = r.withLevelVsReference;
+    return `| ${r.file} | ${r.channel} | ${r.reference} | ${share(before.recall)} / ${share(before.precision)} | ${share(after.recall)} / ${share(after.precision)} | ${before.missedSec.toFixed(1)} → ${after.missedSec.toFixed(1)} | ${before.falseAlarmSec.toFixed(1)} → ${after.falseAlarmSec.toFixed(1)} | ${share(r.withLevelVsSilero.recall)} / ${share(r.withLevelVsSilero.precision)} | ${(after.speechSec - before.speechSec).toFixed(1)} |`;
+  }),
+].join('\n');
+const human = activityRows.filter((r) => r.reference === 'human');
+const sum = (rows, pick) => rows.reduce((total, r) => total + pick(r), 0);
+const humanAdded = sum(human, (r) => r.withLevelVsReference.speechSec - r.vadOnlyVsReference.speechSec);
+const humanRecovered = sum(human, (r) => r.vadOnlyVsReference.missedSec - r.withLevelVsReference.missedSec);
+const humanNewFalseAlarm = sum(
+  human,
+  (r) => r.withLevelVsReference.falseAlarmSec - r.vadOnlyVsReference.falseAlarmSec,
+);
+const stereoRows = activityRows.filter((r) => r.reference === 'derived');
+const stereoAdded = sum(stereoRows, (r) => r.withLevelVsReference.speechSec - r.vadOnlyVsReference.speechSec);
+const stereoRecovered = sum(
+  stereoRows,
+  (r) => r.vadOnlyVsReference.missedSec - r.withLevelVsReference.missedSec,
+);
+const stereoNewFalseAlarm = sum(
+  stereoRows,
+  (r) => r.withLevelVsReference.falseAlarmSec - r.vadOnlyVsReference.falseAlarmSec,
+);
+const humanShare = humanAdded > 0 ? humanRecovered / humanAdded : 0;
+// What the stereo legs would gain if only the human-labelled share of the added time were speech.
+const projectedGain = stereoAdded * humanShare - stereoAdded * (1 - humanShare);
+const verdict = `On the human-labelled mixes, ${humanRecovered.toFixed(1)} s of the ${humanAdded.toFixed(1)} s that level added were speech people marked (${percent(humanAdded > 0 ? humanRecovered / humanAdded : 0)}; false alarm +${humanNewFalseAlarm.toFixed(1)} s); on the stereo legs the derived reference calls ${percent(stereoAdded > 0 ? stereoRecovered / stereoAdded : 0)} of the ${stereoAdded.toFixed(1)} s added speech. The mixes are a harsher setting than a telephone leg (several voices, room noise, vocal sounds the annotators left out), but they are the only unbiased labels here: **the stereo target is met on the derived references, and it is not shown that it would be met against human labels**: at the mixes' rate the level path would cut ${projectedGain.toFixed(1)} s of frame errors on the stereo legs, not the ${(stereoRecovered - stereoNewFalseAlarm).toFixed(1)} s measured against the derived reference. What the unbiased check does show is that the level path recovers missed speech (recall rises on every human-labelled file) at the price of some non-speech.`;
 const section = `<!-- diarization:start -->
 ## Diarization (bench/diarization)
 
@@ -181,6 +287,28 @@ duration (decode + VAD excluded; the per-file line in the JSON has it included).
 ${summaryTable}
 
 ${table}
+
+### Channel activity: VAD only vs. VAD + level (frame level, 10 ms, no collar)
+
+The channel diarizer adds, to each channel's Silero regions, sounds that rise 12 dB above that channel's own noise
+floor (minimum of 100 ms levels over 3 s; held down to 6 dB) when Silero scores them at its continuation threshold
+(0.35), then removes bleed as before. Stereo pooled DER: ${percent(summary.stereo['echolens-vad-only'].der)} with Silero
+alone → ${percent(summary.stereo.echolens.der)} with level activity.
+
+**Read this with the bias in mind.** The stereo references are *derived*: an energy detector (Otsu threshold on
+10 ms frames, gaps < 0.5 s merged, 0.15 s padding) run on the separate agent / caller recordings. Any level-based
+detector moves towards that reference whether or not what it adds is speech — the \`channel-energy\` baseline, which
+is nearly the reference's own recipe, scores best of all. So the DER gain above is an upper bound. Two checks that do
+not share the bias: "+ level vs Silero" shows how far the result departs from the model-based detector (precision <
+1 is exactly what was added; recall < 1 is Silero speech lost to crosstalk removal), and the **human-labelled AMI
+mixes**, run through the channel diarizer as one channel, show whether what level adds is speech people marked.
+The constants were fixed before measuring and not fitted to these files; one design choice was made on this data:
+an autocorrelation voicing test in place of the Silero check reached 2.3 % DER on the AWS call but added 19 s of unlabelled
+sound on ami-excerpt-trn02 (precision 0.03), so the stricter Silero check was kept.
+
+${activityTable}
+
+${verdict}
 <!-- diarization:end -->`;
 
 const resultsPath = join(root, 'bench', 'RESULTS.md');
