@@ -35,6 +35,17 @@ describe('talk time on the real stereo call, end to end', () => {
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
   });
 
+  it('gives agent and customer turns in time order, opening like the reference', () => {
+    const turns = result.conversation.turns;
+    expect(new Set(turns.map((turn) => turn.role))).toEqual(new Set(['agent', 'customer']));
+    const starts = turns.map((turn) => turn.startSec ?? 0);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    // The reference opens with the agent's greeting (0.0-1.95 s): the opening must not be lost.
+    const first = [...reference].sort((a, b) => a.startSec - b.startSec)[0]!;
+    expect(turns[0]?.role).toBe(first.speaker);
+    expect(turns[0]?.startSec).toBeLessThan(first.startSec + 2);
+  });
+
   it('measures talk time per role close to the reference per-speaker totals', () => {
     const { metrics } = result.analysis;
     const talk = (role: string) => metrics.speakers.find((speaker) => speaker.speaker === role)!;
