@@ -26,12 +26,21 @@ export interface HallucinationGuardOptions {
   logProbThreshold: number;
   /**
    * Mean token log-probability below which a segment is dropped whatever the no-speech probability
-   * (default -1.5, i.e. a geometric-mean token probability under 0.22): the model was guessing.
+   * (default -3, a geometric-mean token probability under 5 %: every token a one-in-twenty guess).
+   * Whisper and faster-whisper never drop on a low log-probability alone: the model heard speech
+   * and transcribed it poorly, which the segment's `confidence` says, and garbled but real speech
+   * still tells the analysis that someone talked. On tiny, a real agent greeting on an 8 kHz call
+   * scored -1.67 (the old -1.5 floor dropped it); text below -3 is noise put into words.
+   * Undefined turns the floor off.
    */
-  minAverageLogProbability: number;
+  minAverageLogProbability?: number;
   /**
-   * Seconds a segment must overlap VAD speech (or half its length when shorter), so text placed in
-   * padding, inserted gaps or silence is dropped (default 0.1).
+   * Seconds a segment must overlap VAD speech (or half its length when shorter); 0 (default) turns
+   * the check off. Core never sends audio far from VAD speech (a piece is speech plus 0.2 s of
+   * padding, or pauses of at most `gapSec` inside it), and text timed in the silence packing
+   * inserts belongs to the neighbouring piece, so what this check drops is speech the VAD missed:
+   * on a real 8 kHz call every segment it dropped was a caller's "Okay." or "Yeah." at a time the
+   * reference turns give to that caller. Worth turning on only with a VAD trusted more than the model.
    */
   minSpeechOverlapSec: number;
 }
@@ -42,8 +51,8 @@ export const DEFAULT_HALLUCINATION_GUARDS: HallucinationGuardOptions = {
   minLoopWords: 10,
   noSpeechThreshold: 0.6,
   logProbThreshold: -1,
-  minAverageLogProbability: -1.5,
-  minSpeechOverlapSec: 0.1,
+  minAverageLogProbability: -3,
+  minSpeechOverlapSec: 0,
 };
 
 /** Bytes of UTF-8 text over bytes after zlib: high for repetitive text (Whisper uses gzip, same idea). */
@@ -131,15 +140,23 @@ export function removeRepetitionLoops(
   };
 }
 
-/** Why a segment must be dropped, or undefined to keep it. `speechOverlapSec` is its overlap with VAD speech. */
+/**
+ * Why a segment must be dropped, or undefined to keep it. `speechOverlapSec` is its overlap with VAD
+ * speech; undefined skips that check (text the model timed in silence we inserted ourselves).
+ */
 export function rejectionReason(
   segment: SpeechToTextSegment,
-  speechOverlapSec: number,
+  speechOverlapSec: number | undefined,
   options: HallucinationGuardOptions,
 ): string | undefined {
-  if (!segment.text.trim()) return 'empty';
+  // Punctuation alone ("...", ".") is what Whisper writes over a sound it cannot put into words.
+  if (!/[\p{L}\p{N}]/u.test(segment.text)) return 'empty';
   const duration = Math.max(0, segment.endSec - segment.startSec);
-  if (speechOverlapSec < Math.min(options.minSpeechOverlapSec, duration / 2) || speechOverlapSec <= 0) {
+  if (
+    speechOverlapSec !== undefined &&
+    options.minSpeechOverlapSec > 0 &&
+    (speechOverlapSec < Math.min(options.minSpeechOverlapSec, duration / 2) || speechOverlapSec <= 0)
+  ) {
     return 'outside-speech';
   }
   const logProbability = segment.averageLogProbability;
@@ -151,8 +168,13 @@ export function rejectionReason(
   ) {
     return 'no-speech';
   }
-  if (logProbability !== undefined && logProbability < options.minAverageLogProbability)
+  if (
+    logProbability !== undefined &&
+    options.minAverageLogProbability !== undefined &&
+    logProbability < options.minAverageLogProbability
+  ) {
     return 'low-confidence';
+  }
   if (compressionRatio(segment.text) > options.maxCompressionRatio) return 'repetitive';
   return undefined;
 }

@@ -1,37 +1,12 @@
 import type { WindowPiece } from './window-plan.js';
 
 /**
- * Which way a time that lands in an inserted gap moves: a start moves forward to the next piece of
- * real audio, an end back to the previous one, so a segment never claims the silence we inserted.
+ * Window seconds inside a piece → seconds on the recording's timeline. Inside a piece the map is a
+ * pure shift, so it is exact to the sample; placing times inside their piece first is
+ * segment-placement's job.
  */
-export type TimeEdge = 'start' | 'end';
-
-/**
- * Maps a time in a packed window (seconds from its first sample) onto the recording's timeline.
- * Inside a piece the map is a pure shift, so it is exact; times in a gap or outside every piece
- * snap to the nearest piece edge in the direction `edge` says. Pieces are in window order.
- */
-export function windowTimeToSource(
-  pieces: readonly WindowPiece[],
-  windowSec: number,
-  edge: TimeEdge,
-  sampleRate: number,
-): number {
-  const position = windowSec * sampleRate;
-  const first = pieces[0];
-  if (!first) throw new RangeError('A window has at least one piece');
-  let previous: WindowPiece | undefined;
-  for (const piece of pieces) {
-    const pieceEnd = piece.windowStart + (piece.sourceEnd - piece.sourceStart);
-    if (position < piece.windowStart) {
-      // In the gap before this piece (or before the first one).
-      if (edge === 'start' || !previous) return piece.sourceStart / sampleRate;
-      return previous.sourceEnd / sampleRate;
-    }
-    if (position <= pieceEnd) return (piece.sourceStart + (position - piece.windowStart)) / sampleRate;
-    previous = piece;
-  }
-  return (previous ?? first).sourceEnd / sampleRate;
+export function pieceTimeToSource(piece: WindowPiece, windowSec: number, sampleRate: number): number {
+  return (piece.sourceStart - piece.windowStart) / sampleRate + windowSec;
 }
 
 /** Seconds of overlap between [start, end) in window seconds and the window's speech spans (in samples). */

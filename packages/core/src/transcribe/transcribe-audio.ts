@@ -12,7 +12,9 @@ import {
   rejectionReason,
   removeRepetitionLoops,
 } from './hallucination-guards.js';
-import { speechOverlapSec, windowTimeToSource } from './timeline-map.js';
+import { type PlacedSegment, placeSegment } from './segment-placement.js';
+import { untranscribedSpeech } from './speech-retry.js';
+import { pieceTimeToSource, speechOverlapSec } from './timeline-map.js';
 import {
   assembleWindow,
   DEFAULT_WINDOW_PACKING,
@@ -21,13 +23,14 @@ import {
   planPieces,
   type Span,
   type WindowPackingOptions,
+  type WindowPiece,
 } from './window-plan.js';
 
 export { DEFAULT_HALLUCINATION_GUARDS, type HallucinationGuardOptions } from './hallucination-guards.js';
 export { DEFAULT_WINDOW_PACKING, type WindowPackingOptions } from './window-plan.js';
 
 /** Bumped whenever packing, mapping or guards change the transcript for the same inputs. */
-export const TRANSCRIBE_VERSION = 1;
+export const TRANSCRIBE_VERSION = 2;
 
 /**
  * Once this much speech has voted for a language (and none was forced), the leading language is
@@ -108,27 +111,23 @@ function speechRegionsOf(audio: PreparedAudio): SpeechRegion[][] {
 
 const roundSeconds = (seconds: number) => Math.round(seconds * 1000) / 1000;
 
-/** Puts a window-relative segment (and its words) on the recording's timeline. */
-function mapSegment(segment: SpeechToTextSegment, window: PlannedWindow, sampleRate: number) {
-  const toSource = (seconds: number, edge: 'start' | 'end') =>
-    roundSeconds(windowTimeToSource(window.pieces, seconds, edge, sampleRate));
-  const startSec = toSource(segment.startSec, 'start');
-  const endSec = Math.max(startSec, toSource(segment.endSec, 'end'));
-  const words: Word[] | undefined = segment.words?.map((word) => {
-    const wordStart = Math.min(Math.max(toSource(word.startSec, 'start'), startSec), endSec);
-    const wordEnd = Math.min(Math.max(toSource(word.endSec, 'end'), wordStart), endSec);
-    return {
-      startSec: wordStart,
-      endSec: wordEnd,
-      text: word.text,
-      ...(word.confidence === undefined ? {} : { confidence: clampUnit(word.confidence) }),
-    };
-  });
-  return { startSec, endSec, words };
-}
-
 function clampUnit(value: number): number {
   return Math.min(1, Math.max(0, value));
+}
+
+/** Puts a placed segment (window seconds, inside its pieces) and its words on the recording's timeline. */
+function mapSegment(segment: PlacedSegment, window: PlannedWindow, sampleRate: number) {
+  const first = window.pieces[segment.piece] as WindowPiece;
+  const last = window.pieces[segment.lastPiece] as WindowPiece;
+  const startSec = roundSeconds(pieceTimeToSource(first, segment.startSec, sampleRate));
+  const endSec = roundSeconds(pieceTimeToSource(last, segment.endSec, sampleRate));
+  const words: Word[] | undefined = segment.words?.map((word) => ({
+    startSec: roundSeconds(pieceTimeToSource(first, word.startSec, sampleRate)),
+    endSec: roundSeconds(pieceTimeToSource(first, word.endSec, sampleRate)),
+    text: word.text,
+    ...(word.confidence === undefined ? {} : { confidence: clampUnit(word.confidence) }),
+  }));
+  return { startSec, endSec, words };
 }
 
 function normalisedText(text: string): string {
@@ -139,9 +138,10 @@ function normalisedText(text: string): string {
 }
 
 /**
- * Applies the guards to one window's segments, in window time: repetition loops are cut, then
- * segments outside speech, from silence, guessed or repetitive are dropped, and identical segments
- * repeated back to back beyond a pair are dropped.
+ * Applies the guards to one window's segments, in window time: repetition loops are cut, each
+ * segment is placed in the pieces of the window (split where its words change piece, text timed in
+ * inserted silence given to the nearest piece), then parts outside speech, from silence or
+ * repetitive are dropped, and identical parts repeated back to back beyond a pair are dropped.
  */
 function guardSegments(
   segments: readonly SpeechToTextSegment[],
@@ -149,67 +149,55 @@ function guardSegments(
   guards: HallucinationGuardOptions,
   sampleRate: number,
   logger: Logger,
-): SpeechToTextSegment[] {
-  const kept: SpeechToTextSegment[] = [];
+): PlacedSegment[] {
+  const kept: PlacedSegment[] = [];
   let identicalRun = 0;
   for (const original of segments) {
     const { segment, loopsRemoved } = removeRepetitionLoops(original, guards);
     if (loopsRemoved > 0)
       logger.debug({ text: original.text, loopsRemoved }, 'transcribe: repetition loop cut');
-    const overlap = speechOverlapSec(
-      window.speech,
-      segment.startSec - OVERLAP_TOLERANCE_SEC,
-      segment.endSec + OVERLAP_TOLERANCE_SEC,
-      sampleRate,
-    );
-    const reason = rejectionReason(segment, overlap, guards);
-    if (reason) {
-      logger.debug(
-        {
-          reason,
-          text: segment.text,
-          averageLogProbability: segment.averageLogProbability,
-          noSpeechProbability: segment.noSpeechProbability,
-        },
-        'transcribe: segment dropped',
-      );
-      continue;
+    for (const part of placeSegment(segment, window.pieces, sampleRate)) {
+      // Text the model timed in silence we inserted belongs to the neighbouring speech; only text
+      // it placed on real audio is held against the VAD.
+      const overlap = part.movedFromInsertedSilence
+        ? undefined
+        : speechOverlapSec(
+            window.speech,
+            part.startSec - OVERLAP_TOLERANCE_SEC,
+            part.endSec + OVERLAP_TOLERANCE_SEC,
+            sampleRate,
+          );
+      const reason = rejectionReason(part, overlap, guards);
+      if (reason) {
+        logger.debug(
+          {
+            reason,
+            text: part.text,
+            sourceSec: roundSeconds(
+              pieceTimeToSource(window.pieces[part.piece] as WindowPiece, part.startSec, sampleRate),
+            ),
+            averageLogProbability: part.averageLogProbability,
+            noSpeechProbability: part.noSpeechProbability,
+          },
+          'transcribe: segment dropped',
+        );
+        continue;
+      }
+      // Only a repeat over the same audio is a loop: a caller answering "Okay." in three separate
+      // pauses packed into one window gives three identical segments in three pieces.
+      const previous = kept.at(-1);
+      identicalRun =
+        previous?.piece === part.piece && normalisedText(previous.text) === normalisedText(part.text)
+          ? identicalRun + 1
+          : 1;
+      if (identicalRun > MAX_IDENTICAL_SEGMENTS_IN_A_ROW) {
+        logger.debug({ text: part.text }, 'transcribe: repeated segment dropped');
+        continue;
+      }
+      kept.push(part);
     }
-    const previous = kept.at(-1);
-    identicalRun =
-      previous && normalisedText(previous.text) === normalisedText(segment.text) ? identicalRun + 1 : 1;
-    if (identicalRun > MAX_IDENTICAL_SEGMENTS_IN_A_ROW) {
-      logger.debug({ text: segment.text }, 'transcribe: repeated segment dropped');
-      continue;
-    }
-    kept.push(segment);
   }
   return kept;
-}
-
-/**
- * Indices of the window's pieces that none of the kept segments touches. Whisper sometimes ends a
- * window early (a pause convinces it the audio is over), loses the end to a repetition loop, or
- * garbles a whole window into text the guards drop; those pieces are worth one more try in another
- * window, next to other audio. A window the model returned nothing for is taken at its word.
- */
-function untranscribedPieces(
-  window: PlannedWindow,
-  returned: readonly SpeechToTextSegment[],
-  kept: readonly SpeechToTextSegment[],
-  sampleRate: number,
-): number[] {
-  if (!returned.some((segment) => segment.text.trim())) return [];
-  const touched = (piece: PlannedWindow['pieces'][number]) => {
-    const start = piece.windowStart / sampleRate;
-    const end = (piece.windowStart + piece.sourceEnd - piece.sourceStart) / sampleRate;
-    return kept.some((segment) =>
-      segment.words?.length
-        ? segment.words.some((word) => word.startSec < end && word.endSec > start)
-        : segment.startSec < end && segment.endSec > start,
-    );
-  };
-  return window.pieces.flatMap((piece, index) => (touched(piece) ? [] : [index]));
 }
 
 /** Speech seconds per language, from the windows decoded so far. */
@@ -310,21 +298,27 @@ export async function transcribeAudio(
           ...(confidence === undefined ? {} : { confidence }),
         });
       }
-      const retry = untranscribedPieces(window, result.segments, kept, rate).filter(
-        (index) => !carried.has(pieces[index]!),
-      );
-      for (const index of retry) carried.add(pieces[index]!);
+      const retry = packing.retryUntranscribedSpeech
+        ? untranscribedSpeech(window, result.segments, kept, {
+            sampleRate: rate,
+            padding: Math.round(packing.paddingSec * rate),
+            joinGap: gap,
+          }).filter((entry) => !carried.has(pieces[entry.piece] as Span))
+        : [];
+      for (const entry of retry) carried.add(entry.span);
       if (retry.length > 0) {
         logger.debug(
-          { name, pieces: retry.length },
-          'transcribe: speech the model skipped or garbled goes to the next window',
+          {
+            name,
+            spans: retry.length,
+            sec: retry.reduce((sum, entry) => sum + entry.span.end - entry.span.start, 0) / rate,
+          },
+          'transcribe: speech the model left without text goes to the next window',
         );
-        queue.unshift(...retry.map((index) => pieces[index]!));
+        queue.unshift(...retry.map((entry) => entry.span));
       }
-      doneSamples += pieces.reduce(
-        (sum, piece, index) => (retry.includes(index) ? sum : sum + piece.end - piece.start),
-        0,
-      );
+      doneSamples += pieces.reduce((sum, piece) => sum + piece.end - piece.start, 0);
+      doneSamples -= retry.reduce((sum, entry) => sum + entry.span.end - entry.span.start, 0);
       options.onProgress?.(totalSamples > 0 ? doneSamples / totalSamples : 1, `${windowCount} windows`);
     }
   }

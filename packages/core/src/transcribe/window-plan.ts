@@ -16,9 +16,18 @@ export interface WindowPackingOptions {
    * and can close a segment there.
    */
   gapSec: number;
+  /**
+   * Decode again, once, next to other audio, the VAD speech a window left without text (default
+   * true): a piece the model skipped, or a run of at least 1 s of speech inside a piece.
+   */
+  retryUntranscribedSpeech: boolean;
 }
 
-export const DEFAULT_WINDOW_PACKING: WindowPackingOptions = { paddingSec: 0.2, gapSec: 0.5 };
+export const DEFAULT_WINDOW_PACKING: WindowPackingOptions = {
+  paddingSec: 0.2,
+  gapSec: 0.5,
+  retryUntranscribedSpeech: true,
+};
 
 /** A stretch of the recording copied into a window: samples [sourceStart, sourceEnd) at windowStart. */
 export interface WindowPiece {

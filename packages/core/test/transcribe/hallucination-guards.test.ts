@@ -57,13 +57,7 @@ describe('rejectionReason', () => {
     expect(rejectionReason(segment('My order never arrived.'), 2, guards)).toBeUndefined();
   });
 
-  it('drops text outside speech, silence by Whisper’s rule, guesses and repetitive text', () => {
-    expect(rejectionReason(segment('Thank you.'), 0, guards)).toBe('outside-speech');
-    // A short segment needs only half its length over speech.
-    expect(rejectionReason(segment('Yes.', { startSec: 1, endSec: 1.1 }), 0.06, guards)).toBeUndefined();
-    expect(rejectionReason(segment('Yes.', { startSec: 1, endSec: 1.1 }), 0.04, guards)).toBe(
-      'outside-speech',
-    );
+  it('drops silence by Whisper’s rule, guesses and repetitive text, keeps poorly heard speech', () => {
     expect(
       rejectionReason(
         segment('Thank you.', { averageLogProbability: -1.2, noSpeechProbability: 0.8 }),
@@ -78,12 +72,34 @@ describe('rejectionReason', () => {
         guards,
       ),
     ).toBeUndefined();
-    expect(rejectionReason(segment('Blorp the gant.', { averageLogProbability: -1.8 }), 2, guards)).toBe(
+    // A real greeting tiny heard badly on a phone line: low log-probability, but the model is sure it is speech.
+    expect(
+      rejectionReason(
+        segment('Thank you for calling.', { averageLogProbability: -1.7, noSpeechProbability: 0.09 }),
+        2,
+        guards,
+      ),
+    ).toBeUndefined();
+    expect(rejectionReason(segment('Blorp the gant.', { averageLogProbability: -3.4 }), 2, guards)).toBe(
       'low-confidence',
     );
     expect(rejectionReason(segment('la la la la la la la la la la la la la la la la la la'), 2, guards)).toBe(
       'repetitive',
     );
     expect(rejectionReason(segment('   '), 2, guards)).toBe('empty');
+    // Punctuation alone is Whisper writing down a sound it could not put into words.
+    expect(rejectionReason(segment('...'), 2, guards)).toBe('empty');
+  });
+
+  it('holds text against the VAD only when asked to, and never text moved out of inserted silence', () => {
+    expect(rejectionReason(segment('Thank you.'), 0, guards)).toBeUndefined();
+    const strict = { ...guards, minSpeechOverlapSec: 0.1 };
+    expect(rejectionReason(segment('Thank you.'), 0, strict)).toBe('outside-speech');
+    expect(rejectionReason(segment('Thank you.'), undefined, strict)).toBeUndefined();
+    // A short segment needs only half its length over speech.
+    expect(rejectionReason(segment('Yes.', { startSec: 1, endSec: 1.1 }), 0.06, strict)).toBeUndefined();
+    expect(rejectionReason(segment('Yes.', { startSec: 1, endSec: 1.1 }), 0.04, strict)).toBe(
+      'outside-speech',
+    );
   });
 });

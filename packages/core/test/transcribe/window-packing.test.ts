@@ -1,33 +1,72 @@
 import { AbortError, transcribeAudio } from '@echolens/core';
 import { describe, expect, it } from 'vitest';
-import { speechOverlapSec, windowTimeToSource } from '../../src/transcribe/timeline-map.js';
+import { MIN_WORD_SEC, placeSegment } from '../../src/transcribe/segment-placement.js';
+import { pieceTimeToSource, speechOverlapSec } from '../../src/transcribe/timeline-map.js';
 import { planWindows, quietestSample } from '../../src/transcribe/window-plan.js';
 import { memoryPcm } from '../diarize/audio-fixture.js';
 import { preparedFromChannels, RATE, runDetectingModel, toneChannel } from './prepared-fixture.js';
 
 const packing = { paddingSec: 0.2, gapSec: 0.5, maxWindowSec: 30 };
 
-describe('windowTimeToSource', () => {
+describe('pieceTimeToSource and placeSegment', () => {
   // Window: [5 s, 8 s) of the recording at 0, a 0.5 s gap, then [20 s, 21.5 s) at 3.5 s.
   const pieces = [
     { sourceStart: 5 * RATE, sourceEnd: 8 * RATE, windowStart: 0 },
     { sourceStart: 20 * RATE, sourceEnd: 21.5 * RATE, windowStart: 3.5 * RATE },
   ];
+  const [first, second] = pieces as [(typeof pieces)[0], (typeof pieces)[0]];
 
   it('shifts times inside a piece exactly', () => {
-    expect(windowTimeToSource(pieces, 0, 'start', RATE)).toBe(5);
-    expect(windowTimeToSource(pieces, 1.25, 'start', RATE)).toBe(6.25);
-    expect(windowTimeToSource(pieces, 3, 'end', RATE)).toBe(8);
-    expect(windowTimeToSource(pieces, 3.5, 'start', RATE)).toBe(20);
-    expect(windowTimeToSource(pieces, 4.75, 'end', RATE)).toBe(21.25);
-    expect(windowTimeToSource(pieces, 12345 / RATE, 'start', RATE)).toBe((5 * RATE + 12345) / RATE);
+    expect(pieceTimeToSource(first, 0, RATE)).toBe(5);
+    expect(pieceTimeToSource(first, 1.25, RATE)).toBe(6.25);
+    expect(pieceTimeToSource(first, 3, RATE)).toBe(8);
+    expect(pieceTimeToSource(second, 3.5, RATE)).toBe(20);
+    expect(pieceTimeToSource(second, 4.75, RATE)).toBe(21.25);
+    expect(pieceTimeToSource(first, 12345 / RATE, RATE)).toBe((5 * RATE + 12345) / RATE);
   });
 
-  it('snaps a start in a gap forward and an end back, never into inserted silence', () => {
-    expect(windowTimeToSource(pieces, 3.2, 'start', RATE)).toBe(20);
-    expect(windowTimeToSource(pieces, 3.2, 'end', RATE)).toBe(8);
-    expect(windowTimeToSource(pieces, 9, 'end', RATE)).toBe(21.5);
-    expect(windowTimeToSource(pieces, 9, 'start', RATE)).toBe(21.5);
+  it('splits a segment where its words change piece, so no part covers inserted silence', () => {
+    const words = [
+      { startSec: 2.2, endSec: 2.6, text: ' Can' },
+      { startSec: 2.6, endSec: 2.9, text: ' I' },
+      { startSec: 3.6, endSec: 3.9, text: ' Okay.' },
+    ];
+    const parts = placeSegment({ startSec: 2.2, endSec: 3.9, text: ' Can I Okay.', words }, pieces, RATE);
+    expect(parts.map((part) => [part.text, part.piece, part.startSec, part.endSec])).toEqual([
+      ['Can I', 0, 2.2, 2.9],
+      ['Okay.', 1, 3.6, 3.9],
+    ]);
+  });
+
+  it('gives text timed in inserted silence to the nearest piece, with a positive duration', () => {
+    // 3.1 s lies in the gap, 0.1 s after the first piece ends and 0.4 s before the second starts.
+    const [part] = placeSegment(
+      { startSec: 3.1, endSec: 3.1, text: ' Yeah.', words: [{ startSec: 3.1, endSec: 3.1, text: ' Yeah.' }] },
+      pieces,
+      RATE,
+    );
+    expect(part).toMatchObject({ piece: 0, movedFromInsertedSilence: true });
+    expect(part?.startSec).toBeCloseTo(3 - MIN_WORD_SEC, 9);
+    expect(part?.endSec).toBeCloseTo(3, 9);
+    // Zero-length words get the minimum duration without leaving their piece or overlapping.
+    const [tight] = placeSegment(
+      {
+        startSec: 4,
+        endSec: 4,
+        text: ' no no',
+        words: [
+          { startSec: 4, endSec: 4, text: ' no' },
+          { startSec: 4, endSec: 4, text: ' no' },
+        ],
+      },
+      pieces,
+      RATE,
+    );
+    const [one, two] = tight?.words ?? [];
+    expect(one?.startSec).toBeCloseTo(4, 9);
+    expect(one?.endSec).toBeCloseTo(4 + MIN_WORD_SEC, 9);
+    expect(two?.startSec).toBeCloseTo(4 + MIN_WORD_SEC, 9);
+    expect(two?.endSec).toBeCloseTo(4 + 2 * MIN_WORD_SEC, 9);
   });
 
   it('measures overlap with speech spans in window samples', () => {
@@ -186,16 +225,49 @@ describe('transcribeAudio timing', () => {
     expect(transcript).toEqual({ language: 'und', durationSec: 10, segments: [] });
   });
 
-  it('drops text the model places outside speech (in padding, gaps or silence)', async () => {
-    const { model } = runDetectingModel({
-      extra: (_call, windowSec) => [
-        { startSec: windowSec - 0.1, endSec: windowSec, text: 'Thank you.', averageLogProbability: -0.2 },
-      ],
-    });
-    const speech = [{ startSec: 2, endSec: 5 }];
-    const audio = preparedFromChannels([toneChannel(8, speech)], [speech]);
-    const transcript = await transcribeAudio(audio, { model });
-    expect(transcript.segments.map((segment) => segment.text)).toEqual(['run 1 of call 1']);
+  it('keeps text the model times in padding or inserted silence, with the neighbouring speech', async () => {
+    const twoRegions = [
+      { startSec: 1, endSec: 3 },
+      { startSec: 10, endSec: 12 },
+    ];
+    // Window: [0.8, 3.2) at 0 s, a 0.5 s gap, [9.8, 12.2) at 2.9 s. "Okay." is timed in the gap at
+    // 2.5 s, nearer the first piece; "Thank you." in the padding after the last speech.
+    const scripted = () =>
+      runDetectingModel({
+        extra: (call, windowSec) =>
+          call === 0
+            ? [
+                {
+                  startSec: 2.5,
+                  endSec: 2.5,
+                  text: 'Okay.',
+                  words: [{ startSec: 2.5, endSec: 2.5, text: 'Okay.' }],
+                },
+                {
+                  startSec: windowSec - 0.1,
+                  endSec: windowSec,
+                  text: 'Thank you.',
+                  averageLogProbability: -0.2,
+                },
+              ]
+            : [],
+      }).model;
+    const audio = preparedFromChannels([toneChannel(14, twoRegions)], [twoRegions]);
+    const transcript = await transcribeAudio(audio, { model: scripted() });
+    expect(transcript.segments.map((segment) => [segment.text, segment.startSec, segment.endSec])).toEqual([
+      ['run 1 of call 1', 1, 3],
+      ['Okay.', 3.1, 3.2],
+      ['run 2 of call 1', 10, 12],
+      ['Thank you.', 12.1, 12.2],
+    ]);
+    // A caller who trusts the VAD more than the model can hold text on real audio against it;
+    // text moved out of inserted silence still belongs to its neighbour.
+    const strict = await transcribeAudio(audio, { model: scripted(), guards: { minSpeechOverlapSec: 0.1 } });
+    expect(strict.segments.map((segment) => segment.text)).toEqual([
+      'run 1 of call 1',
+      'Okay.',
+      'run 2 of call 1',
+    ]);
   });
 
   it('reports progress per window, forces the language once enough speech agrees, and honours abort', async () => {
@@ -252,6 +324,24 @@ describe('transcribeAudio timing', () => {
     expect(transcript.segments.map((segment) => segment.startSec)).toEqual(
       regions.map((region) => region.startSec),
     );
+    expect(calls).toHaveLength(2);
+  });
+
+  it('decodes again a long stretch of speech the model left without text inside a piece', async () => {
+    // Two stretches 0.3 s apart are one piece; the first call stops after the first stretch.
+    const regions = [
+      { startSec: 1, endSec: 5 },
+      { startSec: 5.3, endSec: 9 },
+    ];
+    const { model, calls } = runDetectingModel({ keep: (call, run) => call !== 0 || run === 0 });
+    const audio = preparedFromChannels([toneChannel(12, regions)], [regions]);
+    const transcript = await transcribeAudio(audio, { model });
+    expect(transcript.segments.map((segment) => [segment.text, segment.startSec, segment.endSec])).toEqual([
+      ['run 1 of call 1', 1, 5],
+      ['run 1 of call 2', 5.3, 9],
+    ]);
+    // The retry starts where the kept text ends: the first stretch is not decoded twice.
+    expect(calls[1]?.samples.length).toBeLessThanOrEqual(Math.round((9.2 - 5) * RATE));
     expect(calls).toHaveLength(2);
   });
 

@@ -1,0 +1,207 @@
+import type { SpeechToTextSegment, SpeechToTextWord } from '../adapters/speech-to-text.js';
+import type { WindowPiece } from './window-plan.js';
+
+/**
+ * Shortest duration a word (or a segment without words) gets, seconds: about one short syllable.
+ * Whisper's timestamps come in 20 ms steps and its cross-attention alignment often gives a word no
+ * duration at all; a zero-length word would count as no talk time and breaks overlap arithmetic.
+ */
+export const MIN_WORD_SEC = 0.1;
+
+/** A segment in window seconds that lies inside one piece of the window (or, without words, spans several). */
+export interface PlacedSegment extends SpeechToTextSegment {
+  /** Index in the window's pieces of the piece the segment belongs to (its first piece when it spans several). */
+  piece: number;
+  /** Index of its last piece; equals `piece` unless a segment without words covers several pieces. */
+  lastPiece: number;
+  /**
+   * The model timed the text (wholly) in silence that packing inserted (a gap between pieces or the
+   * window's tail), so it was moved to the nearest piece: such text belongs to the neighbouring speech.
+   */
+  movedFromInsertedSilence: boolean;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** A piece's extent in window seconds. */
+export function pieceBounds(piece: WindowPiece, sampleRate: number): Span {
+  return {
+    start: piece.windowStart / sampleRate,
+    end: (piece.windowStart + piece.sourceEnd - piece.sourceStart) / sampleRate,
+  };
+}
+
+/**
+ * The piece a span of window time belongs to: the one it overlaps most; a span that overlaps none
+ * (it lies in silence we inserted, between pieces or after the last) goes to the nearest piece, the
+ * earlier one on a tie. faster-whisper attributes words to VAD chunks the same way (by position, to
+ * the nearest chunk); it never drops text for landing between chunks.
+ */
+export function pieceIndexOf(bounds: readonly Span[], startSec: number, endSec: number): number {
+  let best = 0;
+  let bestOverlap = 0;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  bounds.forEach((piece, index) => {
+    const overlap = Math.min(endSec, piece.end) - Math.max(startSec, piece.start);
+    const distance = Math.max(0, piece.start - endSec, startSec - piece.end);
+    if (overlap > bestOverlap || (bestOverlap <= 0 && overlap <= 0 && distance < bestDistance)) {
+      best = index;
+      bestOverlap = Math.max(0, overlap);
+      bestDistance = distance;
+    }
+  });
+  return best;
+}
+
+/**
+ * Gives every span at least `minimum` seconds (less only when `bounds` cannot hold them all), in
+ * order and without overlap, inside `bounds`, moving each as little as this two-pass scheme allows:
+ * forward, starts wait for the previous end and ends are pushed out; backward, anything pushed past
+ * the end of `bounds` is pulled back in.
+ */
+export function withMinimumDurations<T extends { startSec: number; endSec: number }>(
+  spans: readonly T[],
+  bounds: Span,
+  minimum: number,
+): T[] {
+  if (spans.length === 0) return [];
+  const length = Math.min(minimum, (bounds.end - bounds.start) / spans.length);
+  const result = spans.map((span) => ({
+    ...span,
+    startSec: Math.min(Math.max(span.startSec, bounds.start), bounds.end),
+    endSec: Math.min(Math.max(span.endSec, bounds.start), bounds.end),
+  }));
+  let previousEnd = bounds.start;
+  for (const span of result) {
+    span.startSec = Math.max(span.startSec, previousEnd);
+    span.endSec = Math.max(span.endSec, span.startSec + length);
+    previousEnd = span.endSec;
+  }
+  let nextStart = bounds.end;
+  for (let index = result.length - 1; index >= 0; index--) {
+    const span = result[index] as T;
+    span.endSec = Math.min(span.endSec, nextStart);
+    span.startSec = Math.max(bounds.start, Math.min(span.startSec, span.endSec - length));
+    nextStart = span.startSec;
+  }
+  return result;
+}
+
+/** Moves a run of times lying wholly outside `bounds` so it touches the nearest edge, keeping its shape. */
+function shiftInside(startSec: number, endSec: number, bounds: Span): number {
+  if (startSec >= bounds.end) return bounds.end - endSec;
+  if (endSec <= bounds.start) return bounds.start - startSec;
+  return 0;
+}
+
+function withoutWhitespace(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+/** Places words (already attributed to one piece) inside it; the segment spans its words. */
+function placeWords(
+  segment: SpeechToTextSegment,
+  words: readonly SpeechToTextWord[],
+  text: string,
+  piece: number,
+  bounds: Span,
+): PlacedSegment {
+  const first = words[0] as SpeechToTextWord;
+  const last = words.at(-1) as SpeechToTextWord;
+  const shift = shiftInside(first.startSec, last.endSec, bounds);
+  const moved = words.map((word) => ({
+    ...word,
+    startSec: word.startSec + shift,
+    endSec: word.endSec + shift,
+  }));
+  const placed = withMinimumDurations(moved, bounds, MIN_WORD_SEC);
+  const outside = (word: SpeechToTextWord) => word.endSec <= bounds.start || word.startSec >= bounds.end;
+  return {
+    ...segment,
+    text,
+    startSec: (placed[0] as SpeechToTextWord).startSec,
+    endSec: (placed.at(-1) as SpeechToTextWord).endSec,
+    words: placed,
+    piece,
+    lastPiece: piece,
+    movedFromInsertedSilence: words.every(outside),
+  };
+}
+
+/**
+ * Puts one segment the model returned for a packed window (window seconds) into the pieces of that
+ * window. With word timings, each word goes to the piece it overlaps most (or the nearest one when
+ * the model timed it in inserted silence) and the segment is split where its words change piece, so
+ * no segment covers the time between two pieces; words are kept inside their piece with a positive
+ * duration. Without word timings the segment keeps its span, moved or clamped into the pieces it
+ * touches. Returns the parts in order, still in window seconds.
+ */
+export function placeSegment(
+  segment: SpeechToTextSegment,
+  pieces: readonly WindowPiece[],
+  sampleRate: number,
+): PlacedSegment[] {
+  const bounds = pieces.map((piece) => pieceBounds(piece, sampleRate));
+  const words = segment.words?.filter((word) => word.text.trim()) ?? [];
+  if (words.length > 0) {
+    // Word order is time order: a word is never attributed to an earlier piece than the one before it.
+    const owners: number[] = [];
+    for (const word of words) {
+      owners.push(Math.max(owners.at(-1) ?? 0, pieceIndexOf(bounds, word.startSec, word.endSec)));
+    }
+    const runs: { piece: number; words: SpeechToTextWord[] }[] = [];
+    words.forEach((word, index) => {
+      const piece = owners[index] as number;
+      const run = runs.at(-1);
+      if (run && run.piece === piece) run.words.push(word);
+      else runs.push({ piece, words: [word] });
+    });
+    // The words must spell the text for it to be divided between them (they do for Whisper).
+    const divisible =
+      withoutWhitespace(words.map((word) => word.text).join('')) === withoutWhitespace(segment.text);
+    if (runs.length > 1 && divisible) {
+      const separator = /\s/.test(segment.text.trim()) ? ' ' : '';
+      return runs.map((run) =>
+        placeWords(
+          segment,
+          run.words,
+          run.words.map((word) => word.text.trim()).join(separator),
+          run.piece,
+          bounds[run.piece] as Span,
+        ),
+      );
+    }
+    const counts = new Map<number, number>();
+    for (const owner of owners) counts.set(owner, (counts.get(owner) ?? 0) + 1);
+    const piece = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
+    return [placeWords(segment, words, segment.text, piece, bounds[piece] as Span)];
+  }
+
+  const touched = bounds.flatMap((piece, index) =>
+    Math.min(segment.endSec, piece.end) > Math.max(segment.startSec, piece.start) ? [index] : [],
+  );
+  const piece = touched[0] ?? pieceIndexOf(bounds, segment.startSec, segment.endSec);
+  const lastPiece = touched.at(-1) ?? piece;
+  const span = { start: (bounds[piece] as Span).start, end: (bounds[lastPiece] as Span).end };
+  const shift = shiftInside(segment.startSec, segment.endSec, span);
+  const [placed] = withMinimumDurations(
+    [{ startSec: segment.startSec + shift, endSec: segment.endSec + shift }],
+    span,
+    MIN_WORD_SEC,
+  );
+  const { words: _noWords, ...rest } = segment;
+  return [
+    {
+      ...rest,
+      ...(segment.words ? { words: [] } : {}),
+      startSec: placed?.startSec ?? span.start,
+      endSec: placed?.endSec ?? span.end,
+      piece,
+      lastPiece,
+      movedFromInsertedSilence: touched.length === 0,
+    },
+  ];
+}
