@@ -12,6 +12,7 @@ import { cpus, homedir, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILDER_VERSION, buildCall } from './build-call.mjs';
+import { phoneBandVersion } from './phone-band.mjs';
 import { wordErrorRate } from './word-error-rate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -118,6 +119,31 @@ function measure() {
       echolens: score(runChild('echolens', model, asrFiles), asrReferences),
       peer: score(runChild('peer', model, asrFiles), asrReferences),
     });
+    if (index === 0) {
+      // What a contact centre records: the same rows through a telephone channel (8 kHz µ-law).
+      const phone = asrFiles.map((file) => phoneBandVersion(file, join(inputsDir, 'phone')));
+      console.log(`${model}: (a′) English ASR rows, phone band`);
+      report.runs.push({
+        input: '(a′) same, phone band',
+        model,
+        echolens: score(
+          runChild(
+            'echolens',
+            model,
+            phone.map((entry) => entry.phone),
+          ),
+          asrReferences,
+        ),
+        peer: score(
+          runChild(
+            'peer',
+            model,
+            phone.map((entry) => entry.peer),
+          ),
+          asrReferences,
+        ),
+      });
+    }
     for (const minutes of index === 0 ? CALL_MINUTES : CALL_MINUTES.slice(0, 1)) {
       const { path, layout } = callInput(minutes);
       console.log(
@@ -184,6 +210,9 @@ weights, fed the decoded samples. Each system runs in its own child process; RTF
 WER uses \`bench/stt/word-error-rate.mjs\` (lower case, punctuation, contractions, number words). The call-like
 recordings join the English ASR utterances at telephone level with the pauses of a real call (75 % turn gaps 0.3–1.5 s,
 20 % pauses 2–6 s, 5 % holds 15–45 s) over a −62 dBFS noise floor; speech share ${percent(callShare)}.
+(a′) are the rows of (a) through a telephone channel by \`bench/stt/phone-band.mjs\`: −20 dBFS, a −55 dBFS noise
+floor, 300–3400 Hz band, 8 kHz G.711 µ-law (EchoLens reads the µ-law file; the peer, which takes 16 kHz PCM, gets
+ffmpeg's 16 kHz decode of it).
 
 ${targets}
 

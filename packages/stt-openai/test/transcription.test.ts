@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AbortError, InvalidInputError, TimeoutError, withFallback, withRetries } from '@echolens/core';
+import {
+  AbortError,
+  createPipeline,
+  InvalidInputError,
+  TimeoutError,
+  withFallback,
+  withRetries,
+} from '@echolens/core';
 import {
   groqTranscriptionWireFormat,
   openAITranscriptionWireFormat,
@@ -140,6 +147,31 @@ describe('@echolens/stt-openai with real speech', () => {
     expect(openAIServer.requests).toHaveLength(1);
     expect(groqServer.requests).toHaveLength(1);
     expect(warnings).toHaveLength(1);
+  });
+
+  it('records in the call analysis the hosted seconds billed and which service answered', async () => {
+    openAIServer.reply(openAITranscriptionWireFormat.error({ status: 503, message: 'Service Unavailable' }));
+    groqServer.reply(
+      groqTranscriptionWireFormat.transcription(oneSegment(utterance.text, utterance.seconds)),
+    );
+    const pipeline = createPipeline({
+      speechToText: withFallback(openAIWhisper(), groqWhisper()),
+      cache: false,
+      language: 'en',
+    });
+    try {
+      const { analysis, transcript } = await pipeline.run(join(dataRoot, 'asr', utterance.audio));
+      expect(transcript.segments.map((segment) => segment.text).join(' ')).toBe(utterance.text);
+      expect(analysis.provenance.adapters.speechToText).toEqual({
+        provider: 'groq',
+        modelId: 'whisper-large-v3',
+      });
+      // One window: what the service billed for it (its reported duration) is in the usage.
+      expect(analysis.provenance.usage.hostedAudioSec).toBeGreaterThan(0);
+      expect(analysis.provenance.usage.hostedAudioSec).toBeLessThanOrEqual(utterance.seconds + 0.5);
+    } finally {
+      await pipeline.dispose();
+    }
   });
 
   it('uses only the primary when it answers', async () => {

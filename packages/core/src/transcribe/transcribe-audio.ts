@@ -1,5 +1,9 @@
 import { type Logger, silentLogger } from '../adapters/logger.js';
-import type { SpeechToTextModel, SpeechToTextSegment } from '../adapters/speech-to-text.js';
+import type {
+  SpeechToTextModel,
+  SpeechToTextResult,
+  SpeechToTextSegment,
+} from '../adapters/speech-to-text.js';
 import type { PreparedAudio } from '../audio/types.js';
 import { contentHash } from '../cache/hash.js';
 import { throwIfAborted } from '../errors/index.js';
@@ -59,6 +63,11 @@ export interface TranscribeAudioOptions {
   guards?: Partial<HallucinationGuardOptions>;
   /** Overrides for window packing (DEFAULT_WINDOW_PACKING). */
   packing?: Partial<WindowPackingOptions>;
+  /**
+   * Called with the model's result for every window, before the guards: what a hosted API billed
+   * (`billedAudioSec`) and, behind `withFallback`, which model answered (`answeredBy`).
+   */
+  onModelResult?: (result: SpeechToTextResult) => void;
 }
 
 export interface TranscriptCacheSettings {
@@ -281,6 +290,7 @@ export async function transcribeAudio(
         },
       );
       windowCount++;
+      options.onModelResult?.(result);
       votes.add(result.language, window.speechSec);
       const kept = guardSegments(result.segments, window, guards, rate, logger);
       for (const segment of kept) {

@@ -34,12 +34,22 @@ export function createTranscribeStage(options: TranscribeStageOptions): Transcri
       return cached;
     }
     context.provenance.transcriptCache = context.cache ? 'miss' : 'off';
+    const answeredBy = new Map<string, { provider: string; modelId: string }>();
     const transcript = await transcribeAudio(audio, {
       ...settings,
       signal: context.signal,
       onProgress: context.progress,
       logger: context.logger,
+      onModelResult: (result) => {
+        context.provenance.usage.hostedAudioSec += result.billedAudioSec ?? 0;
+        const by = (result as { answeredBy?: { provider: string; modelId: string } }).answeredBy;
+        if (by)
+          answeredBy.set(`${by.provider}/${by.modelId}`, { provider: by.provider, modelId: by.modelId });
+      },
     });
+    // Behind withFallback, name the model that actually answered, when one model answered every window.
+    const [only] = answeredBy.values();
+    if (answeredBy.size === 1 && only) context.provenance.speechToText = only;
     if (key) await context.cache?.set(key, transcript);
     return transcript;
   };
