@@ -8,12 +8,23 @@ import type { WindowPiece } from './window-plan.js';
  */
 export const MIN_WORD_SEC = 0.1;
 
+/**
+ * Longest pause on the recording, seconds, that a segment may span when its words fall in two
+ * pieces. Pieces are cut where the VAD heard at least 0.9 s of silence, and speakers pause that long
+ * mid-sentence ("And so, my fellow Americans … ask not …"); splitting there would also cut at
+ * tiny's word timings, which often land a word early or late. Longer pauses separate utterances
+ * (another speaker may talk in them), so the segment is split there.
+ */
+export const MAX_PAUSE_IN_SEGMENT_SEC = 1.5;
+
 /** A segment in window seconds that lies inside one piece of the window (or, without words, spans several). */
 export interface PlacedSegment extends SpeechToTextSegment {
   /** Index in the window's pieces of the piece the segment belongs to (its first piece when it spans several). */
   piece: number;
-  /** Index of its last piece; equals `piece` unless a segment without words covers several pieces. */
+  /** Index of its last piece; equals `piece` unless the segment spans a short pause between pieces. */
   lastPiece: number;
+  /** The piece of each word, in order, when the segment has words. */
+  wordPieces?: number[];
   /**
    * The model timed the text (wholly) in silence that packing inserted (a gap between pieces or the
    * window's tail), so it was moved to the nearest piece: such text belongs to the neighbouring speech.
@@ -101,42 +112,52 @@ function withoutWhitespace(text: string): string {
   return text.replace(/\s+/g, '');
 }
 
-/** Places words (already attributed to one piece) inside it; the segment spans its words. */
-function placeWords(
+/** Places each run of words inside its piece; the segment spans its words, from the first run's piece to the last's. */
+function placeRuns(
   segment: SpeechToTextSegment,
-  words: readonly SpeechToTextWord[],
+  runs: readonly { piece: number; words: SpeechToTextWord[] }[],
   text: string,
-  piece: number,
-  bounds: Span,
+  bounds: readonly Span[],
 ): PlacedSegment {
-  const first = words[0] as SpeechToTextWord;
-  const last = words.at(-1) as SpeechToTextWord;
-  const shift = shiftInside(first.startSec, last.endSec, bounds);
-  const moved = words.map((word) => ({
-    ...word,
-    startSec: word.startSec + shift,
-    endSec: word.endSec + shift,
-  }));
-  const placed = withMinimumDurations(moved, bounds, MIN_WORD_SEC);
-  const outside = (word: SpeechToTextWord) => word.endSec <= bounds.start || word.startSec >= bounds.end;
+  const placed: SpeechToTextWord[] = [];
+  const wordPieces: number[] = [];
+  let movedFromInsertedSilence = true;
+  for (const run of runs) {
+    const piece = bounds[run.piece] as Span;
+    const first = run.words[0] as SpeechToTextWord;
+    const last = run.words.at(-1) as SpeechToTextWord;
+    const shift = shiftInside(first.startSec, last.endSec, piece);
+    const moved = run.words.map((word) => ({
+      ...word,
+      startSec: word.startSec + shift,
+      endSec: word.endSec + shift,
+    }));
+    const outside = (word: SpeechToTextWord) => word.endSec <= piece.start || word.startSec >= piece.end;
+    if (!run.words.every(outside)) movedFromInsertedSilence = false;
+    for (const word of withMinimumDurations(moved, piece, MIN_WORD_SEC)) {
+      placed.push(word);
+      wordPieces.push(run.piece);
+    }
+  }
   return {
     ...segment,
     text,
     startSec: (placed[0] as SpeechToTextWord).startSec,
     endSec: (placed.at(-1) as SpeechToTextWord).endSec,
     words: placed,
-    piece,
-    lastPiece: piece,
-    movedFromInsertedSilence: words.every(outside),
+    wordPieces,
+    piece: (runs[0] as { piece: number }).piece,
+    lastPiece: (runs.at(-1) as { piece: number }).piece,
+    movedFromInsertedSilence,
   };
 }
 
 /**
  * Puts one segment the model returned for a packed window (window seconds) into the pieces of that
  * window. With word timings, each word goes to the piece it overlaps most (or the nearest one when
- * the model timed it in inserted silence) and the segment is split where its words change piece, so
- * no segment covers the time between two pieces; words are kept inside their piece with a positive
- * duration. Without word timings the segment keeps its span, moved or clamped into the pieces it
+ * the model timed it in inserted silence) and the segment is split where its words change piece
+ * across a pause longer than MAX_PAUSE_IN_SEGMENT_SEC, so no segment covers another speaker's time;
+ * words are kept inside their piece with a positive duration. Without word timings the segment keeps its span, moved or clamped into the pieces it
  * touches. Returns the parts in order, still in window seconds.
  */
 export function placeSegment(
@@ -159,25 +180,41 @@ export function placeSegment(
       if (run && run.piece === piece) run.words.push(word);
       else runs.push({ piece, words: [word] });
     });
+    // Runs of words separated by a short pause on the recording stay one segment.
+    const groups: (typeof runs)[] = [];
+    for (const run of runs) {
+      const group = groups.at(-1);
+      const previous = group?.at(-1);
+      const pause = previous
+        ? ((pieces[run.piece] as WindowPiece).sourceStart -
+            (pieces[previous.piece] as WindowPiece).sourceEnd) /
+          sampleRate
+        : Number.POSITIVE_INFINITY;
+      if (group && pause <= MAX_PAUSE_IN_SEGMENT_SEC) group.push(run);
+      else groups.push([run]);
+    }
     // The words must spell the text for it to be divided between them (they do for Whisper).
     const divisible =
       withoutWhitespace(words.map((word) => word.text).join('')) === withoutWhitespace(segment.text);
-    if (runs.length > 1 && divisible) {
+    if (groups.length > 1 && divisible) {
       const separator = /\s/.test(segment.text.trim()) ? ' ' : '';
-      return runs.map((run) =>
-        placeWords(
+      return groups.map((group) =>
+        placeRuns(
           segment,
-          run.words,
-          run.words.map((word) => word.text.trim()).join(separator),
-          run.piece,
-          bounds[run.piece] as Span,
+          group,
+          group
+            .flatMap((run) => run.words)
+            .map((word) => word.text.trim())
+            .join(separator),
+          bounds,
         ),
       );
     }
+    if (groups.length === 1) return [placeRuns(segment, runs, segment.text, bounds)];
     const counts = new Map<number, number>();
     for (const owner of owners) counts.set(owner, (counts.get(owner) ?? 0) + 1);
     const piece = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
-    return [placeWords(segment, words, segment.text, piece, bounds[piece] as Span)];
+    return [placeRuns(segment, [{ piece, words }], segment.text, bounds)];
   }
 
   const touched = bounds.flatMap((piece, index) =>

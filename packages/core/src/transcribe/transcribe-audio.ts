@@ -130,12 +130,15 @@ function mapSegment(segment: PlacedSegment, window: PlannedWindow, sampleRate: n
   const last = window.pieces[segment.lastPiece] as WindowPiece;
   const startSec = roundSeconds(pieceTimeToSource(first, segment.startSec, sampleRate));
   const endSec = roundSeconds(pieceTimeToSource(last, segment.endSec, sampleRate));
-  const words: Word[] | undefined = segment.words?.map((word) => ({
-    startSec: roundSeconds(pieceTimeToSource(first, word.startSec, sampleRate)),
-    endSec: roundSeconds(pieceTimeToSource(first, word.endSec, sampleRate)),
-    text: word.text,
-    ...(word.confidence === undefined ? {} : { confidence: clampUnit(word.confidence) }),
-  }));
+  const words: Word[] | undefined = segment.words?.map((word, index) => {
+    const piece = window.pieces[segment.wordPieces?.[index] ?? segment.piece] as WindowPiece;
+    return {
+      startSec: roundSeconds(pieceTimeToSource(piece, word.startSec, sampleRate)),
+      endSec: roundSeconds(pieceTimeToSource(piece, word.endSec, sampleRate)),
+      text: word.text,
+      ...(word.confidence === undefined ? {} : { confidence: clampUnit(word.confidence) }),
+    };
+  });
   return { startSec, endSec, words };
 }
 

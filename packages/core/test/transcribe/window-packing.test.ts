@@ -38,6 +38,19 @@ describe('pieceTimeToSource and placeSegment', () => {
     ]);
   });
 
+  it('keeps a segment whole across a short pause, each word mapped through its own piece', () => {
+    // Two pieces 1.2 s apart on the recording: a speaker pausing mid-sentence.
+    const close = [first, { sourceStart: 9.2 * RATE, sourceEnd: 10.7 * RATE, windowStart: 3.5 * RATE }];
+    const words = [
+      { startSec: 2.2, endSec: 2.6, text: ' ask' },
+      { startSec: 2.6, endSec: 2.9, text: ' not' },
+      { startSec: 3.6, endSec: 3.9, text: ' what' },
+    ];
+    const parts = placeSegment({ startSec: 2.2, endSec: 3.9, text: ' ask not what', words }, close, RATE);
+    expect(parts).toHaveLength(1);
+    expect(parts[0]).toMatchObject({ text: ' ask not what', piece: 0, lastPiece: 1, wordPieces: [0, 0, 1] });
+  });
+
   it('gives text timed in inserted silence to the nearest piece, with a positive duration', () => {
     // 3.1 s lies in the gap, 0.1 s after the first piece ends and 0.4 s before the second starts.
     const [part] = placeSegment(
