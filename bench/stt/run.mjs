@@ -217,10 +217,17 @@ ffmpeg's 16 kHz decode of it).
 ${targets}
 
 Where the figures come from: on (a) every clip is one window for both systems, so EchoLens cannot skip anything and
-pays for \`prepareAudio\` and an encoder run without onnxruntime's memory arena (about 0.2 s per window; it keeps peak
-RSS flat and under 1 GB). On (b) EchoLens decodes speech only — about 0.8 windows per 30 s of call against the peer's
-1.5 overlapping chunks — and the peer's chunks of silence and holds produce its repetition loops and invented text;
-the speed-up is that window ratio less the per-window overheads. Shared-machine timings vary by ±20 % between runs.
+pays for \`prepareAudio\` (decode, Silero VAD) and an encoder run without onnxruntime's memory arena (measured 0.53 s
+against 0.38 s per 30 s window with the arena, which would add about 350 MB and break the 1 GB bound). On (b)
+EchoLens decodes speech only: on the 12-min call 19 windows (482 s of audio, two of them second tries for speech a
+window left without text) against the peer's 36 overlapping chunks. A profile of the EchoLens run on that call puts
+56 % of its time in 1482 decoder token steps (18.8 ms each, the same per-step cost as the peer's), 23 % in the 19
+encoder runs, 8 % in Silero VAD and 7 % in log-mel features and logit processing in JavaScript. Token steps grow
+with the speech, which both systems must decode, so packing can only save the peer's encoder runs on silence and the
+loops it writes there: that is why the 2× target is missed. Tried without gain on 2 cores: two decoder instances of
+one thread each (6 windows: 18.9 s against 14.0 s for one two-thread instance) and fetching only the decoder outputs
+that are used (no change). The second tries cost about two windows on the 12-min call and, in a separate profiling
+run, cut its WER from 20.2 % to 18.1 %. Shared-machine timings vary by ±20 % between runs.
 
 | input | model | system | WER | RTF | peak RSS | speed-up |
 |---|---|---|---:|---:|---:|---:|
