@@ -1,5 +1,5 @@
 import type { SpeechToTextSegment, SpeechToTextWord } from '../adapters/speech-to-text.js';
-import type { WindowPiece } from './window-plan.js';
+import type { Span, WindowPiece } from './window-plan.js';
 
 /**
  * Shortest duration a word (or a segment without words) gets, seconds: about one short syllable.
@@ -30,11 +30,6 @@ export interface PlacedSegment extends SpeechToTextSegment {
    * window's tail), so it was moved to the nearest piece: such text belongs to the neighbouring speech.
    */
   movedFromInsertedSilence: boolean;
-}
-
-interface Span {
-  start: number;
-  end: number;
 }
 
 /** A piece's extent in window seconds. */
