@@ -11,8 +11,8 @@
 export * from './adapters/index.js';
 export * from './aggregate/aggregate.js';
 export * from './analyze/index.js';
-export * from './analyze/intervals.js';
-export * from './analyze/metrics.js';
+export * from './analyze/metrics/intervals.js';
+export * from './analyze/metrics/metrics.js';
 export * from './audio/index.js';
 export type * from './audio/types.js';
 export * from './cache/index.js';

@@ -5,5 +5,5 @@ export * from './logger.js';
 export type * from './speech-to-text.js';
 export type * from './storage.js';
 export * from './whisper-languages.js';
-export * from './with-fallback.js';
-export * from './with-retries.js';
+export * from '../middleware/with-fallback.js';
+export * from '../middleware/with-retries.js';

@@ -3,13 +3,13 @@ import type { LanguageModel } from '../adapters/language-model.js';
 import type { PreparedAudio } from '../audio/types.js';
 import { AbortError, describeError, EchoLensError, throwIfAborted } from '../errors/index.js';
 import { estimateCostUsd } from '../language-model/index.js';
-import type { AnalysisBody, AnalyzeStage, StageContext } from '../pipeline/stages.js';
+import type { AnalysisBody, AnalyzeStage, StageContext } from '../stages/stages.js';
 import type { Conversation } from '../schema/conversation.js';
 import type { Insights } from '../schema/insights.js';
-import type { ComplianceRuleInput } from './compliance.js';
+import type { ComplianceRuleInput } from './offline/compliance.js';
 import { finalizeInsights } from './evidence.js';
-import { HeuristicAnalyzer } from './heuristic-analyzer.js';
-import { draftSchemaFor, extractInsightsWithModel, type ModelSettings, spendOf } from './llm-extraction.js';
+import { HeuristicAnalyzer } from './offline/offline-analyzer.js';
+import { draftSchemaFor, extractInsightsWithModel, type ModelSettings, spendOf } from './language-model/llm-extraction.js';
 import {
   FileMemoryStore,
   type MemoryContext,
@@ -17,10 +17,10 @@ import {
   memoryContextFor,
   memoryEntryFrom,
   recordCallInMemory,
-} from './memory.js';
-import { computeCallMetrics, computeCallMetricsWithAudio } from './metrics.js';
-import { type PiiType, type RedactionOptions, redactConversation, redactText } from './redaction.js';
-import type { Taxonomy } from './taxonomy.js';
+} from './memory/memory-box.js';
+import { computeCallMetrics, computeCallMetricsWithAudio } from './metrics/metrics.js';
+import { type PiiType, type RedactionOptions, redactConversation, redactText } from './privacy/redaction.js';
+import type { Taxonomy } from './offline/taxonomy.js';
 
 export interface RedactionSettings {
   /**

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readDialogues } from '../analyze/dialogue.js';
 import { describeError } from '../errors/index.js';
-import { forEachConcurrently } from '../pipeline/concurrency.js';
+import { forEachConcurrently } from '../util/concurrency.js';
 import type { Pipeline } from '../pipeline/create-pipeline.js';
 import type { CallResult } from '../schema/call-result.js';
 import { createOutputNamer } from './inputs.js';

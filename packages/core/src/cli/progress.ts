@@ -1,5 +1,5 @@
 import type { Pipeline } from '../pipeline/create-pipeline.js';
-import type { StageName } from '../pipeline/events.js';
+import type { StageName } from '../stages/events.js';
 
 /** Rough share of a call's processing time per stage, so the bar moves evenly (transcription dominates). */
 const STAGE_WEIGHTS: Record<StageName, number> = {

@@ -1,4 +1,4 @@
-import { mergeSpans } from '../analyze/intervals.js';
+import { mergeSpans } from '../analyze/metrics/intervals.js';
 import type { TimeSpan } from '../schema/common.js';
 import { minimumCostAssignment } from './hungarian.js';
 

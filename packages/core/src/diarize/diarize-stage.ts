@@ -1,5 +1,5 @@
 import { EchoLensError } from '../errors/index.js';
-import type { DiarizeStage } from '../pipeline/stages.js';
+import type { DiarizeStage } from '../stages/stages.js';
 import type { Role } from '../schema/common.js';
 import { buildConversation } from './conversation.js';
 import { createDefaultDiarizer, type DefaultDiarizerOptions } from './default-diarizer.js';

@@ -8,11 +8,11 @@ import type {
 import { type Logger, silentLogger } from '../adapters/logger.js';
 import { describeError, throwIfAborted } from '../errors/index.js';
 import { parseJsonAnswer } from './parse-json-answer.js';
-import { estimateRequestTokens, rateLimitOf } from './rate-limit.js';
-import { retryWithBackoff } from './retry.js';
+import { estimateRequestTokens, rateLimitOf } from '../middleware/rate-limit.js';
+import { retryWithBackoff } from '../middleware/retry.js';
 import { dropNullsForOptionalProperties, prepareStructuredSchema } from './strict-json-schema.js';
 import { StructuredOutputError } from './structured-output-error.js';
-import { runWithTimeout } from './timeout.js';
+import { runWithTimeout } from '../middleware/timeout.js';
 
 export interface GenerateStructuredOptions<T> {
   model: LanguageModel;

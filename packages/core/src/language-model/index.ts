@@ -15,7 +15,7 @@ export {
   type RateLimitOptions,
   rateLimitOf,
   withRateLimit,
-} from './rate-limit.js';
+} from '../middleware/rate-limit.js';
 export {
   isRetryableAPICallError,
   MAX_HONOURED_RETRY_AFTER_MS,
@@ -23,8 +23,8 @@ export {
   type RetryOptions,
   retryWithBackoff,
   sleep,
-} from './retry.js';
+} from '../middleware/retry.js';
 export { jsonSchemaInstructions } from './schema-instructions.js';
 export { acceptsNull, dropNullsForOptionalProperties, toStrictJsonSchema } from './strict-json-schema.js';
 export { StructuredOutputError, type StructuredOutputErrorOptions } from './structured-output-error.js';
-export { runWithTimeout, type TimeoutOptions } from './timeout.js';
+export { runWithTimeout, type TimeoutOptions } from '../middleware/timeout.js';

@@ -8,7 +8,7 @@ import type { Storage } from '../adapters/storage.js';
 import { aggregateResults } from '../aggregate/aggregate.js';
 import { CallAnalyzer, type CallAnalyzerOptions } from '../analyze/call-analyzer.js';
 import { conversationFromDialogue, type Dialogue } from '../analyze/dialogue.js';
-import { redactConversation, redactTranscript } from '../analyze/redaction.js';
+import { redactConversation, redactTranscript } from '../analyze/privacy/redaction.js';
 import { type PrepareAudioOptions, prepareAudio } from '../audio/prepare.js';
 import type { AudioInput, AudioSource, PreparedAudio } from '../audio/types.js';
 import { FileCache } from '../cache/file-cache.js';
@@ -24,9 +24,9 @@ import type { Transcript } from '../schema/transcript.js';
 import { type LocalWhisperOptions, loadLocalWhisper } from '../transcribe/local-whisper.js';
 import { createTranscribeStage } from '../transcribe/transcribe-stage.js';
 import { ECHOLENS_VERSION } from '../version.js';
-import { forEachConcurrently } from './concurrency.js';
-import type { PipelineEvents, StageName } from './events.js';
-import type { AnalysisBody, StageContext, StageProvenance, Stages } from './stages.js';
+import { forEachConcurrently } from '../util/concurrency.js';
+import type { PipelineEvents, StageName } from '../stages/events.js';
+import type { AnalysisBody, StageContext, StageProvenance, Stages } from '../stages/stages.js';
 
 /**
  * Analysis options (`languageModel`, `taxonomy`, `complianceRules`, `extraFields`, `redaction`, `memory`,

@@ -1,5 +1,5 @@
 import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
-import type { TranscribeStage } from '../pipeline/stages.js';
+import type { TranscribeStage } from '../stages/stages.js';
 import type { Transcript } from '../schema/transcript.js';
 import { transcribeAudio, transcriptCacheKey } from './transcribe-audio.js';
 

@@ -3,7 +3,7 @@ import {
   computeCallMetrics,
   computeCallMetricsWithAudio,
   measureLoudness,
-} from '../../src/analyze/metrics.js';
+} from '../../src/analyze/metrics/metrics.js';
 import type { Conversation } from '../../src/schema/conversation.js';
 import { CallMetricsSchema } from '../../src/schema/metrics.js';
 import { memoryPcm } from '../diarize/audio-fixture.js';

@@ -7,7 +7,7 @@ import type { PreparedAudio } from '../../src/audio/types.js';
 import { createDiarizeStage } from '../../src/diarize/diarize-stage.js';
 import { createOnnxDiarizer, decodePowerset, kaldiFilterbank } from '../../src/diarize/onnx-diarizer.js';
 import { ModelLoadError } from '../../src/errors/index.js';
-import type { StageContext } from '../../src/pipeline/stages.js';
+import type { StageContext } from '../../src/stages/stages.js';
 import { diarizerAudio } from './audio-fixture.js';
 
 // No segmentation/embedding ONNX weights are obtainable offline here (no npm package ships them), so

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeSpans, totalSeconds } from '../../src/analyze/intervals.js';
-import { computeCallMetrics } from '../../src/analyze/metrics.js';
+import { mergeSpans, totalSeconds } from '../../src/analyze/metrics/intervals.js';
+import { computeCallMetrics } from '../../src/analyze/metrics/metrics.js';
 import { parseRttm } from '../../src/diarize/rttm.js';
 import { createPipeline, type Pipeline } from '../../src/pipeline/create-pipeline.js';
 import type { CallResult } from '../../src/schema/call-result.js';

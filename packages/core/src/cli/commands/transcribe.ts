@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { describeError } from '../../errors/index.js';
-import { forEachConcurrently } from '../../pipeline/concurrency.js';
+import { forEachConcurrently } from '../../util/concurrency.js';
 import {
   formatTranscript,
   TRANSCRIPT_FORMATS,

@@ -1,11 +1,11 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { contentHash } from '../cache/hash.js';
-import { StorageError } from '../errors/index.js';
-import { defaultCacheRoot } from '../paths.js';
-import { Mutex } from '../pipeline/concurrency.js';
-import type { Insights } from '../schema/insights.js';
+import { contentHash } from '../../cache/hash.js';
+import { StorageError } from '../../errors/index.js';
+import { defaultCacheRoot } from '../../paths.js';
+import { Mutex } from '../../util/concurrency.js';
+import type { Insights } from '../../schema/insights.js';
 
 /**
  * The memory box: per customer, what each analysed call left owed (deliverables) and open. It is given

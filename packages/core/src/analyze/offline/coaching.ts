@@ -1,7 +1,7 @@
-import type { InsightsDraft } from '../schema/insights.js';
-import type { CallMetrics } from '../schema/metrics.js';
+import type { InsightsDraft } from '../../schema/insights.js';
+import type { CallMetrics } from '../../schema/metrics.js';
 import type { ComplianceResult } from './compliance.js';
-import { citeTurn } from './evidence.js';
+import { citeTurn } from '../evidence.js';
 import {
   CLOSING_CUES,
   EMPATHY_CUES,
@@ -10,7 +10,7 @@ import {
   POLITENESS_CUES,
   UNCERTAINTY_CUES,
 } from './lexicon/cues.js';
-import { findCue } from './text.js';
+import { findCue } from '../text.js';
 import { NEGATIVE_TURN, type ScoredTurn } from './turn-features.js';
 
 type AgentPerformance = InsightsDraft['agentPerformance'];

@@ -1,14 +1,14 @@
 import { type ZodRawShape, type ZodType, z } from 'zod';
-import type { Cache } from '../adapters/cache.js';
-import type { LanguageModel, LanguageModelUsage } from '../adapters/language-model.js';
-import type { Logger } from '../adapters/logger.js';
-import { contentHash } from '../cache/hash.js';
-import { type AnsweredBy, estimateCostUsd, generateStructured } from '../language-model/index.js';
-import type { Conversation } from '../schema/conversation.js';
-import { createInsightsDraftSchema, type InsightsDraft, OTHER_TOPIC_ID } from '../schema/insights.js';
-import type { ComplianceRule } from './compliance.js';
-import type { MemoryContext } from './memory.js';
-import type { Taxonomy } from './taxonomy.js';
+import type { Cache } from '../../adapters/cache.js';
+import type { LanguageModel, LanguageModelUsage } from '../../adapters/language-model.js';
+import type { Logger } from '../../adapters/logger.js';
+import { contentHash } from '../../cache/hash.js';
+import { type AnsweredBy, estimateCostUsd, generateStructured } from '../../language-model/index.js';
+import type { Conversation } from '../../schema/conversation.js';
+import { createInsightsDraftSchema, type InsightsDraft, OTHER_TOPIC_ID } from '../../schema/insights.js';
+import type { ComplianceRule } from '../offline/compliance.js';
+import type { MemoryContext } from '../memory/memory-box.js';
+import type { Taxonomy } from '../offline/taxonomy.js';
 
 /**
  * All insights of a call in one structured request. The transcript goes once, compactly (`t12 A: text`),

@@ -7,15 +7,15 @@ import {
   throwIfAborted,
 } from '../errors/index.js';
 import type { AnsweredBy } from '../language-model/generate-structured.js';
-import { runWithTimeout } from '../language-model/timeout.js';
-import type { GenerateObjectOptions, GenerateObjectResult, LanguageModel } from './language-model.js';
-import { type Logger, silentLogger } from './logger.js';
+import { runWithTimeout } from './timeout.js';
+import type { GenerateObjectOptions, GenerateObjectResult, LanguageModel } from '../adapters/language-model.js';
+import { type Logger, silentLogger } from '../adapters/logger.js';
 import type {
   SpeechToTextAudio,
   SpeechToTextCallOptions,
   SpeechToTextModel,
   SpeechToTextResult,
-} from './speech-to-text.js';
+} from '../adapters/speech-to-text.js';
 
 export interface FallbackOptions {
   /** Each fallback is logged at `warn` with the primary's error. Silent by default. */

@@ -1,8 +1,8 @@
 import { describeError } from '../errors/index.js';
-import { retryWithBackoff } from '../language-model/retry.js';
-import { runWithTimeout } from '../language-model/timeout.js';
-import { type Logger, silentLogger } from './logger.js';
-import type { SpeechToTextModel } from './speech-to-text.js';
+import { retryWithBackoff } from './retry.js';
+import { runWithTimeout } from './timeout.js';
+import { type Logger, silentLogger } from '../adapters/logger.js';
+import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
 
 export interface SpeechToTextRetryOptions {
   /** Retries of retryable APICallErrors (429, 5xx, network), default 4, honouring retry-after. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ConfigurationError } from '../errors/index.js';
-import { contentStems, stem } from './text.js';
+import { ConfigurationError } from '../../errors/index.js';
+import { contentStems, stem } from '../text.js';
 
 /** One intent or topic a call can be about. Only `id` is required: its words are matched too. */
 export const TopicSchema = z.object({

@@ -1,6 +1,6 @@
-import type { Conversation, Turn } from '../schema/conversation.js';
-import type { EvidenceDraft, InsightsDraft, SentimentLabel } from '../schema/insights.js';
-import { citeTurn } from './evidence.js';
+import type { Conversation, Turn } from '../../schema/conversation.js';
+import type { EvidenceDraft, InsightsDraft, SentimentLabel } from '../../schema/insights.js';
+import { citeTurn } from '../evidence.js';
 import { scoreText, strongestHit, type TextSentiment } from './sentiment.js';
 
 /** A turn with what the offline analyzer computes once and reuses everywhere. */

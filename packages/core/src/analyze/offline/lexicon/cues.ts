@@ -1,4 +1,4 @@
-import type { ComplaintType, EmotionName } from '../../schema/insights.js';
+import type { ComplaintType, EmotionName } from '../../../schema/insights.js';
 
 /**
  * Phrase patterns the offline analyzer looks for, written against the *match form* of a turn

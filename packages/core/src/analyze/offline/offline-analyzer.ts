@@ -1,5 +1,5 @@
-import { contentHash } from '../cache/hash.js';
-import type { Conversation } from '../schema/conversation.js';
+import { contentHash } from '../../cache/hash.js';
+import type { Conversation } from '../../schema/conversation.js';
 import {
   type ComplaintType,
   type EmotionName,
@@ -8,8 +8,8 @@ import {
   OTHER_TOPIC_ID,
   type ResolutionCategory,
   type ResolutionStatus,
-} from '../schema/insights.js';
-import type { CallMetrics } from '../schema/metrics.js';
+} from '../../schema/insights.js';
+import type { CallMetrics } from '../../schema/metrics.js';
 import { assessAgent } from './coaching.js';
 import { findActionItems, findCallbackPromises } from './commitments.js';
 import {
@@ -20,7 +20,7 @@ import {
   parseComplianceRules,
 } from './compliance.js';
 import { referenceDate } from './due-dates.js';
-import { citeTurn } from './evidence.js';
+import { citeTurn } from '../evidence.js';
 import {
   CHURN_CUES,
   COMPLAINT_TYPE_CUES,
@@ -39,9 +39,9 @@ import {
   SUPERVISOR_CUES,
   TRANSACTION_DONE_CUES,
 } from './lexicon/cues.js';
-import type { MemoryContext } from './memory.js';
+import type { MemoryContext } from '../memory/memory-box.js';
 import { DEFAULT_TAXONOMY, type Taxonomy, type Topic, TopicMatcher } from './taxonomy.js';
-import { countCues, findCue, matchForm, type Span, tokenize } from './text.js';
+import { countCues, findCue, matchForm, type Span, tokenize } from '../text.js';
 import {
   NEGATIVE_TURN,
   POSITIVE_TURN,
