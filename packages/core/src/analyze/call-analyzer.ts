@@ -3,13 +3,16 @@ import type { LanguageModel } from '../adapters/language-model.js';
 import type { PreparedAudio } from '../audio/types.js';
 import { AbortError, describeError, EchoLensError, throwIfAborted } from '../errors/index.js';
 import { estimateCostUsd } from '../language-model/index.js';
-import type { AnalysisBody, AnalyzeStage, StageContext } from '../stages/stages.js';
 import type { Conversation } from '../schema/conversation.js';
 import type { Insights } from '../schema/insights.js';
-import type { ComplianceRuleInput } from './offline/compliance.js';
+import type { AnalysisBody, AnalyzeStage, StageContext } from '../stages/stages.js';
 import { finalizeInsights } from './evidence.js';
-import { HeuristicAnalyzer } from './offline/offline-analyzer.js';
-import { draftSchemaFor, extractInsightsWithModel, type ModelSettings, spendOf } from './language-model/llm-extraction.js';
+import {
+  draftSchemaFor,
+  extractInsightsWithModel,
+  type ModelSettings,
+  spendOf,
+} from './language-model/llm-extraction.js';
 import {
   FileMemoryStore,
   type MemoryContext,
@@ -19,8 +22,10 @@ import {
   recordCallInMemory,
 } from './memory/memory-box.js';
 import { computeCallMetrics, computeCallMetricsWithAudio } from './metrics/metrics.js';
-import { type PiiType, type RedactionOptions, redactConversation, redactText } from './privacy/redaction.js';
+import type { ComplianceRuleInput } from './offline/compliance.js';
+import { HeuristicAnalyzer } from './offline/offline-analyzer.js';
 import type { Taxonomy } from './offline/taxonomy.js';
+import { type PiiType, type RedactionOptions, redactConversation, redactText } from './privacy/redaction.js';
 
 export interface RedactionSettings {
   /**

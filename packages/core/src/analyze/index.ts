@@ -1,12 +1,12 @@
 export * from './call-analyzer.js';
-export * from './offline/commitments.js';
-export * from './offline/compliance.js';
 export * from './dialogue.js';
-export * from './offline/due-dates.js';
 export * from './evidence.js';
-export * from './offline/offline-analyzer.js';
 export * from './language-model/llm-extraction.js';
 export * from './memory/memory-box.js';
-export * from './privacy/redaction.js';
+export * from './offline/commitments.js';
+export * from './offline/compliance.js';
+export * from './offline/due-dates.js';
+export * from './offline/offline-analyzer.js';
 export { type SentimentHit, scoreText, type TextSentiment } from './offline/sentiment.js';
 export * from './offline/taxonomy.js';
+export * from './privacy/redaction.js';

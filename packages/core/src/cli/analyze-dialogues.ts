@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readDialogues } from '../analyze/dialogue.js';
 import { describeError } from '../errors/index.js';
-import { forEachConcurrently } from '../util/concurrency.js';
 import type { Pipeline } from '../pipeline/create-pipeline.js';
 import type { CallResult } from '../schema/call-result.js';
+import { forEachConcurrently } from '../util/concurrency.js';
 import { createOutputNamer } from './inputs.js';
 
 const REPORT_FILE = 'report.json';

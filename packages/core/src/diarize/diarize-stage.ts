@@ -1,6 +1,6 @@
 import { EchoLensError } from '../errors/index.js';
-import type { DiarizeStage } from '../stages/stages.js';
 import type { Role } from '../schema/common.js';
+import type { DiarizeStage } from '../stages/stages.js';
 import { buildConversation } from './conversation.js';
 import { createDefaultDiarizer, type DefaultDiarizerOptions } from './default-diarizer.js';
 import type { Diarizer } from './diarizer.js';

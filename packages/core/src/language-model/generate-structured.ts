@@ -7,12 +7,12 @@ import type {
 } from '../adapters/language-model.js';
 import { type Logger, silentLogger } from '../adapters/logger.js';
 import { describeError, throwIfAborted } from '../errors/index.js';
-import { parseJsonAnswer } from './parse-json-answer.js';
 import { estimateRequestTokens, rateLimitOf } from '../middleware/rate-limit.js';
 import { retryWithBackoff } from '../middleware/retry.js';
+import { runWithTimeout } from '../middleware/timeout.js';
+import { parseJsonAnswer } from './parse-json-answer.js';
 import { dropNullsForOptionalProperties, prepareStructuredSchema } from './strict-json-schema.js';
 import { StructuredOutputError } from './structured-output-error.js';
-import { runWithTimeout } from '../middleware/timeout.js';
 
 export interface GenerateStructuredOptions<T> {
   model: LanguageModel;

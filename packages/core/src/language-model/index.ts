@@ -1,12 +1,3 @@
-export { estimateCostUsd, findModelPricing, type ModelPricing } from './cost.js';
-export {
-  type AnsweredBy,
-  formatPath,
-  type GenerateStructuredOptions,
-  type GenerateStructuredResult,
-  generateStructured,
-} from './generate-structured.js';
-export { type ParsedAnswer, parseJsonAnswer } from './parse-json-answer.js';
 export {
   createRateLimiter,
   estimateRequestTokens,
@@ -24,7 +15,16 @@ export {
   retryWithBackoff,
   sleep,
 } from '../middleware/retry.js';
+export { runWithTimeout, type TimeoutOptions } from '../middleware/timeout.js';
+export { estimateCostUsd, findModelPricing, type ModelPricing } from './cost.js';
+export {
+  type AnsweredBy,
+  formatPath,
+  type GenerateStructuredOptions,
+  type GenerateStructuredResult,
+  generateStructured,
+} from './generate-structured.js';
+export { type ParsedAnswer, parseJsonAnswer } from './parse-json-answer.js';
 export { jsonSchemaInstructions } from './schema-instructions.js';
 export { acceptsNull, dropNullsForOptionalProperties, toStrictJsonSchema } from './strict-json-schema.js';
 export { StructuredOutputError, type StructuredOutputErrorOptions } from './structured-output-error.js';
-export { runWithTimeout, type TimeoutOptions } from '../middleware/timeout.js';

@@ -1,3 +1,15 @@
+import type {
+  GenerateObjectOptions,
+  GenerateObjectResult,
+  LanguageModel,
+} from '../adapters/language-model.js';
+import { type Logger, silentLogger } from '../adapters/logger.js';
+import type {
+  SpeechToTextAudio,
+  SpeechToTextCallOptions,
+  SpeechToTextModel,
+  SpeechToTextResult,
+} from '../adapters/speech-to-text.js';
 import {
   APICallError,
   describeError,
@@ -8,14 +20,6 @@ import {
 } from '../errors/index.js';
 import type { AnsweredBy } from '../language-model/generate-structured.js';
 import { runWithTimeout } from './timeout.js';
-import type { GenerateObjectOptions, GenerateObjectResult, LanguageModel } from '../adapters/language-model.js';
-import { type Logger, silentLogger } from '../adapters/logger.js';
-import type {
-  SpeechToTextAudio,
-  SpeechToTextCallOptions,
-  SpeechToTextModel,
-  SpeechToTextResult,
-} from '../adapters/speech-to-text.js';
 
 export interface FallbackOptions {
   /** Each fallback is logged at `warn` with the primary's error. Silent by default. */

@@ -1,8 +1,8 @@
+import { type Logger, silentLogger } from '../adapters/logger.js';
+import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
 import { describeError } from '../errors/index.js';
 import { retryWithBackoff } from './retry.js';
 import { runWithTimeout } from './timeout.js';
-import { type Logger, silentLogger } from '../adapters/logger.js';
-import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
 
 export interface SpeechToTextRetryOptions {
   /** Retries of retryable APICallErrors (429, 5xx, network), default 4, honouring retry-after. */

@@ -21,12 +21,12 @@ import type { CallResult } from '../schema/call-result.js';
 import type { Role } from '../schema/common.js';
 import type { PreparedAudioInfo } from '../schema/prepared-audio.js';
 import type { Transcript } from '../schema/transcript.js';
-import { type LocalWhisperOptions, loadLocalWhisper } from '../transcribe/local-whisper.js';
-import { createTranscribeStage } from '../transcribe/transcribe-stage.js';
-import { ECHOLENS_VERSION } from '../version.js';
-import { forEachConcurrently } from '../util/concurrency.js';
 import type { PipelineEvents, StageName } from '../stages/events.js';
 import type { AnalysisBody, StageContext, StageProvenance, Stages } from '../stages/stages.js';
+import { type LocalWhisperOptions, loadLocalWhisper } from '../transcribe/local-whisper.js';
+import { createTranscribeStage } from '../transcribe/transcribe-stage.js';
+import { forEachConcurrently } from '../util/concurrency.js';
+import { ECHOLENS_VERSION } from '../version.js';
 
 /**
  * Analysis options (`languageModel`, `taxonomy`, `complianceRules`, `extraFields`, `redaction`, `memory`,

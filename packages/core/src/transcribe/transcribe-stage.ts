@@ -1,6 +1,6 @@
 import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
-import type { TranscribeStage } from '../stages/stages.js';
 import type { Transcript } from '../schema/transcript.js';
+import type { TranscribeStage } from '../stages/stages.js';
 import { transcribeAudio, transcriptCacheKey } from './transcribe-audio.js';
 
 export interface TranscribeStageOptions {

@@ -6,8 +6,8 @@ import { contentHash } from '../../cache/hash.js';
 import { type AnsweredBy, estimateCostUsd, generateStructured } from '../../language-model/index.js';
 import type { Conversation } from '../../schema/conversation.js';
 import { createInsightsDraftSchema, type InsightsDraft, OTHER_TOPIC_ID } from '../../schema/insights.js';
-import type { ComplianceRule } from '../offline/compliance.js';
 import type { MemoryContext } from '../memory/memory-box.js';
+import type { ComplianceRule } from '../offline/compliance.js';
 import type { Taxonomy } from '../offline/taxonomy.js';
 
 /**

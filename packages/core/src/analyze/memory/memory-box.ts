@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { contentHash } from '../../cache/hash.js';
 import { StorageError } from '../../errors/index.js';
 import { defaultCacheRoot } from '../../paths.js';
-import { Mutex } from '../../util/concurrency.js';
 import type { Insights } from '../../schema/insights.js';
+import { Mutex } from '../../util/concurrency.js';
 
 /**
  * The memory box: per customer, what each analysed call left owed (deliverables) and open. It is given

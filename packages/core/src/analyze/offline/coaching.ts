@@ -1,7 +1,8 @@
 import type { InsightsDraft } from '../../schema/insights.js';
 import type { CallMetrics } from '../../schema/metrics.js';
-import type { ComplianceResult } from './compliance.js';
 import { citeTurn } from '../evidence.js';
+import { findCue } from '../text.js';
+import type { ComplianceResult } from './compliance.js';
 import {
   CLOSING_CUES,
   EMPATHY_CUES,
@@ -10,7 +11,6 @@ import {
   POLITENESS_CUES,
   UNCERTAINTY_CUES,
 } from './lexicon/cues.js';
-import { findCue } from '../text.js';
 import { NEGATIVE_TURN, type ScoredTurn } from './turn-features.js';
 
 type AgentPerformance = InsightsDraft['agentPerformance'];

@@ -1,8 +1,8 @@
 import type { Conversation, Turn } from '../../schema/conversation.js';
 import type { InsightsDraft } from '../../schema/insights.js';
-import { extractDueDate } from './due-dates.js';
 import { citeTurn } from '../evidence.js';
 import { matchForm, type Span, sentenceSpans } from '../text.js';
+import { extractDueDate } from './due-dates.js';
 
 type CallbackPromise = InsightsDraft['callbackPromises'][number];
 type ActionItem = InsightsDraft['actionItems'][number];

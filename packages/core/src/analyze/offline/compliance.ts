@@ -3,8 +3,8 @@ import { ConfigurationError } from '../../errors/index.js';
 import type { Conversation, Turn } from '../../schema/conversation.js';
 import type { ComplianceStatus, EvidenceDraft } from '../../schema/insights.js';
 import { citeTurn } from '../evidence.js';
-import { CLOSING_CUES, GREETING_CUES, PROHIBITED_AGENT_PHRASES } from './lexicon/cues.js';
 import { findCue } from '../text.js';
+import { CLOSING_CUES, GREETING_CUES, PROHIBITED_AGENT_PHRASES } from './lexicon/cues.js';
 
 /**
  * A compliance rule. `required_phrase`: someone must say one of the phrases (optionally within their

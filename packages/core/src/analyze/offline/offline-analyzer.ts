@@ -10,6 +10,9 @@ import {
   type ResolutionStatus,
 } from '../../schema/insights.js';
 import type { CallMetrics } from '../../schema/metrics.js';
+import { citeTurn } from '../evidence.js';
+import type { MemoryContext } from '../memory/memory-box.js';
+import { countCues, findCue, matchForm, type Span, tokenize } from '../text.js';
 import { assessAgent } from './coaching.js';
 import { findActionItems, findCallbackPromises } from './commitments.js';
 import {
@@ -20,7 +23,6 @@ import {
   parseComplianceRules,
 } from './compliance.js';
 import { referenceDate } from './due-dates.js';
-import { citeTurn } from '../evidence.js';
 import {
   CHURN_CUES,
   COMPLAINT_TYPE_CUES,
@@ -39,9 +41,7 @@ import {
   SUPERVISOR_CUES,
   TRANSACTION_DONE_CUES,
 } from './lexicon/cues.js';
-import type { MemoryContext } from '../memory/memory-box.js';
 import { DEFAULT_TAXONOMY, type Taxonomy, type Topic, TopicMatcher } from './taxonomy.js';
-import { countCues, findCue, matchForm, type Span, tokenize } from '../text.js';
 import {
   NEGATIVE_TURN,
   POSITIVE_TURN,

@@ -1,3 +1,4 @@
+import { matchForm, type Span, tokenize } from '../text.js';
 import {
   EMOJI_VALENCE,
   INTENSIFIERS,
@@ -5,7 +6,6 @@ import {
   SENTIMENT_PHRASES,
   wordValence,
 } from './lexicon/sentiment-lexicon.js';
-import { matchForm, type Span, tokenize } from '../text.js';
 
 /** A word or phrase that moved a text's sentiment, with its offsets, for quoting as evidence. */
 export interface SentimentHit extends Span {

@@ -5,9 +5,9 @@ import { prepareAudio } from '../../audio/prepare.js';
 import { createDefaultDiarizer } from '../../diarize/default-diarizer.js';
 import { formatRttm } from '../../diarize/rttm.js';
 import { describeError } from '../../errors/index.js';
-import { forEachConcurrently } from '../../util/concurrency.js';
 import type { Role } from '../../schema/common.js';
 import type { Diarization } from '../../schema/diarization.js';
+import { forEachConcurrently } from '../../util/concurrency.js';
 import { collectRecordings, createOutputNamer } from '../inputs.js';
 import { abortOnInterrupt, parseChannelRoles, positiveInteger } from '../shared-options.js';
 
