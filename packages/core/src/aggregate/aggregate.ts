@@ -1,4 +1,4 @@
-import { describeError } from '../errors/index.js';
+import { describeError } from '@echolens/provider';
 import type { AggregateReport, CallSummaryRow } from '../schema/aggregate.js';
 import type { CallResult } from '../schema/call-result.js';
 

@@ -1,5 +1,5 @@
+import { SecondsSchema } from '@echolens/provider';
 import { z } from 'zod';
-import { SecondsSchema } from './common.js';
 
 export const CallSummaryRowSchema = z.object({
   callId: z.string(),

@@ -1,5 +1,5 @@
+import { CallMetadataSchema } from '@echolens/provider';
 import { z } from 'zod';
-import { CallMetadataSchema } from './audio-input.js';
 import { InsightsSchema } from './insights.js';
 import { CallMetricsSchema } from './metrics.js';
 

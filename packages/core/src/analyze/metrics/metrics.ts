@@ -1,6 +1,6 @@
+import type { TimeSpan } from '@echolens/provider';
+import { throwIfAborted } from '@echolens/provider';
 import type { PcmReader } from '../../audio/types.js';
-import { throwIfAborted } from '../../errors/index.js';
-import type { TimeSpan } from '../../schema/common.js';
 import type { Conversation, Turn } from '../../schema/conversation.js';
 import type { CallMetrics, LoudnessTimeline, ResponseLatency, SpeakerMetrics } from '../../schema/metrics.js';
 import { gapsBetween, intersectSpans, mergeSpans, multiSpeakerSpans, totalSeconds } from './intervals.js';
