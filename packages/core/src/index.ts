@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 export * from './adapters/index.js';
-export * from './aggregate/aggregate.js';
+export * from './aggregate/index.js';
 export * from './analyze/index.js';
 export * from './analyze/metrics/intervals.js';
 export * from './analyze/metrics/metrics.js';
