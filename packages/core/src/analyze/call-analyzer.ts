@@ -6,6 +6,12 @@ import { estimateCostUsd } from '../language-model/index.js';
 import type { Conversation } from '../schema/conversation.js';
 import type { Insights } from '../schema/insights.js';
 import type { AnalysisBody, AnalyzeStage, StageContext } from '../stages/stages.js';
+import {
+  applyCategories,
+  type CategoryRule,
+  type CategoryRuleInput,
+  parseCategoryRules,
+} from './categories/index.js';
 import { finalizeInsights } from './evidence.js';
 import {
   draftSchemaFor,
@@ -56,6 +62,8 @@ export interface CallAnalyzerOptions {
   memory?: MemoryStore | false;
   /** Repair attempts, retries, timeout, temperature for the language model. */
   modelSettings?: ModelSettings;
+  /** Your category rules, applied to every call (results under `analysis.categories`). */
+  categories?: readonly CategoryRuleInput[];
 }
 
 function redactMemoryContext(memory: MemoryContext, options: RedactionOptions): MemoryContext {
@@ -81,6 +89,7 @@ export class CallAnalyzer {
   readonly heuristic: HeuristicAnalyzer;
   private readonly options: CallAnalyzerOptions;
   private readonly memory: MemoryStore | undefined;
+  private readonly categories: CategoryRule[] | undefined;
   private draftSchema: ReturnType<typeof draftSchemaFor> | undefined;
 
   constructor(options: CallAnalyzerOptions = {}) {
@@ -90,6 +99,7 @@ export class CallAnalyzer {
       ...(options.complianceRules ? { complianceRules: options.complianceRules } : {}),
     });
     this.memory = options.memory === false ? undefined : (options.memory ?? new FileMemoryStore());
+    this.categories = options.categories ? parseCategoryRules(options.categories) : undefined;
   }
 
   /**
@@ -140,7 +150,10 @@ export class CallAnalyzer {
         context.signal,
       );
     }
-    return { metrics, insights };
+    const categories = this.categories
+      ? applyCategories(this.categories, { conversation, metrics, insights })
+      : undefined;
+    return { metrics, insights, ...(categories ? { categories } : {}) };
   }
 
   /** Insights from the model, or undefined after degrading when it fails (abort still aborts). */

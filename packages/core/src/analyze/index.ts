@@ -1,4 +1,5 @@
 export * from './call-analyzer.js';
+export * from './categories/index.js';
 export * from './dialogue.js';
 export * from './evidence.js';
 export * from './language-model/llm-extraction.js';
