@@ -67,7 +67,7 @@ export function writtenSummary(report: ReportBody): ExecutiveSummary {
   if (named.length > 0) {
     const parts = named.map((topic) => `${humanize(topic.topicId)} (${percent(topic.share)})`);
     sentences.push(
-      `${capitalize(listWords(parts))} ${named.length > 1 ? 'were' : 'was'} the main reason for calling.`,
+      `${capitalize(listWords(parts))} ${named.length > 1 ? 'were the main reasons' : 'was the main reason'} for calling.`,
     );
   }
   const growing = report.alerts.filter((alert) => alert.kind === 'topic_growth');
