@@ -144,7 +144,7 @@ export class Aggregator {
   }
 
   addRow(row: CallSummaryRow): this {
-    this.rows.delete(row.callId);
+    // A call seen before keeps its place: the report does not depend on the order calls were re-added.
     this.rows.set(row.callId, row);
     return this;
   }
