@@ -22,7 +22,8 @@ import { matchForm, quoteAround } from '../text.js';
 /**
  * Part of the call a condition looks at: `{ firstSec: 60 }`, `{ lastSec: 30 }`, `{ startSec, endSec }`,
  * or by fraction of the call, `{ startFraction: 0.75, endFraction: 1 }` (the last quarter). Conversations
- * without timings (chats) only support fractions, counted by turn position.
+ * without timings (chats) only support fractions, counted by turn position; a condition with a range in
+ * seconds cannot be judged on them and its rule does not fire (negated or not).
  */
 export const TimeRangeSchema = z.union([
   z.strictObject({ firstSec: z.number().positive() }),
@@ -162,7 +163,8 @@ function evidenceOf(turn: Turn, span?: { start: number; end: number }): Evidence
 }
 
 interface Outcome {
-  holds: boolean;
+  /** Undefined when the condition cannot be judged (a range in seconds on a chat without times). */
+  holds: boolean | undefined;
   evidence: Evidence[];
   spans: TimeSpan[];
 }
@@ -177,7 +179,7 @@ function evaluate(
 ): Outcome {
   const none: Outcome = { holds: false, evidence: [], spans: [] };
   const window = windowOf(condition.range, input);
-  if (window === null) return none;
+  if (window === null) return { ...none, holds: undefined };
   const turns = input.conversation.turns;
   switch (condition.type) {
     case 'phrase': {
@@ -246,7 +248,8 @@ export function applyCategories(rules: readonly CategoryRule[], input: CategoryI
     let fires = true;
     for (const condition of rule.conditions) {
       const outcome = evaluate(condition, input, compiled);
-      const holds = condition.negate ? !outcome.holds : outcome.holds;
+      // A condition that cannot be judged never makes a rule fire, negated or not.
+      const holds = outcome.holds !== undefined && (condition.negate ? !outcome.holds : outcome.holds);
       if (!holds) {
         fires = false;
         break;
