@@ -258,7 +258,7 @@ async function openInChromium(files) {
 
 /** The peer page: the same 10,000 calls as one static table, the way a quick export to HTML would look. */
 function staticTablePage(report, file) {
-  const escape = (text) =>
+  const escapeCell = (text) =>
     String(text ?? '').replace(
       /[&<>"]/g,
       (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c],
@@ -266,7 +266,7 @@ function staticTablePage(report, file) {
   const rows = report.calls
     .map(
       (call) =>
-        `<tr><td>${escape(call.callId)}</td><td>${escape(call.startedAt)}</td><td>${escape(call.agentId)}</td><td>${escape(call.topicId)}</td><td>${call.customerSentiment}</td><td>${call.resolution}</td><td>${call.escalationRisk}</td><td>${call.csat}</td><td>${call.durationSec}</td></tr>`,
+        `<tr><td>${escapeCell(call.callId)}</td><td>${escapeCell(call.startedAt)}</td><td>${escapeCell(call.agentId)}</td><td>${escapeCell(call.topicId)}</td><td>${call.customerSentiment}</td><td>${call.resolution}</td><td>${call.escalationRisk}</td><td>${call.csat}</td><td>${call.durationSec}</td></tr>`,
     )
     .join('\n');
   writeFileSync(
