@@ -211,7 +211,14 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
 
       analyze: this.analyzer.asStage(),
 
-      aggregate: async ({ results, failures }) => aggregateResults(results, failures),
+      // The executive summary is one request fed only the computed metrics, cached like an analysis.
+      aggregate: async ({ results, failures }, { signal, logger }) =>
+        aggregateResults(results, failures, {
+          ...(options.languageModel ? { languageModel: options.languageModel } : {}),
+          ...(this.cache ? { cache: this.cache } : {}),
+          ...(signal ? { signal } : {}),
+          logger,
+        }),
     };
   }
 
