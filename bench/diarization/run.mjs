@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Diarization error rate (collar 0.25 s, overlap scored) and real-time factor on ../shared/data/diarization,
-// EchoLens against the baselines a user would otherwise have offline, in the same run:
+// Diarization error rate (collar 0.25 s, overlap scored) and real-time factor on ../shared/data/diarization
+// and on mono recordings constructed from the dev material with known speaker timings (construct.mjs:
+// one-speaker, dominant-speaker and two-speaker, wide-band and telephone copies), EchoLens against the
+// baselines a user would otherwise have offline, in the same run; pooled DER with bootstrap intervals:
 //   node bench/diarization/run.mjs          (after `pnpm --filter @echolens/core build`)
 // No neural diarizer with bundled weights is installable from npm here (see docs/diarization.md), so the
 // peers are the trivial baselines: everything one speaker (mono) and per-channel energy (stereo).
@@ -15,6 +17,8 @@ import {
   parseRttm,
   prepareAudio,
 } from '@echolens/core';
+import { mulberry32 } from '../stt/build-call.mjs';
+import { constructedSet } from './construct.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -55,8 +59,16 @@ const systems = {
   },
 };
 
+/** Share of the reference speech held by its most talkative speaker. */
+function topShare(reference) {
+  const seconds = new Map();
+  for (const s of reference) seconds.set(s.speaker, (seconds.get(s.speaker) ?? 0) + s.endSec - s.startSec);
+  const total = [...seconds.values()].reduce((sum, value) => sum + value, 0);
+  return total > 0 ? Math.max(...seconds.values()) / total : 1;
+}
+
 /** Each recording as it would arrive: the stereo original where one exists, and the mono mix. */
-const cases = rows.flatMap((row) => {
+const devCases = rows.flatMap((row) => {
   const reference = parseRttm(readFileSync(join(dataRoot, 'diarization', row.rttm), 'utf8'), row.rttm);
   const mono = {
     name: `${row.rttm.replace(/^rttm\/|\.rttm$/g, '')}${row.stereo ? ' (mono mix)' : ''}`,
@@ -64,6 +76,8 @@ const cases = rows.flatMap((row) => {
     path: join(dataRoot, 'diarization', row.audio),
     speakers: row.num_speakers,
     referenceKind: row.reference.startsWith('human') ? 'human' : 'derived',
+    band: 'wide',
+    topShare: topShare(reference),
     reference,
     systems: ['echolens', 'one-speaker'],
   };
@@ -80,6 +94,24 @@ const cases = rows.flatMap((row) => {
     mono,
   ];
 });
+const constructedCases = (
+  await constructedSet({ dataRoot, outDir: join(root, 'bench', 'out', 'diarization-constructed') })
+).map((row) => {
+  const reference = parseRttm(readFileSync(row.rttm, 'utf8'), row.rttm);
+  return {
+    name: row.name,
+    kind: 'mono',
+    construction: row.kind,
+    path: row.path,
+    speakers: row.speakers,
+    referenceKind: 'constructed',
+    band: row.band,
+    topShare: topShare(reference),
+    reference,
+    systems: ['echolens', 'one-speaker'],
+  };
+});
+const cases = [...devCases, ...constructedCases];
 
 /** 10 ms frames covered by spans, for frame-level recall / precision (no collar). */
 function toFrames(spans, frameCount) {
@@ -161,10 +193,14 @@ for (const testCase of cases) {
     results.push({
       file: testCase.name,
       kind: testCase.kind,
+      construction: testCase.construction,
+      band: testCase.band,
+      topShare: testCase.topShare,
       reference: testCase.referenceKind,
       referenceSpeakers: testCase.speakers,
       system: systemName,
       foundSpeakers: new Set(diarization.segments.map((segment) => segment.speaker)).size,
+      segments: diarization.segments.map(({ startSec, endSec, speaker }) => ({ startSec, endSec, speaker })),
       der: score.diarizationErrorRate,
       missedSec: score.missedSec,
       falseAlarmSec: score.falseAlarmSec,
@@ -187,32 +223,91 @@ for (const testCase of cases) {
 }
 
 /** Pooled DER: total errors over total scored speech, the way DER is reported over a test set. */
-function pooled(filter) {
-  const chosen = results.filter(filter);
-  const errors = chosen.reduce((sum, r) => sum + r.missedSec + r.falseAlarmSec + r.confusionSec, 0);
-  const scored = chosen.reduce((sum, r) => sum + r.scoredSec, 0);
-  const seconds = chosen.reduce((sum, r) => sum + r.durationSec, 0);
-  const time = chosen.reduce((sum, r) => sum + r.diarizeSec, 0);
-  return {
-    files: chosen.length,
-    der: scored > 0 ? errors / scored : 0,
-    realTimeFactor: seconds > 0 ? time / seconds : 0,
-  };
+function pooledDer(chosen) {
+  let errors = 0;
+  let scored = 0;
+  for (const r of chosen) {
+    errors += r.missedSec + r.falseAlarmSec + r.confusionSec;
+    scored += r.scoredSec;
+  }
+  return scored > 0 ? errors / scored : 0;
 }
+
+const BOOTSTRAP_RESAMPLES = 2000;
+/**
+ * Pooled DER per system over a group's recordings, with a 95 % percentile-bootstrap interval from
+ * resampling recordings (the same resample for every system, so the difference to the one-speaker
+ * baseline gets its own interval).
+ */
+function summarise(filter) {
+  const bySystem = {};
+  for (const system of Object.keys(systems)) {
+    const chosen = results.filter((r) => filter(r) && r.system === system);
+    if (chosen.length > 0) bySystem[system] = chosen;
+  }
+  const files = [
+    ...new Set(
+      Object.values(bySystem)
+        .flat()
+        .map((r) => r.file),
+    ),
+  ];
+  const random = mulberry32(1);
+  const draws = Array.from({ length: BOOTSTRAP_RESAMPLES }, () =>
+    Array.from({ length: files.length }, () => files[Math.floor(random() * files.length)]),
+  );
+  const interval = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return [sorted[Math.floor(0.025 * sorted.length)], sorted[Math.ceil(0.975 * sorted.length) - 1]];
+  };
+  const resampled = (chosen) => {
+    const byFile = new Map(chosen.map((r) => [r.file, r]));
+    return draws.map((draw) => pooledDer(draw.map((file) => byFile.get(file))));
+  };
+  const baseline = bySystem['one-speaker'] && resampled(bySystem['one-speaker']);
+  return Object.fromEntries(
+    Object.entries(bySystem).map(([system, chosen]) => {
+      const byFile = new Map((bySystem['one-speaker'] ?? []).map((r) => [r.file, r]));
+      const own = resampled(chosen);
+      const seconds = chosen.reduce((sum, r) => sum + r.durationSec, 0);
+      const time = chosen.reduce((sum, r) => sum + r.diarizeSec, 0);
+      return [
+        system,
+        {
+          files: chosen.length,
+          der: pooledDer(chosen),
+          derInterval: interval(own),
+          differenceToOneSpeaker: baseline && pooledDer(chosen) - pooledDer(bySystem['one-speaker']),
+          differenceInterval: baseline && interval(own.map((value, i) => value - baseline[i])),
+          speakerCountRight: chosen.filter((r) => r.foundSpeakers === r.referenceSpeakers).length,
+          worseThanOneSpeaker: chosen.filter(
+            (r) => byFile.has(r.file) && r.der > byFile.get(r.file).der + 1e-9,
+          ).length,
+          realTimeFactor: seconds > 0 ? time / seconds : 0,
+        },
+      ];
+    }),
+  );
+}
+const isMono = (r) => r.kind === 'mono';
+const constructed = (construction, band) => (r) =>
+  isMono(r) && r.construction === construction && r.band === band;
 const groups = {
   stereo: (r) => r.kind === 'stereo',
-  'mono, 2+ speakers': (r) => r.kind === 'mono' && r.referenceSpeakers >= 2,
-  'mono, all': (r) => r.kind === 'mono',
+  'human mono, 2 speakers': (r) => isMono(r) && r.reference === 'human' && r.referenceSpeakers === 2,
+  'human mono, all': (r) => isMono(r) && r.reference === 'human',
+  'derived mono mixes': (r) => isMono(r) && r.reference === 'derived',
+  'constructed two-speaker, wide-band': constructed('two-speaker', 'wide'),
+  'constructed two-speaker, telephone': constructed('two-speaker', 'telephone'),
+  'constructed dominant, wide-band': constructed('dominant', 'wide'),
+  'constructed dominant, telephone': constructed('dominant', 'telephone'),
+  'constructed one-speaker, wide-band': constructed('one-speaker', 'wide'),
+  'constructed one-speaker, telephone': constructed('one-speaker', 'telephone'),
+  'all mono, 2+ speakers, none > 90 %': (r) => isMono(r) && r.referenceSpeakers >= 2 && r.topShare <= 0.9,
+  'all mono, one speaker > 90 %': (r) => isMono(r) && r.referenceSpeakers >= 2 && r.topShare > 0.9,
 };
 const summary = Object.fromEntries(
-  Object.entries(groups).map(([group, filter]) => [
-    group,
-    Object.fromEntries(
-      Object.keys(systems)
-        .map((system) => [system, pooled((r) => filter(r) && r.system === system)])
-        .filter(([, value]) => value.files > 0),
-    ),
-  ]),
+  Object.entries(groups).map(([group, filter]) => [group, summarise(filter)]),
 );
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`;
@@ -227,18 +322,31 @@ const percent = (value) => `${(100 * value).toFixed(1)} %`;
 const table = [
   '| recording | reference | system | speakers found / ref | DER | missed s | false alarm s | confusion s | RTF |',
   '|---|---|---|---|---:|---:|---:|---:|---:|',
-  ...results.map(
-    (r) =>
-      `| ${r.file} | ${r.reference} | ${r.system} | ${r.foundSpeakers} / ${r.referenceSpeakers} | ${percent(r.der)} | ${r.missedSec.toFixed(1)} | ${r.falseAlarmSec.toFixed(1)} | ${r.confusionSec.toFixed(1)} | ${r.realTimeFactor.toFixed(4)} |`,
-  ),
+  ...results
+    .filter((r) => r.reference !== 'constructed')
+    .map(
+      (r) =>
+        `| ${r.file} | ${r.reference} | ${r.system} | ${r.foundSpeakers} / ${r.referenceSpeakers} | ${percent(r.der)} | ${r.missedSec.toFixed(1)} | ${r.falseAlarmSec.toFixed(1)} | ${r.confusionSec.toFixed(1)} | ${r.realTimeFactor.toFixed(4)} |`,
+    ),
 ].join('\n');
+const constructedTable = [
+  '| recording | kind | band | top speaker share | speakers found / ref | DER echolens | DER one-speaker | confusion s |',
+  '|---|---|---|---:|---|---:|---:|---:|',
+  ...results
+    .filter((r) => r.reference === 'constructed' && r.system === 'echolens')
+    .map((r) => {
+      const baseline = results.find((b) => b.file === r.file && b.system === 'one-speaker');
+      return `| ${r.file} | ${r.construction} | ${r.band} | ${r.topShare.toFixed(3)} | ${r.foundSpeakers} / ${r.referenceSpeakers} | ${percent(r.der)} | ${percent(baseline.der)} | ${r.confusionSec.toFixed(1)} |`;
+    }),
+].join('\n');
+const range = ([low, high]) => `${(100 * low).toFixed(1)}–${(100 * high).toFixed(1)}`;
 const summaryTable = [
-  '| group | system | files | pooled DER | RTF (diarization only) |',
-  '|---|---|---:|---:|---:|',
+  '| group | system | files | pooled DER [95 % CI] | vs one-speaker, points [95 % CI] | speaker count right | files worse than one-speaker | RTF (diarization only) |',
+  '|---|---|---:|---:|---:|---:|---:|---:|',
   ...Object.entries(summary).flatMap(([group, bySystem]) =>
     Object.entries(bySystem).map(
       ([system, value]) =>
-        `| ${group} | ${system} | ${value.files} | ${percent(value.der)} | ${value.realTimeFactor.toFixed(4)} |`,
+        `| ${group} | ${system} | ${value.files} | ${percent(value.der)} [${range(value.derInterval)}] | ${system === 'one-speaker' || value.differenceToOneSpeaker === undefined ? '' : `${(100 * value.differenceToOneSpeaker).toFixed(1)} [${range(value.differenceInterval)}]`} | ${value.speakerCountRight} / ${value.files} | ${system === 'one-speaker' ? '' : value.worseThanOneSpeaker} | ${value.realTimeFactor.toFixed(4)} |`,
     ),
   ),
 ].join('\n');
@@ -287,6 +395,12 @@ duration (decode + VAD excluded; the per-file line in the JSON has it included).
 ${summaryTable}
 
 ${table}
+
+<details><summary>Constructed mono recordings, per file (echolens and the one-speaker baseline)</summary>
+
+${constructedTable}
+
+</details>
 
 ### Channel activity: VAD only vs. VAD + level (frame level, 10 ms, no collar)
 
