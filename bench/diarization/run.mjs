@@ -351,6 +351,49 @@ const summaryTable = [
   ),
 ].join('\n');
 const share = (value) => value.toFixed(3);
+// Figures of the previous speaker-count rule (held-out likelihood with each held-out frame scored under
+// its own Viterbi label), measured by this script at commit 1cb0a51 on the same recordings.
+const before = {
+  'human mono, 2 speakers': 0.205,
+  'constructed two-speaker, wide-band': 0.09,
+  'constructed two-speaker, telephone': 0.198,
+  'constructed dominant, wide-band': 0.203,
+  'constructed dominant, telephone': 0.357,
+  'constructed one-speaker, wide-band': 0.272,
+  'constructed one-speaker, telephone': 0.281,
+  'all mono, one speaker > 90 %': 0.269,
+};
+const dominantGroup = summary['all mono, one speaker > 90 %'];
+const humanGroup = summary['human mono, 2 speakers'];
+const countSection = `### Mono speaker count (issue 8)
+
+The spectral diarizer picks the number of speakers by **predictive** held-out likelihood: speaker models fitted on
+alternate seconds of speech, scored on the others, with the speaker of each held-out frame predicted from the nearest
+fitted frames before and after it instead of read off the frame's own Viterbi label. A second voice must add 0.1
+nats per frame of all speech (the constant of the previous rule, unchanged) and hold at least 3 s (two voice-print
+windows). All constants were fixed before this table was measured. Before → now, pooled DER, echolens:
+
+| group | before | now | one-speaker labelling |
+|---|---:|---:|---:|
+${Object.entries(before)
+  .map(
+    ([group, value]) =>
+      `| ${group} | ${percent(value)} | ${percent(summary[group].echolens.der)} | ${percent(summary[group]['one-speaker'].der)} |`,
+  )
+  .join('\n')}
+
+Targets. **Mono two-speaker DER ≤ 20 % on human-labelled references**: ${percent(humanGroup.echolens.der)}
+[${range(humanGroup.echolens.derInterval)}] over the ${humanGroup.echolens.files} two-speaker AMI excerpts of the dev set,
+${humanGroup.echolens.der <= 0.2 ? 'met' : 'not met'}. ami-excerpt-dev00 gets its two speakers; in ami-excerpt-trn03 the second
+voice speaks 1.2 s and is folded into the first, as the rule intends. What remains is speech the VAD misses inside
+turns the annotators marked whole, and turn boundaries placed up to a second off (see the per-file table). **Never worse than
+one-speaker labelling when one speaker holds > 90 % of the speech**: ${dominantGroup.echolens.worseThanOneSpeaker} of
+${dominantGroup.echolens.files} such recordings are worse (pooled ${percent(dominantGroup.echolens.der)} against
+${percent(dominantGroup['one-speaker'].der)}, difference ${(100 * dominantGroup.echolens.differenceToOneSpeaker).toFixed(1)}
+points [${range(dominantGroup.echolens.differenceInterval)}]). Read by hand, the file-level failures that remain are
+one voice split in two by loudness: the customer leg of the stereo call in its telephone copy, where the quieter
+turns (-21 to -26 dBFS against -16 to -20) sit closer to the added line noise and become "another speaker" with a
+predictive gain of 0.16 nats/frame (0.08 on the wide-band copy, which stays one speaker).`;
 const activityTable = [
   '| recording | channel | reference | VAD only vs ref: recall / precision | + level vs ref: recall / precision | missed s → | false alarm s → | + level vs Silero: recall / precision | added s |',
   '|---|---|---|---|---|---:|---:|---|---:|',
@@ -391,8 +434,18 @@ all errors / all scored speech. VAD is Silero (from \`prepareAudio\`) for every 
 duration (decode + VAD excluded; the per-file line in the JSON has it included). No neural peer was available offline
 (no npm package ships pyannote / WeSpeaker / 3D-Speaker weights), so the peers are the trivial baselines.
 "derived" references come from per-channel energy on the separate recordings (see shared/data SOURCES.md).
+"constructed" recordings are assembled by \`bench/diarization/construct.mjs\` from single-speaker dev material (ASR
+utterances, the stretches of the AMI excerpts where the human RTTM has one speaker, the turns of each leg of the stereo
+call), turns 0.2–0.8 s apart with an occasional 0.1–0.4 s overlap, each voice at its own level over a faint noise
+floor, plus a telephone copy of each (300–3400 Hz, 8 kHz µ-law, \`bench/stt/phone-band.mjs\`): one-speaker, dominant
+(one voice > 90 % of the speech, one or two short turns of another, preferably from the same recording) and
+two-speaker. Their references are exact in who speaks, approximate in where (Silero on the clean utterance, or the
+source RTTM). Intervals: 95 % percentile bootstrap over recordings (${BOOTSTRAP_RESAMPLES} resamples, the same
+resamples for every system, so "vs one-speaker" is a paired difference).
 
 ${summaryTable}
+
+${countSection}
 
 ${table}
 
