@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
+import type { Diarization } from '@echolens/provider';
+import { ConfigurationError } from '@echolens/provider';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareAudio } from '../../src/audio/prepare.js';
 import { diarizationErrorRate, type LabelledSpan } from '../../src/diarize/der.js';
 import { parseRttm } from '../../src/diarize/rttm.js';
 import { createSpectralDiarizer } from '../../src/diarize/spectral-diarizer.js';
-import { ConfigurationError } from '../../src/errors/index.js';
-import type { Diarization } from '../../src/schema/diarization.js';
 import { dataPath } from '../helpers/data.js';
 import { decodeChannels, diarizerAudio } from './audio-fixture.js';
 
