@@ -1,7 +1,7 @@
 import type { Conversation, Turn } from '../../schema/conversation.js';
 import type { InsightsDraft } from '../../schema/insights.js';
 import { citeTurn } from '../evidence.js';
-import { matchForm, type Span, sentenceSpans } from '../text.js';
+import { matchForm, type Span, sentenceAround } from '../text.js';
 import { extractDueDate } from './due-dates.js';
 
 type CallbackPromise = InsightsDraft['callbackPromises'][number];
@@ -31,10 +31,7 @@ const CUSTOMER_TASK =
 
 /** The rest of the sentence from the commitment's start: what was promised, in the speaker's words. */
 function commitmentText(text: string, span: Span, maxLength = 140): string {
-  const sentence = sentenceSpans(text).find(
-    (candidate) => candidate.start <= span.start && span.start < candidate.end,
-  );
-  const end = sentence ? sentence.end : text.length;
+  const end = sentenceAround(text, span, maxLength * 2).end;
   const fragment = text
     .slice(span.start, end)
     .replace(/[.!?…]+$/, '')
@@ -49,10 +46,8 @@ function locate(turn: Turn, pattern: RegExp): Span | undefined {
 
 /** The deadline said in the commitment's own clause: from where it starts to the end of its sentence. */
 function dueOf(turn: Turn, span: Span, reference: Date | undefined) {
-  const sentence = sentenceSpans(turn.text).find(
-    (candidate) => candidate.start <= span.start && span.start < candidate.end,
-  );
-  const text = matchForm(turn.text.slice(span.start, sentence?.end ?? turn.text.length));
+  const end = sentenceAround(turn.text, span).end;
+  const text = matchForm(turn.text.slice(span.start, end));
   const due = extractDueDate(text, reference);
   return { due: due?.due ?? null, dueDate: due?.dueDate ?? null };
 }

@@ -158,7 +158,7 @@ export class HeuristicAnalyzer {
       if (impact > 0) drivers.push({ driver, impact: Math.round(impact), evidence });
     };
     if (negativeCustomer.length > 0) {
-      const worst = Math.min(...negativeCustomer.map((entry) => entry.sentiment.score));
+      const worst = negativeCustomer.reduce((low, entry) => Math.min(low, entry.sentiment.score), 0);
       addDriver(
         'negative customer sentiment',
         10 + 20 * Math.abs(worst),
@@ -327,7 +327,7 @@ export class HeuristicAnalyzer {
       const hits = cueHits(customer, patterns);
       const first = hits[0];
       if (!first) continue;
-      const strongest = Math.max(...hits.map((hit) => Math.abs(hit.entry.sentiment.score)));
+      const strongest = hits.reduce((high, hit) => Math.max(high, Math.abs(hit.entry.sentiment.score)), 0);
       emotions.push({
         emotion: name,
         speaker: 'customer',

@@ -23,7 +23,7 @@ export function scoreTurns(conversation: Conversation): ScoredTurn[] {
   const timed =
     turns.length > 0 && turns.every((turn) => turn.startSec !== undefined && turn.endSec !== undefined);
   const first = timed ? (turns[0]?.startSec ?? 0) : 0;
-  const last = timed ? Math.max(...turns.map((turn) => turn.endSec ?? 0)) : 0;
+  const last = timed ? turns.reduce((latest, turn) => Math.max(latest, turn.endSec ?? 0), 0) : 0;
   const span = Math.max(last - first, 1e-6);
   return turns.map((turn, index) => {
     const position = timed

@@ -36,7 +36,7 @@ export const QUESTION_CUES: readonly RegExp[] = [
 export const STRONG_GRATITUDE_CUES: readonly RegExp[] = [
   /\bthank(?:s| you)(?: (?:so|very) much| a (?:lot|million|ton)| again)\b/,
   /\b(?:really|truly|much|greatly|very much) appreciat\w*\b/,
-  /\bappreciate (?:it|that|this|your|the|all)\b.*\b(?:help|effort|support|time)\b/,
+  /\bappreciate (?:it|that|this|your|the|all)\b[^.!?\n]{0,60}?\b(?:help|effort|support|time)\b/,
   /\b(?:grateful|lifesaver|life saver|you(?:'re| are) (?:the best|a star|amazing|awesome|great)|you guys rock|you rock)\b/,
   /\b(?:excellent|exceptional|outstanding|amazing|fantastic|brilliant|great|wonderful) (?:service|staff|support|job|help|team|company|experience)\b/,
   /\b(?:staff|team|service|you) (?:have been|has been|were|was) (?:excellent|exceptional|amazing|fantastic|brilliant|great|wonderful|so helpful|very helpful)\b/,
