@@ -361,7 +361,7 @@ export class HeuristicAnalyzer {
     const weights = turns.map((_entry, index) => (index < 3 ? 1 : 0.6));
     const ranked = this.matcher.match(texts, weights);
     const best = ranked[0];
-    if (!best || best.score <= 0) {
+    if (TopicMatcher.abstains(best) || !best) {
       return { primary: { topicId: OTHER_TOPIC_ID, confidence: 0, evidence: [] }, secondary: [] };
     }
     const evidenceFor = (topicId: string): EvidenceDraft[] => {
