@@ -248,6 +248,7 @@ export function finalizeInsights(
       },
     },
     memory: { deliverables: many(draft.memory.deliverables), openIssues: many(draft.memory.openIssues) },
+    abstentions: draft.abstentions ?? [],
     ...(draft.custom ? { custom: draft.custom as Record<string, unknown> } : {}),
   };
   return insights;

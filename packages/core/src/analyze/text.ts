@@ -73,7 +73,8 @@ export interface Span {
   end: number;
 }
 
-const BOUNDARY = /[.!?…]+["')\]]*(?=\s|$)|\n+/g;
+// A full stop after a lone letter ends no sentence: "8 a.m. tomorrow", "J. Smith".
+const BOUNDARY = /(?:[!?…]|(?<!(?:^|[^\p{L}])\p{L})\.)[.!?…]*["')\]]*(?=\s|$)|\n+/gu;
 
 /** Sentence spans of a turn: split after . ! ? … and line breaks, keeping offsets. */
 export function sentenceSpans(text: string): Span[] {

@@ -19,15 +19,19 @@ const EXPECT_CONTACT =
   /\byou(?:'ll|\s+will|\s+should)\s+(?:receive|get|hear)\s+(?:a |an |back |from )?(?:call|email|text|message|update|confirmation|response|reply|us|them|someone)/;
 /** The customer commits to get back. */
 const CUSTOMER_CONTACT =
-  /\bi(?:'ll|\s+will|\s+am going to)\s+(?:\w+\s+)?(?:call (?:you |back)|get back to you|send (?:you|it|them|the|a|my)|email you|dm you|message you|let you know|contact you|check and (?:get back|let you know))/;
+  /\bi(?:'ll|\s+will|\s+am going to|'m going to|\s+might|\s+may|\s+could|\s+need to|\s+have to|'d have to|'ll have to)(?:\s+(?:have to|need to|probably|maybe|just|then))*\s+(?:\w+\s+)?(?:call (?:you |back|again)|get back to you|send (?:you|it|them|the|a|my)|email you|dm you|message you|let you know|contact you|check and (?:get back|let you know))/;
 
 /** The company's side commits to a task. */
 const AGENT_TASK = new RegExp(
   String.raw`\b(?:i|we|our team|a (?:technician|specialist|courier))${WILL}(?:\s+(?:now|also|just|personally|immediately|go ahead and|be able to))?\s+(?:process|issue|refund|replace|ship|send|escalate|investigate|look into|check on|credit|waive|cancel|update|reset|schedule|arrange|book|fix|repair|raise|submit|file|forward|pass|add|remove|reverse|reactivate|activate|unlock|order|dispatch|review|apply|change|open|log)\b`,
 );
+/** The agent booked or confirmed an appointment or visit: both sides now owe it. */
+const APPOINTMENT =
+  /\b(?:i(?:'ve| have)|we(?:'ve| have)|i'll|we'll|i will|we will|i can|we can|let me)\s+(?:\w+\s+){0,2}?(?:book|booked|schedule|scheduled|set up|put you down|got you down|get you in|reserve|reserved|make|made)\b[^!?\n]{0,80}?\b(?:appointment|visit|slot|booking|reservation|service|inspection)\b|\b(?:your|an?|the) (?:[\w.:]+\s+){0,4}?(?:appointment|visit|slot) (?:is|for|at|on)\b/;
+
 /** The agent asks the customer to do something after the call. */
 const CUSTOMER_TASK =
-  /\b(?:you(?:'ll|\s+will)\s+need to|you need to|you(?:'ll|\s+will)\s+have to|you should|make sure (?:to|you)|please(?:\s+(?:go ahead and|can you|could you))?|remember to|don't forget to)\s+(?:try|restart|reboot|reinstall|update|check|send|dm|call|visit|bring|return|fill|upload|reset|log|contact|follow|go|click|tap|confirm|reply|complete|sign|take|keep|bring|print|provide|submit|email|drop|ship|pack|download|enable|disable|turn|unplug|plug)\b/;
+  /\b(?:you(?:'ll|\s+will)\s+need to|you need to|you(?:'ll|\s+will)\s+have to|you should|make sure (?:to|you)|remember to|don't forget to|next time,? (?:you can|just))\s+(?:try|restart|reboot|reinstall|update|check|send|dm|call|visit|bring|return|fill|upload|reset|log|contact|follow|go|click|tap|confirm|reply|complete|sign|take|keep|bring|print|provide|submit|email|drop|ship|pack|download|enable|disable|turn|unplug|plug)\b/;
 
 /** The rest of the sentence from the commitment's start: what was promised, in the speaker's words. */
 function commitmentText(text: string, span: Span, maxLength = 140): string {
@@ -90,6 +94,15 @@ export function findActionItems(conversation: Conversation, reference?: Date): A
         task: text,
         ...dueOf(turn, agentSpan, reference),
         evidence: [citeTurn(turn, agentSpan)],
+      });
+    }
+    const appointmentSpan = agentSpan ? undefined : locate(turn, APPOINTMENT);
+    if (appointmentSpan) {
+      items.push({
+        owner: 'company',
+        task: commitmentText(turn.text, appointmentSpan),
+        ...dueOf(turn, appointmentSpan, reference),
+        evidence: [citeTurn(turn, appointmentSpan)],
       });
     }
     const customerSpan = locate(turn, CUSTOMER_TASK);
