@@ -39,13 +39,23 @@ export interface Token {
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 
-/** Words with their offsets in the original text. */
+/** Long texts tokenized lately: the analyzer reads one long turn several times (sentiment, topic, evidence). */
+const longTokenized = new Map<string, Token[]>();
+const LONG_TEXT = 5000;
+
+/** Words with their offsets in the original text (the same array for the same long text: do not mutate it). */
 export function tokenize(text: string): Token[] {
+  const cached = text.length >= LONG_TEXT ? longTokenized.get(text) : undefined;
+  if (cached) return cached;
   const form = matchForm(text);
   textWork.characters += form.length;
   const tokens: Token[] = [];
   for (const match of form.matchAll(WORD)) {
     tokens.push({ text: match[0], start: match.index, end: match.index + match[0].length });
+  }
+  if (text.length >= LONG_TEXT) {
+    if (longTokenized.size >= 4) longTokenized.delete(longTokenized.keys().next().value ?? '');
+    longTokenized.set(text, tokens);
   }
   return tokens;
 }

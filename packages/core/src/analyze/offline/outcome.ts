@@ -53,6 +53,8 @@ export interface OutcomeEvent {
 export interface Outcome {
   resolution: Resolution;
   decisive?: OutcomeEvent;
+  /** The agent's refusal before a later hand-over, escalation or follow-up (the summary tells both). */
+  refusedBefore?: OutcomeEvent;
   /** Why the outcome is unknown, when it is. */
   unknownReason?: string;
 }
@@ -125,9 +127,14 @@ export function assessOutcome(
   if (decisive && completed && decisive !== completed && decisive.category !== 'no_action')
     decisive = completed;
   if (decisive) {
+    const refusal = events.find((event) => event.category === 'declined');
+    const handedOn = ['escalated', 'transferred', 'follow_up_scheduled'].includes(decisive.category);
     return {
       resolution: { status: decisive.status, category: decisive.category, evidence: cite(decisive.hit) },
       decisive,
+      ...(refusal && handedOn && refusal.hit.entry.index < decisive.hit.entry.index
+        ? { refusedBefore: refusal }
+        : {}),
     };
   }
 

@@ -9,7 +9,8 @@ import {
   REQUEST_CUES,
 } from './lexicon/cues.js';
 import type { CueHit, Outcome } from './outcome.js';
-import type { ScoredTurn } from './turn-features.js';
+import { scoreText } from './sentiment.js';
+import { NEGATIVE_TURN, type ScoredTurn } from './turn-features.js';
 
 type Draft = InsightsDraft;
 
@@ -81,7 +82,9 @@ function problemStatement(
         Math.min(1, countCues(quote.text, QUESTION_CUES)) +
         0.5 * Math.min(3, topicTerms(quote.text)) +
         (words >= 5 ? 0.5 : 0) +
-        (/\b(?:i|my|me|i'm|i've)\b/.test(quote.text.toLowerCase()) ? 0.5 : 0) -
+        (/\b(?:i|my|me|i'm|i've)\b/.test(quote.text.toLowerCase()) ? 0.5 : 0) +
+        // A clearly negative sentence is a grievance even without a problem word ("a slug came out of it!").
+        (scoreText(quote.text).score <= NEGATIVE_TURN ? 1 : 0) -
         (findCue(quote.text, GREETING_CUES) && words < 8 ? 2 : 0) -
         0.3 * order;
       // At least one cue or two topic words: a bare detail ("A scary one.") states no problem.
@@ -102,48 +105,58 @@ const AGENT_ACTS: Partial<Record<Draft['resolution']['category'], string>> = {
   escalated: 'The agent escalated the matter',
   follow_up_scheduled: 'The agent arranged a follow-up',
 };
+/** The same acts after a refusal: "The agent declined (…), then escalated the matter". */
+const AFTER_REFUSAL: Partial<Record<Draft['resolution']['category'], string>> = {
+  transferred: 'then handed the customer on',
+  escalated: 'then escalated the matter',
+  follow_up_scheduled: 'then arranged a follow-up',
+};
 
 /** What the agent did: the act that decided the outcome, else the first explanation or instruction given. */
 function agentAction(
   agent: readonly ScoredTurn[],
   outcome: Outcome,
   after: number,
-): { sentence: string; quote: Quote } | undefined {
+  cited: (quote: Quote) => string,
+): string | undefined {
   const decisive = outcome.decisive;
   const act = decisive && decisive.by === 'agent' ? AGENT_ACTS[decisive.category] : undefined;
   if (decisive && act) {
     const quote = hitQuote(decisive.hit);
-    if (quote) return { sentence: act, quote };
+    const refusal = outcome.refusedBefore && hitQuote(outcome.refusedBefore.hit);
+    const then = AFTER_REFUSAL[decisive.category];
+    if (refusal && quote && then) return `The agent declined (${cited(refusal)}), ${then}: ${cited(quote)}.`;
+    if (quote) return `${act}: ${cited(quote)}.`;
   }
   const answering = agent.filter((entry) => entry.index > after);
   const guidance = answering.filter((entry) => findCue(entry.turn.text, GUIDANCE_CUES));
-  for (const entry of [
-    ...guidance,
-    ...answering.filter((turn) => findCue(turn.turn.text, INFORMATION_CUES)),
-  ]) {
+  // A walk-through (three or more instructions) is told by its first step; otherwise the first answer given.
+  const candidates =
+    guidance.length >= 3
+      ? guidance
+      : answering.filter((entry) => findCue(entry.turn.text, [...GUIDANCE_CUES, ...INFORMATION_CUES]));
+  for (const entry of candidates) {
     const span = findCue(entry.turn.text, [...GUIDANCE_CUES, ...INFORMATION_CUES]);
     if (!span) continue;
     const quote = quoteOf(entry, sentenceAround(entry.turn.text, span, QUOTE_LIMIT * 2));
     if (!quote) continue;
-    return {
-      sentence:
-        guidance.length >= 3 ? 'The agent walked the customer through the steps' : 'The agent explained',
-      quote,
-    };
+    const verb =
+      guidance.length >= 3 ? 'The agent walked the customer through the steps' : 'The agent explained';
+    return `${verb}: ${cited(quote)}.`;
   }
   // No answer given: at least say what the agent asked for.
   for (const entry of answering) {
     const span = findCue(entry.turn.text, [/\?/]);
     if (!span) continue;
     const quote = quoteOf(entry, sentenceAround(entry.turn.text, span, QUOTE_LIMIT * 2));
-    if (quote) return { sentence: 'The agent asked', quote };
+    if (quote) return `The agent asked: ${cited(quote)}.`;
   }
   return undefined;
 }
 
 const OUTCOMES: Record<Draft['resolution']['category'], string> = {
   issue_fixed: 'fixed during the contact',
-  transaction_completed: 'done',
+  transaction_completed: 'the request was completed',
   information_provided: 'the customer had the answer they needed',
   follow_up_scheduled: 'still open, with a follow-up arranged',
   escalated: 'escalated, not yet settled',
@@ -208,8 +221,8 @@ export function summarize(input: SummaryInput): Draft['summary'] {
     sentences.push(`The customer got in touch${about}, without stating a problem in so many words.`);
   }
 
-  const action = agentAction(agent, outcome, problem?.entry.index ?? -1);
-  if (action) sentences.push(`${action.sentence}: ${cited(action.quote)}.`);
+  const action = agentAction(agent, outcome, problem?.entry.index ?? -1, cited);
+  if (action) sentences.push(action);
 
   const agentPromise = input.callbackPromises.find((promise) => promise.promisedBy === 'agent');
   const companyTask = input.actionItems.find((item) => item.owner !== 'customer');

@@ -35,7 +35,7 @@ export const QUESTION_CUES: readonly RegExp[] = [
 
 /** The customer asks for something to be done (a request rather than a grievance). */
 export const REQUEST_CUES: readonly RegExp[] = [
-  /\b(?:i (?:need|want|would like|'d like|am looking for|'m looking for|am trying to|'m trying to)|(?:can|could|would) you (?:please )?(?:help|tell|check|change|book|send|find|confirm|let|advise|assist|explain|give)|please (?:help|advise|confirm|tell|let me know|check)|need (?:help|assistance|some help)|help me|looking for)\b/,
+  /\b(?:i (?:need|want|would like|'d like|am looking for|'m looking for|am trying to|'m trying to)|(?:can|could|would) you (?:please )?(?:help|tell|check|change|book|send|find|confirm|let|advise|assist|explain|give)|please (?:help|advise|confirm|tell|let me know|check)|need (?:help|assistance|some help)|help me|looking for|(?:wanted|want|like|need) to (?:check|know|ask|find out|see|confirm)|check(?:ing)? on)\b/,
 ];
 
 /** Genuine gratitude or praise, as opposed to a formulaic "thanks". */
@@ -100,6 +100,7 @@ export const FIXED_CUES: readonly RegExp[] = [
 ];
 /** A transaction the customer wanted was completed (a reference or confirmation number counts as proof). */
 export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
+  /\b(?:reference|confirmation|booking) (?:number|code|no\.?|#)[: ]+(?=[a-z0-9-]*\d)[a-z0-9-]{4,}\b/,
   /\b(?:your|the) (?:reference|confirmation|booking|reservation|order|ticket) (?:number|code|id)\b(?: is|'s|:)/,
   /\b(?:you(?:'re| are)|that's|it's|everything's|everything is) (?:all )?(?:set|booked|confirmed|done)\b/,
   /\bi(?:'ve| have) (?:gone ahead and )?(?:booked|scheduled|reserved|set up|put you down|got you down) (?:you|that|it|an?|the|your)\b/,
@@ -114,7 +115,7 @@ export const DECLINED_CUES: readonly RegExp[] = [
 ];
 /** The matter continues after the contact (ticket, callback, investigation, private message). */
 export const FOLLOW_UP_CUES: readonly RegExp[] = [
-  /\b(?:(?:we|i|someone|they|a (?:member|colleague|specialist|technician|team)\w*)(?:'ll| will) (?:get back|call you|contact you|reach out|follow up|look into|investigate|be in touch|send you|email you|update you|give you a call)|(?:send|drop) us a (?:dm|direct message|private message)|dm us|(?:raised|opened|created|logged) (?:a )?(?:ticket|case|complaint|report)|(?:ticket|case) (?:number|id)|within \d+ (?:hours|days|business days|working days)|escalat\w*|passed (?:this|it) (?:on|along)|forwarded)\b/,
+  /\b(?:(?:we|i|someone|they|a (?:member|colleague|specialist|technician|team)\w*)(?:'ll| will) (?:be (?:reaching out|in touch|contacting you|calling you|getting back)|get back|call you|contact you|reach out|follow up|look into|investigate|be in touch|send you|email you|update you|give you a call)|(?:send|drop) us a (?:dm|direct message|private message)|dm us|(?:raised|opened|created|logged) (?:a )?(?:ticket|case|complaint|report)|(?:ticket|case) (?:number|id)|within \d+ (?:hours|days|business days|working days)|escalat\w*|passed (?:this|it) (?:on|along)|forwarded)\b/,
 ];
 /** The agent hands the customer to another department or colleague. */
 export const TRANSFER_CUES: readonly RegExp[] = [

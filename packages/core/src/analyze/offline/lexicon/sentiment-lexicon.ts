@@ -60,6 +60,8 @@ const SERVICE_OVERRIDES: Record<string, number> = {
   leave: 0, // "leave on Friday", "leave a message"
   drop: 0, // "drop off", "drop it at the store"
   afraid: 0, // "I'm afraid we can't": politeness, not fear
+  disability: 0, // accessibility requests are not complaints
+  disabled: 0,
 };
 
 /** Service words AFINN does not list. */
