@@ -122,7 +122,9 @@ export async function offlineFigures() {
   const vaderTurns = tweetsumm.map((row) => customerTexts(row).map(compound));
   const negativeLabels = tweetsumm.map((row) => row.labels.customer_negative === true);
   const negativeSystems = {
-    echolens: tweet.results.map((insights) => ['negative', 'mixed'].includes(insights.sentiment.customer.label)),
+    echolens: tweet.results.map((insights) =>
+      ['negative', 'mixed'].includes(insights.sentiment.customer.label),
+    ),
     'VADER: any customer turn ≤ -0.05': vaderTurns.map((scores) => scores.some((s) => s <= -0.05)),
     'VADER: mean of customer turns ≤ -0.05': vaderTurns.map((scores) => mean(scores) <= -0.05),
     'all negative': negativeLabels.map(() => true),
@@ -202,7 +204,10 @@ export async function offlineFigures() {
     echolens: bootstrap(n, rho(echolensScores)),
     'VADER: mean customer compound': bootstrap(n, rho(vaderMean)),
     'VADER: last customer turn': bootstrap(n, rho(vaderLast)),
-    'echolens − VADER mean (paired)': bootstrap(n, (indices) => rho(echolensScores)(indices) - rho(vaderMean)(indices)),
+    'echolens − VADER mean (paired)': bootstrap(
+      n,
+      (indices) => rho(echolensScores)(indices) - rho(vaderMean)(indices),
+    ),
     sgd: {
       echolens: bootstrap(sgd.length, (indices) =>
         spearman(pick(echolensScores.slice(0, sgd.length), indices), pick(satisfactionLabels, indices)),
@@ -219,7 +224,10 @@ export async function offlineFigures() {
         ),
       ),
       vader: bootstrap(mwoz.length, (indices) =>
-        spearman(pick(vaderMean.slice(sgd.length), indices), pick(satisfactionLabels.slice(sgd.length), indices)),
+        spearman(
+          pick(vaderMean.slice(sgd.length), indices),
+          pick(satisfactionLabels.slice(sgd.length), indices),
+        ),
       ),
     },
   };
@@ -333,7 +341,11 @@ export async function offlineFigures() {
   return {
     data: { tweetsumm: tweetsumm.length, sgd: sgd.length, mwoz: mwoz.length, banking77: banking.length },
     negative,
-    complaint: { ...complaint, n: typed.length, questions: typeLabels.filter((l) => l === 'question').length },
+    complaint: {
+      ...complaint,
+      n: typed.length,
+      questions: typeLabels.filter((l) => l === 'question').length,
+    },
     gratitude,
     satisfaction: { ...satisfaction, n },
     sgdOutcome,
