@@ -46,7 +46,7 @@ const readJsonLines = (file) =>
 // 1. Offline analyzer vs labels, peers in the same run, bootstrap intervals (offline.mjs); time against input size
 // (scaling.mjs); summaries of ten dev conversations, to be read beside their text (summaries.mjs).
 const offline = await offlineFigures();
-const scaling = scalingFigures();
+const scaling = await scalingFigures();
 const summaries = await summaryRows();
 mkdirSync(join(root, 'bench', 'out'), { recursive: true });
 writeFileSync(join(root, 'bench', 'out', 'analysis-summaries.md'), summariesMarkdown(summaries));

@@ -2,7 +2,7 @@
 // beside VADER scoring the same text in the same run. Linear analysis doubles its time when the input doubles
 // (ratio ≈ 2); the quadratic analyzer this replaced took 63 s for a 1.6 MB turn and 44 s for 10,000 turns.
 import { createRequire } from 'node:module';
-import { finalizeInsights, HeuristicAnalyzer } from '@echolens/core';
+import { createPipeline } from '@echolens/core';
 import { round } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
@@ -52,30 +52,32 @@ function manyTurns(count) {
   };
 }
 
-const analyzer = new HeuristicAnalyzer();
-const seconds = (work) => {
+const pipeline = createPipeline({ cache: false, memory: false });
+const seconds = async (work) => {
   const started = performance.now();
-  work();
+  await work();
   return (performance.now() - started) / 1000;
 };
 
-function measure(conversation) {
-  const echolens = seconds(() => finalizeInsights(analyzer.analyze(conversation), conversation, 'heuristic'));
-  const peer = seconds(() => {
+/** The whole offline analysis of a text conversation (metrics, insights, evidence check), as a user runs it. */
+async function measure(conversation) {
+  const turns = conversation.turns.map((turn) => ({ speaker: turn.role, text: turn.text }));
+  const echolens = await seconds(() => pipeline.analyzeConversation({ id: conversation.callId, turns }));
+  const peer = await seconds(() => {
     for (const turn of conversation.turns) vader.polarity_scores(turn.text);
   });
   const characters = conversation.turns.reduce((sum, turn) => sum + turn.text.length, 0);
   return { characters, echolensSec: round(echolens, 2), vaderSec: round(peer, 2) };
 }
 
-export function scalingFigures() {
+export async function scalingFigures() {
   const rows = {};
   for (const [name, make, small] of [
     ['one long turn (bytes)', longTurn, 1_600_000],
     ['turns', manyTurns, 10_000],
   ]) {
-    const single = measure(make(small));
-    const double = measure(make(small * 2));
+    const single = await measure(make(small));
+    const double = await measure(make(small * 2));
     rows[name] = {
       size: small,
       single,
@@ -89,5 +91,5 @@ export function scalingFigures() {
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
-  console.log(JSON.stringify(scalingFigures(), null, 1));
+  console.log(JSON.stringify(await scalingFigures(), null, 1));
 }

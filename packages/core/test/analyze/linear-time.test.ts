@@ -1,5 +1,6 @@
-import { type Conversation, finalizeInsights, HeuristicAnalyzer, InsightsSchema } from '@echolens/core';
+import { type Conversation, HeuristicAnalyzer, InsightsSchema } from '@echolens/core';
 import { describe, expect, it } from 'vitest';
+import { finalizeInsights } from '../../src/analyze/evidence.js';
 import { textWork } from '../../src/analyze/text.js';
 
 /**

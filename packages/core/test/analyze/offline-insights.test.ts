@@ -3,13 +3,13 @@ import {
   type Conversation,
   conversationFromDialogue,
   type Dialogue,
-  finalizeInsights,
   HeuristicAnalyzer,
   type Insights,
-  scoreText,
-  TopicMatcher,
 } from '@echolens/core';
 import { describe, expect, it } from 'vitest';
+import { finalizeInsights } from '../../src/analyze/evidence.js';
+import { scoreText } from '../../src/analyze/offline/sentiment.js';
+import { TopicMatcher } from '../../src/analyze/offline/taxonomy.js';
 import { dataPath } from '../helpers/data.js';
 
 const analyzer = new HeuristicAnalyzer();
