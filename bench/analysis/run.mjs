@@ -12,7 +12,7 @@
 //    OpenAI client and core's structured-output runtime against a local OpenAI-format server that counts what it gets.
 // Writes bench/out/analysis.json and the analysis section of bench/RESULTS.md.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -162,7 +162,12 @@ const breakEvenTranscriptTokens = Math.max(
 const insightGroups = Object.keys(heuristic.analyze(conversationFromDialogue(llmCalls[0], 'x'))).length;
 
 const results = {
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    node: process.version,
+    loadAverage: round(loadavg()[0], 1),
+  },
   data: { ...offline.data, llmCalls: llmCalls.length },
   offline,
   scaling,
@@ -208,7 +213,7 @@ const satisfactionMargin = satisfaction.echolens.value - satisfaction['VADER: me
 const section = `<!-- analysis:start -->
 ## Analysis (bench/analysis)
 
-Reproduce: \`pnpm build && node bench/analysis/run.mjs\` (JSON: \`bench/out/analysis.json\`, summaries: \`bench/out/analysis-summaries.md\`). Machine: ${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}.
+Reproduce: \`pnpm build && node bench/analysis/run.mjs\` (JSON: \`bench/out/analysis.json\`, summaries: \`bench/out/analysis-summaries.md\`). Machine: ${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}, load average ${results.machine.loadAverage} at the end of the run (the machine is shared: read times as ratios to the peer in the same run).
 EchoLens rows are the **offline analyzer** (no language model) through \`pipeline.analyzeConversation\`; peers run in the same process on the same rows. Every figure has its 95 % percentile-bootstrap interval (1,000 resamples, fixed seed) in brackets. All dev dialogues are used: TweetSumm ${offline.data.tweetsumm}, SGD ${offline.data.sgd}, MultiWOZ ${offline.data.mwoz}, BANKING77 ${offline.data.banking77}, ABCD 3, the Azure example and the real stereo call (transcribed once, \`bench/analysis/fixtures/\`). These are small sets: intervals of ±0.1 are the rule, and the project is judged on unseen dialogues of the same kinds.
 
 | target (unseen data) | dev figure | interval | status on dev |
