@@ -161,6 +161,7 @@ export { createOnnxDiarizer, type OnnxDiarizerOptions } from './diarize/onnx-dia
 export { formatRttm, parseRttm, type RttmSegment } from './diarize/rttm.js';
 export { createSpectralDiarizer, type SpectralDiarizerOptions } from './diarize/spectral-diarizer.js';
 // Language-model runtime: validation, repair, retries, timeouts, rate limits, fallback
+export { loadLanguageModel } from './cli/language-model-option.js';
 export { estimateCostUsd } from './language-model/cost.js';
 export {
   type GenerateStructuredOptions,
