@@ -8,7 +8,7 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-dist';
 import { z } from 'zod';
 import type { AppContext } from './context.js';
-import { SESSION_COOKIE } from './http/auth.js';
+import { readCookie, SESSION_COOKIE } from './http/auth.js';
 import { createMetrics } from './http/metrics.js';
 import { HttpProblem, notFoundHandler, problemHandler } from './http/problem.js';
 import { openApiDocument } from './openapi.js';
@@ -119,6 +119,11 @@ export function createApp(context: AppContext): Express {
     if (!key) throw new HttpProblem(401, 'unauthorized', 'the API key is not valid');
     auth.setSessionCookie(response, key, request.secure);
     response.status(204).end();
+  });
+  // Whether this browser is signed in, answered without an error status so a page can ask quietly.
+  app.get('/api/session', (request, response) => {
+    const cookie = readCookie(request.get('cookie'), SESSION_COOKIE);
+    response.json({ signedIn: Boolean(cookie && auth.verifySession(cookie)) });
   });
   app.delete('/api/session', (_request, response) => {
     response.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).end();

@@ -61,7 +61,8 @@ export class CallWork extends EventEmitter<{ update: (update: CallUpdate) => voi
   /** Queues transcription or analysis of a stored recording (no-op when a job for it is already under way). */
   async request(call: CallsTable, until: Until): Promise<void> {
     if (!call.storage_key || !call.audio_sha256) throw new Error(`call ${call.id} has no recording`);
-    const jobId = jobIdFor(call.audio_sha256, until, this.settingsFingerprint);
+    // Same recording, same request, same metadata (the analysis depends on it): same job.
+    const jobId = jobIdFor(call.audio_sha256, until, `${this.settingsFingerprint}\n${call.metadata}`);
     await this.calls.update(call.id, {
       status: 'pending',
       stage: null,
