@@ -123,7 +123,10 @@ export function callsRouter(context: AppContext): Router {
     const finished = until === 'transcribe' ? ['transcribed', 'done'] : ['done'];
     // Idempotent: work done or under way is not asked for again (force re-runs it; the cache still
     // answers whatever was paid for before).
-    const inFlight = IN_FLIGHT.has(row.status) && (until === 'transcribe' || row.requested === 'analyze');
+    const inFlight =
+      IN_FLIGHT.has(row.status) &&
+      row.job_id !== null &&
+      (until === 'transcribe' || row.requested === 'analyze');
     if (!force && (finished.includes(row.status) || inFlight)) {
       response.status(finished.includes(row.status) ? 200 : 202).json(toSummary(row));
       return;
