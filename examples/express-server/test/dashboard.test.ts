@@ -13,6 +13,8 @@ const screenshots =
     ? join(repoRoot, 'docs', 'images')
     : mkdtempSync(join(tmpdir(), 'echolens-shots-'));
 
+const failureShots = mkdtempSync(join(tmpdir(), 'echolens-dashboard-'));
+
 describe('dashboard in headless Chromium', () => {
   let running: RunningServer;
   let browser: Browser;
@@ -34,12 +36,18 @@ describe('dashboard in headless Chromium', () => {
       ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // A shared 2-core machine can be slow; nothing here is a timing assertion.
+    page.setDefaultTimeout(180_000);
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
   });
   afterAll(async () => {
+    // What the page showed when it ended, for a failed run.
+    await page
+      ?.screenshot({ path: join(failureShots, 'dashboard-last.png'), fullPage: true })
+      .catch(() => undefined);
     await browser?.close();
     await running?.close();
   });
