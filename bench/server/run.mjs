@@ -8,7 +8,7 @@
 //      the HTTP API, against `echolens analyze` on the same file from the command line (cold process each time,
 //      as a user would run it), both with Whisper tiny and the offline analyzer.
 // Writes bench/out/server.json and the server section of bench/RESULTS.md.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';

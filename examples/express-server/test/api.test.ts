@@ -184,6 +184,18 @@ describe.each(databases)('REST API on $name', ({ postgres }) => {
     // The aggregate report comes from the stored analyses.
     const report = await api.get('/api/reports/aggregate?agent=alice').set(auth).expect(200);
     expect(report.body.callCount).toBe(2);
+    const csv = await api.get('/api/reports/aggregate?agent=alice&format=csv').set(auth).expect(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toMatch(/^call_id,name,/);
+    expect(lines).toHaveLength(3);
+    expect(csv.text).toContain(id);
+    const html = await api.get('/api/reports/aggregate?format=html').set(auth).expect(200);
+    expect(html.headers['content-type']).toContain('text/html');
+    expect(html.text).toContain(`/#/calls/${id}`);
   });
 
   it('refuses oversize and non-audio uploads with problem documents, storing nothing', async () => {

@@ -32,7 +32,9 @@ export const CreateFromSourceSchema = z
 export function callDetail(row: CallsTable) {
   const result = row.result ? (JSON.parse(row.result) as CallResult) : undefined;
   const transcription = row.transcript
-    ? (JSON.parse(row.transcript) as Pick<TranscriptionResult, 'transcript' | 'audio'>)
+    ? (JSON.parse(row.transcript) as Partial<
+        Pick<TranscriptionResult, 'transcript' | 'audio' | 'conversation'>
+      >)
     : undefined;
   return {
     ...toSummary(row),
@@ -40,7 +42,7 @@ export function callDetail(row: CallsTable) {
     audioUrl: row.storage_key ? `/api/calls/${row.id}/audio` : null,
     audio: result?.audio ?? transcription?.audio ?? null,
     transcript: result?.transcript ?? transcription?.transcript ?? null,
-    conversation: result?.conversation ?? null,
+    conversation: result?.conversation ?? transcription?.conversation ?? null,
     analysis: result?.analysis ?? null,
     provenance: result?.analysis.provenance ?? null,
   };

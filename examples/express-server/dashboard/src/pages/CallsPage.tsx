@@ -94,9 +94,7 @@ export function CallsPage({ onUnauthorized }: { onUnauthorized: () => void }) {
     };
     setUploads((current) => [entry, ...current]);
     const update = (change: Partial<Upload>) =>
-      setUploads((current) =>
-        current.map((item) => (item === entry ? Object.assign(entry, change) && { ...entry } : item)),
-      );
+      setUploads((current) => current.map((item) => (item.id === entry.id ? { ...item, ...change } : item)));
     try {
       const { calls: created } = await uploadFiles(files, fields, (fraction) => update({ fraction }));
       const failed = created.filter((call) => call.status === 'failed');

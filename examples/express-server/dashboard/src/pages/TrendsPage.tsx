@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { type Analysis, api, type CallSummary, Unauthorized } from '../api';
+import { type Analysis, api, Unauthorized } from '../api';
 
 interface Scorecard {
   agentId: string;
@@ -20,29 +20,9 @@ interface Scorecard {
   qa?: { overall: number };
   resolutionRate?: number;
   talkRatio?: number;
-  sentiment?: number;
+  sentimentShift?: number;
   averageHandleTimeSec?: number;
   coachingFocus?: string[];
-}
-
-/** Per-agent figures from the call list, when the report carries no scorecards of its own. */
-function scorecardsFromCalls(calls: CallSummary[]): Scorecard[] {
-  const byAgent = new Map<string, CallSummary[]>();
-  for (const call of calls)
-    if (call.agentId && call.status === 'done')
-      byAgent.set(call.agentId, [...(byAgent.get(call.agentId) ?? []), call]);
-  const mean = (values: number[]) =>
-    values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : undefined;
-  return [...byAgent].map(([agentId, agentCalls]) => ({
-    agentId,
-    calls: agentCalls.length,
-    sentiment: mean(
-      agentCalls.flatMap((call) => (call.customerSentiment === null ? [] : [call.customerSentiment])),
-    ),
-    averageHandleTimeSec: mean(
-      agentCalls.flatMap((call) => (call.durationSec === null ? [] : [call.durationSec])),
-    ),
-  }));
 }
 
 const number = (value: number | undefined, digits = 2) => (value === undefined ? '' : value.toFixed(digits));
@@ -50,30 +30,18 @@ const number = (value: number | undefined, digits = 2) => (value === undefined ?
 /** The aggregate report (the same numbers as the HTML report) as charts, alerts and agent scorecards. */
 export function TrendsPage({ onUnauthorized }: { onUnauthorized: () => void }) {
   const [report, setReport] = useState<Analysis | undefined>();
-  const [calls, setCalls] = useState<CallSummary[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
     const fail = (failure: unknown) =>
       failure instanceof Unauthorized ? onUnauthorized() : setError((failure as Error).message);
     api<Analysis>('/api/reports/aggregate').then(setReport, fail);
-    api<{ items: CallSummary[] }>('/api/calls?status=done&limit=200').then(
-      (page) => setCalls(page.items),
-      fail,
-    );
   }, [onUnauthorized]);
 
   if (error) return <p className="error">{error}</p>;
   if (!report) return <p>Loading…</p>;
-  const topics: { topicId: string; calls: number }[] =
-    report.topics ??
-    Object.entries(
-      calls.reduce<Record<string, number>>((counts, call) => {
-        if (call.topic) counts[call.topic] = (counts[call.topic] ?? 0) + 1;
-        return counts;
-      }, {}),
-    ).map(([topicId, count]) => ({ topicId, calls: count }));
+  const topics: { topicId: string; calls: number }[] = report.topics;
   const weekly: { week: string; meanScore: number; negativeShare: number }[] = report.sentiment?.weekly ?? [];
-  const scorecards: Scorecard[] = report.agents ?? scorecardsFromCalls(calls);
+  const scorecards: Scorecard[] = report.agents;
   const perCall = (report.calls ?? []).map(
     (row: {
       name?: string;
@@ -98,7 +66,6 @@ export function TrendsPage({ onUnauthorized }: { onUnauthorized: () => void }) {
         {report.averages?.agentTalkRatio !== undefined &&
           ` · agent talk ${Math.round(report.averages.agentTalkRatio * 100)}%`}
       </p>
-      {typeof report.executiveSummary === 'string' && <p className="summary">{report.executiveSummary}</p>}
       {report.executiveSummary?.text && <p className="summary">{report.executiveSummary.text}</p>}
 
       <div className="charts">
@@ -164,7 +131,7 @@ export function TrendsPage({ onUnauthorized }: { onUnauthorized: () => void }) {
             <th>QA</th>
             <th>CSAT</th>
             <th>Resolution</th>
-            <th>Customer sentiment</th>
+            <th>Sentiment shift</th>
             <th>Handle time (s)</th>
             <th>Coaching focus</th>
           </tr>
@@ -177,7 +144,7 @@ export function TrendsPage({ onUnauthorized }: { onUnauthorized: () => void }) {
               <td>{number(card.qa?.overall, 1)}</td>
               <td>{number(card.csat, 1)}</td>
               <td>{card.resolutionRate === undefined ? '' : `${Math.round(card.resolutionRate * 100)}%`}</td>
-              <td>{number(card.sentiment)}</td>
+              <td>{number(card.sentimentShift)}</td>
               <td>{number(card.averageHandleTimeSec, 0)}</td>
               <td>{card.coachingFocus?.join(', ') ?? ''}</td>
             </tr>
