@@ -103,6 +103,7 @@ async function listBenchmark() {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ items: rows.slice(0, 50), total: count.get(status, status).total }));
   });
+  bare.keepAliveTimeout = 65_000;
   await new Promise((resolve) => bare.listen(0, '127.0.0.1', resolve));
   const bareUrl = `http://127.0.0.1:${bare.address().port}`;
   const headers = { Authorization: `Bearer ${KEY}` };

@@ -100,6 +100,9 @@ export async function startServer(
       error ? reject(error) : resolve(listening),
     );
   });
+  // Longer than the idle timeout of the proxies and clients in front, so they never reuse a closing connection.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

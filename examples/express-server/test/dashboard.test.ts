@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardFolder } from '../src/app.js';
 import { type RunningServer, startServer } from '../src/server.js';
-import { CALL, repoRoot, TEST_KEY, testConfig } from './helpers/fixtures.js';
+import { repoRoot, SHORT_STEREO, TEST_KEY, testConfig } from './helpers/fixtures.js';
 
 /** Screenshots land in docs/images when UPDATE_SCREENSHOTS=1 (how the committed ones were made). */
 const screenshots =
@@ -61,7 +61,8 @@ describe('dashboard in headless Chromium', () => {
 
     // Drag and drop: a real File in a DataTransfer, dropped on the zone.
     await page.getByPlaceholder('agent id').first().fill('alice');
-    const bytes = readFileSync(CALL()).toString('base64');
+    await page.getByPlaceholder('channels, e.g. agent,customer').fill('agent,customer');
+    const bytes = readFileSync(SHORT_STEREO()).toString('base64');
     await page.evaluate(
       ({ base64, name }) => {
         const binary = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
@@ -75,10 +76,10 @@ describe('dashboard in headless Chromium', () => {
           new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
         );
       },
-      { base64: bytes, name: 'azure-call-center-sample.wav' },
+      { base64: bytes, name: 'two-speakers.wav' },
     );
     await page.getByText('1 call created').waitFor();
-    const row = page.locator('tr[data-call-id]').filter({ hasText: 'azure-call-center-sample.wav' });
+    const row = page.locator('tr[data-call-id]').filter({ hasText: 'two-speakers.wav' });
     // The status changes arrive through server-sent events; nothing reloads the page.
     await row.locator('[data-status="done"]').waitFor({ timeout: 600_000 });
     expect(await row.locator('td').nth(2).textContent()).toBe('alice');
@@ -97,16 +98,20 @@ describe('dashboard in headless Chromium', () => {
           ? undefined
           : new Promise((resolve) => audio.addEventListener('loadedmetadata', resolve, { once: true })),
       );
-    const target = lines.last();
+    // A line that does not start at 0, so the move is visible.
+    const target = page.locator('.line-button:not([data-start="0"])').last();
     const start = Number(await target.getAttribute('data-start'));
     expect(start).toBeGreaterThan(0);
+    expect(await page.locator('.line .speaker').allTextContents()).toEqual(expect.arrayContaining(['agent', 'customer']));
     await target.click();
-    const position = await page.locator('audio').evaluate((audio: HTMLAudioElement) => audio.currentTime);
-    expect(Math.abs(position - start)).toBeLessThan(1);
+    const position = await page.locator('audio').evaluate((audio: HTMLAudioElement) => {
+      audio.pause();
+      return audio.currentTime;
+    });
+    expect(Math.abs(position - start)).toBeLessThan(0.5);
     await expect
-      .poll(() => target.evaluate((button) => button.parentElement?.className ?? ''))
+      .poll(() => target.evaluate((button) => button.parentElement?.className ?? ''), { timeout: 60_000 })
       .toContain('playing');
-    await page.locator('audio').evaluate((audio: HTMLAudioElement) => audio.pause());
     await page.screenshot({ path: join(screenshots, 'dashboard-call.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Trends' }).click();
