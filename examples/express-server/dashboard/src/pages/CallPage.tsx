@@ -83,12 +83,18 @@ export function CallPage({ id, onUnauthorized }: { id: string; onUnauthorized: (
   );
 
   const lines = useMemo(() => (call ? linesOf(call) : []), [call]);
-  const playingId = lines.find(
-    (line) =>
-      line.startSec !== undefined &&
-      currentTime >= line.startSec &&
-      currentTime < (line.endSec ?? line.startSec),
-  )?.id;
+  // Speakers overlap: of the lines heard now, the one that began last is the one being played.
+  const playingId = lines
+    .filter(
+      (line) =>
+        line.startSec !== undefined &&
+        currentTime >= line.startSec &&
+        currentTime < (line.endSec ?? line.startSec),
+    )
+    .reduce<TranscriptLine | undefined>(
+      (latest, line) => (!latest || (line.startSec ?? 0) >= (latest.startSec ?? 0) ? line : latest),
+      undefined,
+    )?.id;
 
   const playFrom = (seconds: number | undefined) => {
     const audio = player.current;
