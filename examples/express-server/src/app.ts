@@ -189,6 +189,7 @@ const DOCS_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>EchoLens API</title>
 <link rel="stylesheet" href="/docs/swagger-ui.css">
+<link rel="icon" href="/docs/favicon-32x32.png">
 </head>
 <body>
 <div id="swagger-ui"></div>
