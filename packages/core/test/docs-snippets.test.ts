@@ -130,6 +130,6 @@ describe('documentation examples run as written', () => {
         OLLAMA_HOST: server.origin,
       });
       expect(result.code, result.output).toBe(0);
-    });
+    }, 600_000);
   }
 });

@@ -70,6 +70,13 @@ export type {
 export { type Logger, silentLogger } from './logger.js';
 export { defaultCacheRoot, resolveModelsDir } from './models-dir.js';
 export { Mutex } from './mutex.js';
+export {
+  chatCompletionsStructuredOutput,
+  type HostedProviderSettings,
+  type StainlessClientClass,
+  type StructuredOutputMode,
+  stainlessErrorClasses,
+} from './openai-compatible.js';
 export { requireListedModel } from './preflight.js';
 export { findModelPricing } from './pricing.js';
 // Data the contracts exchange

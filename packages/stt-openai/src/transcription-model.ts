@@ -1,6 +1,6 @@
 import {
-  type ClientErrorClasses,
   ConfigurationError,
+  type HostedProviderSettings,
   InvalidInputError,
   loadApiKey,
   loadOptionalApiKey,
@@ -11,6 +11,7 @@ import {
   type SpeechToTextResult,
   type SpeechToTextSegment,
   type SpeechToTextWord,
+  stainlessErrorClasses,
   throwIfAborted,
   whisperLanguageCode,
 } from '@echolens/provider';
@@ -18,12 +19,7 @@ import OpenAI, { toFile } from 'openai';
 import type { TranscriptionVerbose } from 'openai/resources/audio/transcriptions';
 import { encodePcm16Wav, longestWindowSec } from './wav-encoder.js';
 
-const CLIENT_ERROR_CLASSES: ClientErrorClasses = {
-  abort: OpenAI.APIUserAbortError,
-  timeout: OpenAI.APIConnectionTimeoutError,
-  connection: OpenAI.APIConnectionError,
-  http: OpenAI.APIError,
-};
+const CLIENT_ERROR_CLASSES = stainlessErrorClasses(OpenAI);
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 const GROQ_HOST = 'api.groq.com';
@@ -31,19 +27,16 @@ const GROQ_HOST = 'api.groq.com';
 const UPLOAD_LIMIT_BYTES = 25 * 1024 * 1024;
 const SAMPLE_RATE = 16_000;
 
-export interface OpenAITranscriptionSettings {
-  /** Default: `GROQ_API_KEY` when the base URL is Groq's, else `OPENAI_API_KEY`; read at the first request. */
-  apiKey?: string;
+export interface OpenAITranscriptionSettings extends HostedProviderSettings {
   /**
    * Any OpenAI-compatible transcription API: OpenAI (default), Groq (`https://api.groq.com/openai/v1`),
-   * or a self-hosted Whisper server (`http://127.0.0.1:8000/v1`).
+   * or a self-hosted Whisper server (`http://127.0.0.1:8000/v1`). The key defaults to `GROQ_API_KEY` when
+   * the base URL is Groq's, else `OPENAI_API_KEY`.
    */
   baseURL?: string;
   /** Default `whisper-1`, or `whisper-large-v3` on Groq. Must support `verbose_json` for timestamps. */
   model?: string;
   organization?: string;
-  fetch?: typeof globalThis.fetch;
-  headers?: Record<string, string>;
   /** Reported as `provider`; default `openai`, `groq`, or `openai-compatible` from the base URL. */
   provider?: string;
   /** Longest window per request, default 600 s (19 MB as WAV); at most what fits in 25 MB. */
