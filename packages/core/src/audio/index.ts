@@ -1,4 +1,5 @@
 export type { PcmBlock } from './decoders/types.js';
+export { type ChannelDenoising, denoise, loadDenoiser } from './denoise.js';
 export {
   DETECTION_HEAD_BYTES,
   type DecoderRoute,

@@ -51,5 +51,7 @@ export const PreparedAudioInfoSchema = z.object({
   /** Speech regions per channel, in time order. */
   speech: z.array(z.array(SpeechRegionSchema)),
   vad: z.object({ method: z.enum(['silero', 'energy', 'none']), modelPath: z.string().optional() }),
+  /** Noise suppression applied to the samples before loudness and VAD; absent when off. */
+  denoise: z.enum(['rnnoise']).optional(),
 });
 export type PreparedAudioInfo = z.infer<typeof PreparedAudioInfoSchema>;

@@ -16,13 +16,16 @@ function echolens(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Tests that are not about the default model pin the fast one, so the suite stays quick. */
+const TINY = ['--model', 'whisper-tiny'];
+
 describe('echolens CLI', () => {
   it('analyze: writes <name>.json per call and report.json, reports bad files, exits 1', () => {
     const { folder, bad } = makeMixedBatchFolder([
       dataPath('asr', 'audio', 'librispeech-1089-134691-0000.wav'),
     ]);
     const out = mkdtempSync(join(tmpdir(), 'echolens-cli-out-'));
-    const run = echolens('analyze', folder, '--out', out, '--language', 'en');
+    const run = echolens('analyze', folder, '--out', out, '--language', 'en', ...TINY);
 
     expect(run.code).toBe(1);
     expect(readdirSync(out).sort()).toEqual(['librispeech-1089-134691-0000.json', 'report.json']);
@@ -41,7 +44,17 @@ describe('echolens CLI', () => {
     const out = mkdtempSync(join(tmpdir(), 'echolens-cli-formats-'));
     const input = dataPath('asr', 'audio', 'jfk.wav');
     for (const format of ['json', 'txt', 'srt', 'vtt']) {
-      const run = echolens('transcribe', input, '--format', format, '--out', out, '--language', 'en');
+      const run = echolens(
+        'transcribe',
+        input,
+        '--format',
+        format,
+        '--out',
+        out,
+        '--language',
+        'en',
+        ...TINY,
+      );
       expect(run.code, run.stderr).toBe(0);
     }
     const json = JSON.parse(readFileSync(join(out, 'jfk.json'), 'utf8'));
@@ -62,6 +75,7 @@ describe('echolens CLI', () => {
       'agent,customer',
       '--format',
       'txt',
+      ...TINY,
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^agent: /m);

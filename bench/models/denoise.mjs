@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+// Noise reduction, measured: Whisper's WER on the English dev clips mixed with real noise
+// (bench/models/noisy-speech.mjs: room, babble, caller background) at 0, 5, 10 and 20 dB SNR, and clean,
+// with `prepareAudio({ denoise: true })` (RNNoise) and without, same models, same run. The difference is
+// paired by clip, with a 95 % bootstrap interval.
+//   node bench/models/denoise.mjs [--models whisper-tiny,whisper-base] [--render]
+// Writes bench/out/denoise.json and the "Noise reduction" section of bench/RESULTS.md.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { dataRoot, englishRows, modelsDir, outDir, runChild, score } from './harness.mjs';
+import { loadNoises, noisyVersion } from './noisy-speech.mjs';
+import { replaceSection } from './results-section.mjs';
+import { pooledWer } from './statistics.mjs';
+
+const SNRS_DB = [0, 5, 10, 20];
+const argument = (name, fallback) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+};
+const models = (argument('models', 'whisper-tiny,whisper-base') || '')
+  .split(',')
+  .map((name) => name.replace(/^whisper-/, 'Xenova/whisper-'))
+  .filter((model) => existsSync(join(modelsDir, model, 'config.json')));
+
+function measure() {
+  const rows = englishRows();
+  const clips = rows.map((row) => join(dataRoot, 'asr', row.audio));
+  const noises = loadNoises(dataRoot);
+  /** Every condition's inputs: clean, then each noise at each SNR. */
+  const conditions = [{ noise: 'clean', snrDb: null, files: clips }];
+  for (const [noiseName, noise] of Object.entries(noises)) {
+    for (const snrDb of SNRS_DB) {
+      conditions.push({
+        noise: noiseName,
+        snrDb,
+        files: clips.map((clip, index) =>
+          noisyVersion(
+            clip,
+            noiseName,
+            noise.samples,
+            snrDb,
+            join(outDir, 'models', 'inputs', 'noisy'),
+            index,
+          ),
+        ),
+      });
+    }
+  }
+  const files = conditions.flatMap((condition) => condition.files);
+  const references = conditions.flatMap(() => rows.map((row) => row.text));
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    snrsDb: SNRS_DB,
+    noises: Object.fromEntries(Object.entries(noises).map(([name, noise]) => [name, noise.source])),
+    clips: rows.length,
+    runs: {},
+  };
+  for (const model of models) {
+    report.runs[model] = {};
+    for (const denoise of [false, true]) {
+      console.log(`${model}, denoise ${denoise ? 'on' : 'off'}: ${files.length} clips`);
+      const result = score(runChild(model, files, { denoise }), references);
+      result.prepareSecPerAudioSec =
+        result.results.reduce((sum, entry) => sum + entry.prepareMs, 0) / 1000 / result.audioSec;
+      for (const entry of result.results) delete entry.segments;
+      report.runs[model][denoise ? 'on' : 'off'] = result;
+    }
+  }
+  // Per condition: WER off, WER on, and on − off paired by clip.
+  report.conditions = conditions.map((condition, index) => {
+    const range = [index * rows.length, (index + 1) * rows.length];
+    const perModel = {};
+    for (const model of models) {
+      const off = report.runs[model].off.items.slice(...range);
+      const on = report.runs[model].on.items.slice(...range);
+      perModel[model] = { off: pooledWer(off), on: pooledWer(on), difference: pooledWer(on, off) };
+    }
+    return { noise: condition.noise, snrDb: condition.snrDb, models: perModel };
+  });
+  // Pooled over the three noises, per SNR.
+  report.bySnr = [null, ...SNRS_DB].map((snrDb) => {
+    const indices = conditions.flatMap((condition, index) => (condition.snrDb === snrDb ? [index] : []));
+    const pick = (items) =>
+      indices.flatMap((index) => items.slice(index * rows.length, (index + 1) * rows.length));
+    const perModel = {};
+    for (const model of models) {
+      const off = pick(report.runs[model].off.items);
+      const on = pick(report.runs[model].on.items);
+      perModel[model] = { off: pooledWer(off), on: pooledWer(on), difference: pooledWer(on, off) };
+    }
+    return { snrDb, models: perModel };
+  });
+  for (const model of models) for (const run of Object.values(report.runs[model])) delete run.items;
+  writeFileSync(join(outDir, 'denoise.json'), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+const percent = (value) => `${(100 * value).toFixed(1)} %`;
+const points = (wer) =>
+  `${wer.value >= 0 ? '+' : ''}${(100 * wer.value).toFixed(1)} (${(100 * wer.low).toFixed(1)} to ${(100 * wer.high).toFixed(1)})`;
+
+function render(report) {
+  const names = Object.keys(report.runs);
+  const short = (model) => model.replace('Xenova/', '');
+  const label = (snrDb) => (snrDb === null ? 'clean' : `${snrDb} dB`);
+  const pooled = report.bySnr
+    .flatMap((row) =>
+      names.map(
+        (model) =>
+          `| ${label(row.snrDb)} | ${short(model)} | ${percent(row.models[model].off.value)} | ${percent(row.models[model].on.value)} | ${points(row.models[model].difference)} |`,
+      ),
+    )
+    .join('\n');
+  const detail = report.conditions
+    .filter((condition) => condition.snrDb !== null)
+    .map(
+      (condition) =>
+        `| ${condition.noise} | ${label(condition.snrDb)} | ${names
+          .map(
+            (model) =>
+              `${percent(condition.models[model].off.value)} → ${percent(condition.models[model].on.value)}`,
+          )
+          .join(' | ')} |`,
+    )
+    .join('\n');
+  const cost = names
+    .map((model) => {
+      const { off, on } = report.runs[model];
+      return `${short(model)}: preprocessing ${off.prepareSecPerAudioSec.toFixed(3)} → ${on.prepareSecPerAudioSec.toFixed(3)} s per audio second, whole path RTF ${off.realTimeFactor.toFixed(3)} → ${on.realTimeFactor.toFixed(3)}`;
+    })
+    .join('; ');
+  return `## Noise reduction (bench/models/denoise.mjs)
+
+Reproduce: \`pnpm build && node bench/models/denoise.mjs\` (JSON: \`bench/out/denoise.json\`). Run ${report.date.slice(0, 10)} on
+${report.machine.cpus} × ${report.machine.cpu}, Node ${report.machine.node}; q8 weights, English forced, word timings on.
+The ${report.clips} English dev clips mixed with real noise at ${report.snrsDb.join(', ')} dB SNR (active speech power / noise power;
+0.5 s of noise alone before and after each clip; \`bench/models/noisy-speech.mjs\`), each transcribed by the EchoLens path with
+\`prepareAudio({ denoise: true })\` (RNNoise through \`@echogarden/rnnoise-wasm\`) and without, same run. Noises, all real recordings:
+${Object.entries(report.noises)
+  .map(([name, source]) => `- ${name}: ${source}`)
+  .join('\n')}
+
+WER pooled over the three noises (${3 * report.clips} clips per SNR; clean: ${report.clips}); the difference is denoise − plain in WER
+points, paired by clip, with its 95 % bootstrap interval:
+
+| SNR | model | WER plain | WER denoised | difference (95 % interval) |
+|---|---|---:|---:|---:|
+${pooled}
+
+Per noise (plain → denoised):
+
+| noise | SNR | ${names.map(short).join(' | ')} |
+|---|---|${names.map(() => '---:').join('|')}|
+${detail}
+
+Cost: ${cost}.
+`;
+}
+
+const report = process.argv.includes('--render')
+  ? JSON.parse(readFileSync(join(outDir, 'denoise.json'), 'utf8'))
+  : measure();
+const section = render(report);
+replaceSection('denoise', section);
+console.log(section);
