@@ -3,13 +3,14 @@
 // (bench/models/noisy-speech.mjs: room, babble, caller background) at 0, 5, 10 and 20 dB SNR, and clean,
 // with `prepareAudio({ denoise: true })` (RNNoise) and without, same models, same run. The difference is
 // paired by clip, with a 95 % bootstrap interval.
-//   node bench/models/denoise.mjs [--models whisper-tiny,whisper-base] [--render]
+//   node bench/models/denoise.mjs [--models whisper-base,whisper-tiny] [--render]   (the default model first)
 // Writes bench/out/denoise.json and the "Noise reduction" section of bench/RESULTS.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { dataRoot, englishRows, modelsDir, outDir, runChild, score } from './harness.mjs';
-import { loadNoises, noisyVersion } from './noisy-speech.mjs';
+import { wordErrorRate } from '../stt/word-error-rate.mjs';
+import { dataRoot, englishRows, modelsDir, outDir, runChild } from './harness.mjs';
+import { loadNoises, noisySession, textPerClip } from './noisy-speech.mjs';
 import { replaceSection } from './results-section.mjs';
 import { pooledWer } from './statistics.mjs';
 
@@ -18,7 +19,7 @@ const argument = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : fallback;
 };
-const models = (argument('models', 'whisper-tiny,whisper-base') || '')
+const models = (argument('models', 'whisper-base,whisper-tiny') || '')
   .split(',')
   .map((name) => name.replace(/^whisper-/, 'Xenova/whisper-'))
   .filter((model) => existsSync(join(modelsDir, model, 'config.json')));
@@ -27,28 +28,21 @@ function measure() {
   const rows = englishRows();
   const clips = rows.map((row) => join(dataRoot, 'asr', row.audio));
   const noises = loadNoises(dataRoot);
-  /** Every condition's inputs: clean, then each noise at each SNR. */
-  const conditions = [{ noise: 'clean', snrDb: null, files: clips }];
+  const sessionsDir = join(outDir, 'models', 'inputs', 'noisy');
+  /** One session recording per condition: clean, then each noise at each SNR. */
+  const conditions = [
+    { noise: 'clean', snrDb: null, ...noisySession(clips, 'clean', null, null, sessionsDir) },
+  ];
   for (const [noiseName, noise] of Object.entries(noises)) {
     for (const snrDb of SNRS_DB) {
       conditions.push({
         noise: noiseName,
         snrDb,
-        files: clips.map((clip, index) =>
-          noisyVersion(
-            clip,
-            noiseName,
-            noise.samples,
-            snrDb,
-            join(outDir, 'models', 'inputs', 'noisy'),
-            index,
-          ),
-        ),
+        ...noisySession(clips, noiseName, noise.samples, snrDb, sessionsDir),
       });
     }
   }
-  const files = conditions.flatMap((condition) => condition.files);
-  const references = conditions.flatMap(() => rows.map((row) => row.text));
+  const files = conditions.map((condition) => condition.path);
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -60,41 +54,51 @@ function measure() {
   for (const model of models) {
     report.runs[model] = {};
     for (const denoise of [false, true]) {
-      console.log(`${model}, denoise ${denoise ? 'on' : 'off'}: ${files.length} clips`);
-      const result = score(runChild(model, files, { denoise }), references);
+      console.log(
+        `${model}, denoise ${denoise ? 'on' : 'off'}: ${files.length} sessions of ${rows.length} clips`,
+      );
+      const result = runChild(model, files, { denoise });
+      // Per clip, by word time, so that the comparison can be paired clip by clip.
+      result.items = result.results.flatMap((entry, index) =>
+        textPerClip(entry.segments, conditions[index].spans).map((text, clip) =>
+          wordErrorRate(rows[clip].text, text),
+        ),
+      );
+      result.wer = pooledWer(result.items);
       result.prepareSecPerAudioSec =
         result.results.reduce((sum, entry) => sum + entry.prepareMs, 0) / 1000 / result.audioSec;
       for (const entry of result.results) delete entry.segments;
       report.runs[model][denoise ? 'on' : 'off'] = result;
     }
+    // Written after each model, so a long run leaves its finished models on disk.
+    summarise(report, conditions, rows.length);
+    writeFileSync(join(outDir, 'denoise.json'), `${JSON.stringify(report, null, 2)}\n`);
+    replaceSection('denoise', render(report));
   }
-  // Per condition: WER off, WER on, and on − off paired by clip.
-  report.conditions = conditions.map((condition, index) => {
-    const range = [index * rows.length, (index + 1) * rows.length];
-    const perModel = {};
-    for (const model of models) {
-      const off = report.runs[model].off.items.slice(...range);
-      const on = report.runs[model].on.items.slice(...range);
-      perModel[model] = { off: pooledWer(off), on: pooledWer(on), difference: pooledWer(on, off) };
-    }
-    return { noise: condition.noise, snrDb: condition.snrDb, models: perModel };
-  });
-  // Pooled over the three noises, per SNR.
+  return report;
+}
+
+/** Per condition and per SNR (pooled over the noises): WER off, WER on, and on − off paired by clip. */
+function summarise(report, conditions, clipCount) {
+  const finished = Object.keys(report.runs);
+  const compare = (pick) =>
+    Object.fromEntries(
+      finished.map((model) => {
+        const off = pick(report.runs[model].off.items);
+        const on = pick(report.runs[model].on.items);
+        return [model, { off: pooledWer(off), on: pooledWer(on), difference: pooledWer(on, off) }];
+      }),
+    );
+  const block = (items, index) => items.slice(index * clipCount, (index + 1) * clipCount);
+  report.conditions = conditions.map((condition, index) => ({
+    noise: condition.noise,
+    snrDb: condition.snrDb,
+    models: compare((items) => block(items, index)),
+  }));
   report.bySnr = [null, ...SNRS_DB].map((snrDb) => {
     const indices = conditions.flatMap((condition, index) => (condition.snrDb === snrDb ? [index] : []));
-    const pick = (items) =>
-      indices.flatMap((index) => items.slice(index * rows.length, (index + 1) * rows.length));
-    const perModel = {};
-    for (const model of models) {
-      const off = pick(report.runs[model].off.items);
-      const on = pick(report.runs[model].on.items);
-      perModel[model] = { off: pooledWer(off), on: pooledWer(on), difference: pooledWer(on, off) };
-    }
-    return { snrDb, models: perModel };
+    return { snrDb, models: compare((items) => indices.flatMap((index) => block(items, index))) };
   });
-  for (const model of models) for (const run of Object.values(report.runs[model])) delete run.items;
-  writeFileSync(join(outDir, 'denoise.json'), `${JSON.stringify(report, null, 2)}\n`);
-  return report;
 }
 
 const percent = (value) => `${(100 * value).toFixed(1)} %`;
@@ -135,9 +139,11 @@ function render(report) {
 
 Reproduce: \`pnpm build && node bench/models/denoise.mjs\` (JSON: \`bench/out/denoise.json\`). Run ${report.date.slice(0, 10)} on
 ${report.machine.cpus} × ${report.machine.cpu}, Node ${report.machine.node}; q8 weights, English forced, word timings on.
-The ${report.clips} English dev clips mixed with real noise at ${report.snrsDb.join(', ')} dB SNR (active speech power / noise power;
-0.5 s of noise alone before and after each clip; \`bench/models/noisy-speech.mjs\`), each transcribed by the EchoLens path with
-\`prepareAudio({ denoise: true })\` (RNNoise through \`@echogarden/rnnoise-wasm\`) and without, same run. Noises, all real recordings:
+The ${report.clips} English dev clips, each brought to −20 dBFS active level, joined into one session per condition with 1.5 s
+gaps and real noise underneath the whole way at ${report.snrsDb.join(', ')} dB SNR (active speech power / noise power;
+\`bench/models/noisy-speech.mjs\`). Each session is transcribed by the EchoLens path with \`prepareAudio({ denoise: true })\`
+(RNNoise through \`@echogarden/rnnoise-wasm\`, so the VAD sees the denoised audio too) and without, same run; words go
+back to their clip by time, so WER is per clip and the comparison is paired by clip. Noises, all real recordings:
 ${Object.entries(report.noises)
   .map(([name, source]) => `- ${name}: ${source}`)
   .join('\n')}

@@ -8,21 +8,24 @@
 //            call-center (MIT); a contact-centre floor is talk in the background;
 //   caller   the caller leg of aws-lca-auto-repairs-49 (8 kHz, Apache-2.0) where neither party speaks
 //            (derived annotation, 0.2 s inside each gap longer than 1 s): real telephone background.
-// SNR = active speech power / noise power. Active speech power is the mean power of the clip's 20 ms
+// SNR = active speech power / noise power. Active speech power is the mean power of a clip's 20 ms
 // frames within 40 dB of its loudest frame (a simple stand-in for ITU-T P.56's active level); noise
-// power is measured over the whole noise loop. Each clip gets 0.5 s of noise alone before and after
-// it, at a seeded offset into the loop. Constants fixed before measuring.
+// power is measured over the whole noise loop, which starts at a seeded offset. Constants fixed before
+// measuring.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { mulberry32 } from '../stt/build-call.mjs';
 import { readWav, writeWav } from '../stt/wav.mjs';
 
-export const NOISY_SPEECH_VERSION = 1;
+export const NOISY_SPEECH_VERSION = 2;
 const RATE = 16_000;
 const FRAME = 320;
 const ACTIVE_RANGE_DB = 40;
-const LEAD_SEC = 0.5;
+/** Noise alone before, between and after the clips. */
+const GAP_SEC = 1.5;
+/** Every clip is brought to this active speech level (−20 dBFS, a telephone level) before noise is added. */
+const SPEECH_ACTIVE_POWER = 10 ** (-20 / 10);
 const SEED = 2024;
 
 const power = (samples) =>
@@ -123,36 +126,61 @@ export function loadNoises(dataRoot) {
 }
 
 /**
- * Writes `<clip>.<noise>.<snr>dB.wav` (16 kHz mono) unless an up-to-date one exists; returns its path.
+ * One recording per condition: every clip in turn, each brought to the same active level, with
+ * GAP_SEC of noise alone before, between and after them, over one continuous noise at the level that
+ * gives `snrDb` (a noisy line the whole way through, as on a call; the VAD has to cope with it too, and
+ * EchoLens packs the speech into few windows). Returns the path and each clip's span in seconds.
+ * Written once; an up-to-date file is reused.
  */
-export function noisyVersion(clipPath, noiseName, noise, snrDb, outDir, clipIndex) {
+export function noisySession(clipPaths, noiseName, noise, snrDb, outDir) {
   mkdirSync(outDir, { recursive: true });
-  const out = join(outDir, `${basename(clipPath, '.wav')}.${noiseName}.${snrDb}dB.wav`);
+  const out = join(outDir, `session.${noiseName}.${snrDb === null ? 'clean' : `${snrDb}dB`}.wav`);
   const stamp = `${out}.json`;
-  if (
-    existsSync(out) &&
-    existsSync(stamp) &&
-    JSON.parse(readFileSync(stamp, 'utf8')).version === NOISY_SPEECH_VERSION
-  )
-    return out;
-  const speech = readWav(clipPath).channels[0];
-  const lead = Math.round(LEAD_SEC * RATE);
-  const length = speech.length + 2 * lead;
-  const next = mulberry32(SEED + 1000 * clipIndex + snrDb);
-  const offset = Math.floor(next() * noise.length);
-  const noiseGain = Math.sqrt(activePower(speech) / (power(noise) * 10 ** (snrDb / 10)));
-  const mixed = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    const voice = i >= lead && i < lead + speech.length ? speech[i - lead] : 0;
-    mixed[i] = voice + noise[(offset + i) % noise.length] * noiseGain;
+  if (existsSync(out) && existsSync(stamp)) {
+    const saved = JSON.parse(readFileSync(stamp, 'utf8'));
+    if (saved.version === NOISY_SPEECH_VERSION) return { path: out, spans: saved.spans };
   }
-  // One gain for both keeps the SNR and avoids clipping.
+  const gap = Math.round(GAP_SEC * RATE);
+  const clips = clipPaths.map((path) => {
+    const samples = readWav(path).channels[0];
+    const gain = Math.sqrt(SPEECH_ACTIVE_POWER / activePower(samples));
+    return samples.map((value) => value * gain);
+  });
+  const length = clips.reduce((sum, clip) => sum + clip.length + gap, gap);
+  const mixed = new Float32Array(length);
+  const spans = [];
+  let at = gap;
+  for (const clip of clips) {
+    mixed.set(clip, at);
+    spans.push({ startSec: at / RATE, endSec: (at + clip.length) / RATE });
+    at += clip.length + gap;
+  }
+  if (snrDb !== null) {
+    const next = mulberry32(SEED + snrDb);
+    const offset = Math.floor(next() * noise.length);
+    const noiseGain = Math.sqrt(SPEECH_ACTIVE_POWER / (power(noise) * 10 ** (snrDb / 10)));
+    for (let i = 0; i < length; i++) mixed[i] += noise[(offset + i) % noise.length] * noiseGain;
+  }
+  // One gain for all keeps the SNR and avoids clipping.
   const peak = mixed.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
   if (peak > 0.99) for (let i = 0; i < length; i++) mixed[i] *= 0.99 / peak;
   writeWav(out, mixed, RATE);
-  writeFileSync(
-    stamp,
-    `${JSON.stringify({ version: NOISY_SPEECH_VERSION, clipPath, noiseName, snrDb, offset, noiseGain })}\n`,
-  );
-  return out;
+  writeFileSync(stamp, `${JSON.stringify({ version: NOISY_SPEECH_VERSION, noiseName, snrDb, spans })}\n`);
+  return { path: out, spans };
+}
+
+/**
+ * Splits a session's transcript back into one text per clip: each word goes to the clip whose span,
+ * widened to the middle of the gaps around it, holds the word's midpoint.
+ */
+export function textPerClip(segments, spans) {
+  const texts = spans.map(() => []);
+  const words = segments.flatMap((segment) => segment.words ?? [segment]);
+  for (const word of words) {
+    const middle = (word.startSec + word.endSec) / 2;
+    let index = spans.findIndex((span) => middle < span.endSec + GAP_SEC / 2);
+    if (index < 0) index = spans.length - 1;
+    texts[index].push(word.text.trim());
+  }
+  return texts.map((parts) => parts.join(' '));
 }

@@ -37,6 +37,11 @@ for (const file of job.files) {
       endSec: segment.endSec,
       channel: segment.channel ?? 0,
       text: segment.text,
+      words: segment.words?.map((word) => ({
+        startSec: word.startSec,
+        endSec: word.endSec,
+        text: word.text,
+      })),
     })),
     text: transcript.segments.map((segment) => segment.text.trim()).join(' '),
   });
