@@ -5,6 +5,9 @@
 // paired by clip, with a 95 % bootstrap interval.
 //   node bench/models/denoise.mjs [--models whisper-base,whisper-tiny] [--render]   (the default model first)
 // Writes bench/out/denoise.json and the "Noise reduction" section of bench/RESULTS.md.
+// Decision rule, fixed before the first measurement: denoise becomes the default only if, for the default
+// model, pooled over the noises, the paired difference (denoised − plain) has a 95 % interval entirely
+// below zero at one SNR or more and a point estimate ≤ 0 at every SNR and on clean speech.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
