@@ -12,22 +12,25 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { wordErrorRate } from '../stt/word-error-rate.mjs';
-import { dataRoot, englishRows, modelsDir, outDir, runChild } from './harness.mjs';
+import { dataRoot, englishRows, joinRuns, modelsDir, outDir, runAll, runChild } from './harness.mjs';
 import { loadNoises, noisySession, textPerClip } from './noisy-speech.mjs';
 import { replaceSection } from './results-section.mjs';
 import { pooledWer } from './statistics.mjs';
 
 const SNRS_DB = [0, 5, 10, 20];
+const SESSIONS_PER_CHILD = 3;
 const argument = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : fallback;
 };
+/** `caller` (the 4.4 s telephone background loop) is available with --noises room,babble,caller. */
+const NOISES = argument('noises', 'room,babble').split(',');
 const models = (argument('models', 'whisper-base,whisper-tiny') || '')
   .split(',')
   .map((name) => name.replace(/^whisper-/, 'Xenova/whisper-'))
   .filter((model) => existsSync(join(modelsDir, model, 'config.json')));
 
-function measure() {
+async function measure() {
   const rows = englishRows();
   const clips = rows.map((row) => join(dataRoot, 'asr', row.audio));
   const noises = loadNoises(dataRoot);
@@ -36,7 +39,7 @@ function measure() {
   const conditions = [
     { noise: 'clean', snrDb: null, ...noisySession(clips, 'clean', null, null, sessionsDir) },
   ];
-  for (const [noiseName, noise] of Object.entries(noises)) {
+  for (const [noiseName, noise] of Object.entries(noises).filter(([name]) => NOISES.includes(name))) {
     for (const snrDb of SNRS_DB) {
       conditions.push({
         noise: noiseName,
@@ -50,22 +53,39 @@ function measure() {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
     snrsDb: SNRS_DB,
-    noises: Object.fromEntries(Object.entries(noises).map(([name, noise]) => [name, noise.source])),
+    noises: Object.fromEntries(
+      Object.entries(noises)
+        .filter(([name]) => NOISES.includes(name))
+        .map(([name, noise]) => [name, noise.source]),
+    ),
     clips: rows.length,
     runs: {},
   };
   for (const model of models) {
     report.runs[model] = {};
+    // Plain and denoised, each over the sessions in parts, every part in its own child.
+    const parts = [];
     for (const denoise of [false, true]) {
-      console.log(
-        `${model}, denoise ${denoise ? 'on' : 'off'}: ${files.length} sessions of ${rows.length} clips`,
-      );
-      const result = runChild(model, files, { denoise });
+      for (let start = 0; start < files.length; start += SESSIONS_PER_CHILD) {
+        parts.push({ denoise, files: files.slice(start, start + SESSIONS_PER_CHILD) });
+      }
+    }
+    console.log(
+      `${model}: ${files.length} sessions of ${rows.length} clips, plain and denoised, ${parts.length} children`,
+    );
+    const runs = await runAll(
+      parts.map((part) => () => runChild(model, part.files, { denoise: part.denoise })),
+    );
+    for (const denoise of [false, true]) {
+      const result = joinRuns(runs.filter((_, index) => parts[index].denoise === denoise));
       // Per clip, by word time, so that the comparison can be paired clip by clip.
       result.items = result.results.flatMap((entry, index) =>
         textPerClip(entry.segments, conditions[index].spans).map((text, clip) =>
           wordErrorRate(rows[clip].text, text),
         ),
+      );
+      result.clipTexts = result.results.map((entry, index) =>
+        textPerClip(entry.segments, conditions[index].spans),
       );
       result.wer = pooledWer(result.items);
       result.prepareSecPerAudioSec =
@@ -151,7 +171,7 @@ ${Object.entries(report.noises)
   .map(([name, source]) => `- ${name}: ${source}`)
   .join('\n')}
 
-WER pooled over the three noises (${3 * report.clips} clips per SNR; clean: ${report.clips}); the difference is denoise − plain in WER
+WER pooled over the noises (${Object.keys(report.noises).length * report.clips} clips per SNR; clean: ${report.clips}); the difference is denoise − plain in WER
 points, paired by clip, with its 95 % bootstrap interval:
 
 | SNR | model | WER plain | WER denoised | difference (95 % interval) |
@@ -170,7 +190,7 @@ Cost: ${cost}.
 
 const report = process.argv.includes('--render')
   ? JSON.parse(readFileSync(join(outDir, 'denoise.json'), 'utf8'))
-  : measure();
+  : await measure();
 const section = render(report);
 replaceSection('denoise', section);
 console.log(section);
