@@ -3,22 +3,24 @@
 // (bench/models/noisy-speech.mjs: room, babble, caller background) at 0, 5, 10 and 20 dB SNR, and clean,
 // with `prepareAudio({ denoise: true })` (RNNoise) and without, same models, same run. The difference is
 // paired by clip, with a 95 % bootstrap interval.
-//   node bench/models/denoise.mjs [--models whisper-base,whisper-tiny] [--render]   (the default model first)
+//   node bench/models/denoise.mjs [--models whisper-base,whisper-tiny] [--noises room,babble,caller]
+//   node bench/models/denoise.mjs --render    the section from the runs finished so far (each run is kept
+//                                             in bench/out/denoise-parts/, and a new run resumes from them)
 // Writes bench/out/denoise.json and the "Noise reduction" section of bench/RESULTS.md.
 // Decision rule, fixed before the first measurement: denoise becomes the default only if, for the default
 // model, pooled over the noises, the paired difference (denoised − plain) has a 95 % interval entirely
 // below zero at one SNR or more and a point estimate ≤ 0 at every SNR and on clean speech.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { wordErrorRate } from '../stt/word-error-rate.mjs';
 import { dataRoot, englishRows, joinRuns, modelsDir, outDir, runAll, runChild } from './harness.mjs';
-import { loadNoises, noisySession, textPerClip } from './noisy-speech.mjs';
+import { loadNoises, NOISY_SPEECH_VERSION, noisySession, textPerClip } from './noisy-speech.mjs';
 import { replaceSection } from './results-section.mjs';
 import { pooledWer } from './statistics.mjs';
 
 const SNRS_DB = [0, 5, 10, 20];
-const SESSIONS_PER_CHILD = 3;
+const partsDir = join(outDir, 'denoise-parts');
 const argument = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : fallback;
@@ -30,12 +32,11 @@ const models = (argument('models', 'whisper-base,whisper-tiny') || '')
   .map((name) => name.replace(/^whisper-/, 'Xenova/whisper-'))
   .filter((model) => existsSync(join(modelsDir, model, 'config.json')));
 
-async function measure() {
-  const rows = englishRows();
+/** The session recordings, clean first, then each noise at each SNR. */
+function buildConditions(rows) {
   const clips = rows.map((row) => join(dataRoot, 'asr', row.audio));
   const noises = loadNoises(dataRoot);
   const sessionsDir = join(outDir, 'models', 'inputs', 'noisy');
-  /** One session recording per condition: clean, then each noise at each SNR. */
   const conditions = [
     { noise: 'clean', snrDb: null, ...noisySession(clips, 'clean', null, null, sessionsDir) },
   ];
@@ -48,44 +49,68 @@ async function measure() {
       });
     }
   }
-  const files = conditions.map((condition) => condition.path);
+  const sources = Object.fromEntries(
+    Object.entries(noises)
+      .filter(([name]) => NOISES.includes(name))
+      .map(([name, noise]) => [name, noise.source]),
+  );
+  return { conditions, sources };
+}
+
+/** Each child's result is kept on disk, so an interrupted run resumes and `--render` shows what is done. */
+const partPath = (model, condition, denoise) =>
+  join(
+    partsDir,
+    `${model.replace('/', '_')}.${basename(condition.path, '.wav')}.v${NOISY_SPEECH_VERSION}.${denoise ? 'on' : 'off'}.json`,
+  );
+
+async function measure(conditions) {
+  mkdirSync(partsDir, { recursive: true });
+  // Lowest SNR first (where a denoiser should help most), clean early: a partial run still answers.
+  const order = [...conditions].sort((a, b) => (a.snrDb ?? 2.5) - (b.snrDb ?? 2.5));
+  const tasks = models.flatMap((model) =>
+    order.flatMap((condition) =>
+      [false, true]
+        .filter((denoise) => !existsSync(partPath(model, condition, denoise)))
+        .map((denoise) => async () => {
+          console.log(`${model}, ${basename(condition.path)}, denoise ${denoise ? 'on' : 'off'}`);
+          const result = await runChild(model, [condition.path], { denoise });
+          writeFileSync(partPath(model, condition, denoise), `${JSON.stringify(result)}\n`);
+        }),
+    ),
+  );
+  await runAll(tasks);
+}
+
+/** The report from the parts on disk: conditions that have both a plain and a denoised run for every model. */
+function assemble(rows, conditions, sources) {
+  const complete = conditions.filter((condition) =>
+    models.every((model) =>
+      [false, true].every((denoise) => existsSync(partPath(model, condition, denoise))),
+    ),
+  );
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
     snrsDb: SNRS_DB,
-    noises: Object.fromEntries(
-      Object.entries(noises)
-        .filter(([name]) => NOISES.includes(name))
-        .map(([name, noise]) => [name, noise.source]),
-    ),
+    noises: sources,
     clips: rows.length,
+    conditionsMeasured: complete.length,
+    conditionsPlanned: conditions.length,
     runs: {},
   };
   for (const model of models) {
     report.runs[model] = {};
-    // Plain and denoised, each over the sessions in parts, every part in its own child.
-    const parts = [];
     for (const denoise of [false, true]) {
-      for (let start = 0; start < files.length; start += SESSIONS_PER_CHILD) {
-        parts.push({ denoise, files: files.slice(start, start + SESSIONS_PER_CHILD) });
-      }
-    }
-    console.log(
-      `${model}: ${files.length} sessions of ${rows.length} clips, plain and denoised, ${parts.length} children`,
-    );
-    const runs = await runAll(
-      parts.map((part) => () => runChild(model, part.files, { denoise: part.denoise })),
-    );
-    for (const denoise of [false, true]) {
-      const result = joinRuns(runs.filter((_, index) => parts[index].denoise === denoise));
-      // Per clip, by word time, so that the comparison can be paired clip by clip.
-      result.items = result.results.flatMap((entry, index) =>
-        textPerClip(entry.segments, conditions[index].spans).map((text, clip) =>
-          wordErrorRate(rows[clip].text, text),
-        ),
+      const result = joinRuns(
+        complete.map((condition) => JSON.parse(readFileSync(partPath(model, condition, denoise), 'utf8'))),
       );
+      // Per clip, by word time, so that the comparison can be paired clip by clip.
       result.clipTexts = result.results.map((entry, index) =>
-        textPerClip(entry.segments, conditions[index].spans),
+        textPerClip(entry.segments, complete[index].spans),
+      );
+      result.items = result.clipTexts.flatMap((texts) =>
+        texts.map((text, clip) => wordErrorRate(rows[clip].text, text)),
       );
       result.wer = pooledWer(result.items);
       result.prepareSecPerAudioSec =
@@ -93,11 +118,8 @@ async function measure() {
       for (const entry of result.results) delete entry.segments;
       report.runs[model][denoise ? 'on' : 'off'] = result;
     }
-    // Written after each model, so a long run leaves its finished models on disk.
-    summarise(report, conditions, rows.length);
-    writeFileSync(join(outDir, 'denoise.json'), `${JSON.stringify(report, null, 2)}\n`);
-    replaceSection('denoise', render(report));
   }
+  summarise(report, complete, rows.length);
   return report;
 }
 
@@ -118,10 +140,17 @@ function summarise(report, conditions, clipCount) {
     snrDb: condition.snrDb,
     models: compare((items) => block(items, index)),
   }));
-  report.bySnr = [null, ...SNRS_DB].map((snrDb) => {
-    const indices = conditions.flatMap((condition, index) => (condition.snrDb === snrDb ? [index] : []));
-    return { snrDb, models: compare((items) => indices.flatMap((index) => block(items, index))) };
-  });
+  report.bySnr = [null, ...SNRS_DB]
+    .map((snrDb) => ({
+      snrDb,
+      indices: conditions.flatMap((condition, index) => (condition.snrDb === snrDb ? [index] : [])),
+    }))
+    .filter(({ indices }) => indices.length > 0)
+    .map(({ snrDb, indices }) => ({
+      snrDb,
+      noises: indices.map((index) => conditions[index].noise),
+      models: compare((items) => indices.flatMap((index) => block(items, index))),
+    }));
 }
 
 const percent = (value) => `${(100 * value).toFixed(1)} %`;
@@ -136,7 +165,7 @@ function render(report) {
     .flatMap((row) =>
       names.map(
         (model) =>
-          `| ${label(row.snrDb)} | ${short(model)} | ${percent(row.models[model].off.value)} | ${percent(row.models[model].on.value)} | ${points(row.models[model].difference)} |`,
+          `| ${label(row.snrDb)} | ${row.noises.join(', ')} | ${short(model)} | ${percent(row.models[model].off.value)} | ${percent(row.models[model].on.value)} | ${points(row.models[model].difference)} |`,
       ),
     )
     .join('\n');
@@ -171,11 +200,11 @@ ${Object.entries(report.noises)
   .map(([name, source]) => `- ${name}: ${source}`)
   .join('\n')}
 
-WER pooled over the noises (${Object.keys(report.noises).length * report.clips} clips per SNR; clean: ${report.clips}); the difference is denoise − plain in WER
+${report.conditionsMeasured < report.conditionsPlanned ? `**Partial run: ${report.conditionsMeasured} of ${report.conditionsPlanned} conditions measured** (lowest SNR first; the rest did not finish on the shared machine). ` : ''}WER pooled over the noises at each SNR (${report.clips} clips per noise); the difference is denoise − plain in WER
 points, paired by clip, with its 95 % bootstrap interval:
 
-| SNR | model | WER plain | WER denoised | difference (95 % interval) |
-|---|---|---:|---:|---:|
+| SNR | noises | model | WER plain | WER denoised | difference (95 % interval) |
+|---|---|---|---:|---:|---:|
 ${pooled}
 
 Per noise (plain → denoised):
@@ -188,9 +217,11 @@ Cost: ${cost}.
 `;
 }
 
-const report = process.argv.includes('--render')
-  ? JSON.parse(readFileSync(join(outDir, 'denoise.json'), 'utf8'))
-  : await measure();
+const rows = englishRows();
+const { conditions, sources } = buildConditions(rows);
+if (!process.argv.includes('--render')) await measure(conditions);
+const report = assemble(rows, conditions, sources);
+writeFileSync(join(outDir, 'denoise.json'), `${JSON.stringify(report, null, 2)}\n`);
 const section = render(report);
 replaceSection('denoise', section);
 console.log(section);

@@ -79,9 +79,10 @@ async function measure(models) {
   // Every (input, model) pair in its own child, CONCURRENCY at a time; CPU time per audio second is
   // the speed figure that survives a shared machine, wall-clock RTF is reported beside it.
   // Longest first (the 12-min call, the stereo legs; the larger model first) so the pool ends together.
-  const pairs = [1, 3, 2, 0].flatMap((index) =>
-    [...models].reverse().map((model) => ({ input: inputs[index], model })),
-  );
+  const wantedInputs = argument('inputs', inputs.map(([key]) => key).join(',')).split(',');
+  const pairs = [1, 3, 2, 0]
+    .filter((index) => wantedInputs.includes(inputs[index][0]))
+    .flatMap((index) => [...models].reverse().map((model) => ({ input: inputs[index], model })));
   const runs = await runAll(
     pairs.map(({ input: [, label, files], model }) => async () => {
       console.log(`${model}: ${label}`);
@@ -129,7 +130,8 @@ function render(report) {
     .slice(1)
     .map((model) => {
       const ratio = (key, field) => report.models[model][key][field] / report.models[names[0]][key][field];
-      return `${short(model)} takes ${ratio('realMono', 'cpuSecPerAudioSec').toFixed(2)}× the CPU time of ${short(names[0])} on the real call (mono) and ${ratio('phoneCall', 'cpuSecPerAudioSec').toFixed(2)}× on (b); wall-clock ${ratio('realMono', 'realTimeFactor').toFixed(2)}× and ${ratio('phoneCall', 'realTimeFactor').toFixed(2)}×.`;
+      const measured = inputs.filter(([key]) => report.models[model][key] && report.models[names[0]][key]);
+      return `CPU time per audio second, ${short(model)} / ${short(names[0])}: ${measured.map(([key, label]) => `${ratio(key, 'cpuSecPerAudioSec').toFixed(2)}× on ${label.split(' ')[0]}`).join(', ')}.`;
     })
     .join(' ');
   const differences = names
@@ -140,9 +142,10 @@ function render(report) {
     })
     .join(' ');
   const opening = (model) => {
-    const segments = report.models[model].realStereo.results[0].segments.slice(0, 4);
-    return segments
-      .map((segment) => `${segment.channel === 0 ? 'agent' : 'customer'}: "${segment.text.trim()}"`)
+    const real = report.models[model].realStereo ?? report.models[model].realMono;
+    return real.results[0].segments
+      .slice(0, 4)
+      .map((segment) => `"${segment.text.trim()}"`)
       .join(' / ');
   };
   const loads = names.flatMap((model) =>
@@ -166,11 +169,11 @@ channel; (c) is the real 8 kHz call \`${REAL_CALL}\` (237.6 s) with no human tra
 
 | input | model | WER (95 % interval) | coverage | RTF | CPU s per audio s | peak RSS |
 |---|---|---:|---:|---:|---:|---:|
-${names.flatMap((model) => inputs.map(([key, label]) => row(model, key, label))).join('\n')}
+${names.flatMap((model) => inputs.filter(([key]) => report.models[model][key]).map(([key, label]) => row(model, key, label))).join('\n')}
 
 ${differences} ${cost}
 
-The real call's first turns (stereo legs), as each model wrote them:
+The real call's first segments, as each model wrote them:
 ${names.map((model) => `- ${short(model)}: ${opening(model)}`).join('\n')}
 `;
 }
