@@ -99,7 +99,7 @@ async function measure(models) {
   });
   // Paired differences against the smallest model, clip by clip.
   const [first, ...others] = models;
-  for (const model of others) {
+  for (const model of others.filter(() => report.models[first].phoneClips)) {
     report.models[model].phoneClips.werVsFirst = pooledWer(
       report.models[model].phoneClips.items,
       report.models[first].phoneClips.items,
@@ -136,6 +136,7 @@ function render(report) {
     .join(' ');
   const differences = names
     .slice(1)
+    .filter((model) => report.models[model].phoneClips?.werVsFirst)
     .map((model) => {
       const difference = report.models[model].phoneClips.werVsFirst;
       return `${short(model)} − ${short(names[0])} on (a), paired by clip: ${(100 * difference.value).toFixed(1)} points (95 % interval ${(100 * difference.low).toFixed(1)} to ${(100 * difference.high).toFixed(1)}).`;

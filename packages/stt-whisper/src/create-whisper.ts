@@ -9,7 +9,7 @@ import {
   type SpeechToTextResult,
   silentLogger,
   throwIfAborted,
-} from '@echolens/core';
+} from '@echolens/provider';
 import { WINDOW_SAMPLES } from './decode-window.js';
 import { type LoadedWhisper, loadWhisper } from './load-whisper.js';
 import { canonicalModelName, DEFAULT_WHISPER_MODEL, locateWhisperModel } from './model-location.js';
@@ -97,6 +97,10 @@ export function createWhisper(options: WhisperOptions = {}): WhisperModel {
     dtype,
     cacheKey: `dtype=${dtype};decoder=${DECODER_VERSION}`,
     maxWindowSec: WINDOW_SAMPLES / 16_000,
+
+    async preflight() {
+      await load();
+    },
 
     async load() {
       await load();
