@@ -1,4 +1,4 @@
-import { MissingDependencyError } from '../errors/index.js';
+import { MissingDependencyError } from '@echolens/provider';
 import { PCM_SAMPLE_RATE } from './pcm-store.js';
 import { createResampler, type StreamingResampler } from './resampler.js';
 
