@@ -155,9 +155,9 @@ export {
   redactText,
   redactTranscript,
 } from './analyze/privacy/redaction.js';
+export { type ChannelDenoising, denoise, loadDenoiser } from './audio/denoise.js';
 // Audio
 export { type DetectedFormat, detectAudioFormat } from './audio/format-detection.js';
-export { type ChannelDenoising, denoise, loadDenoiser } from './audio/denoise.js';
 export { type PrepareAudioOptions, prepareAudio } from './audio/prepare.js';
 export type { AudioInput, AudioSource, PreparedAudio } from './audio/types.js';
 // Caching and storage
