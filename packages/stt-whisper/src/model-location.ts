@@ -5,7 +5,7 @@ import { resolveModelsDir } from '@echolens/provider';
 /**
  * The one place the default model is defined (`createWhisper`, `createPipeline` and `echolens analyze`
  * all use it). Base, not tiny: on 8 kHz telephone calls tiny's transcripts are not usable (see
- * docs/decisions/0005-default-model-whisper-base.md and bench/RESULTS.md); `Xenova/whisper-tiny` is the
+ * docs/decisions/0007-default-model-whisper-base.md and bench/RESULTS.md); `Xenova/whisper-tiny` is the
  * documented fast option.
  */
 export const DEFAULT_WHISPER_MODEL = 'Xenova/whisper-base';

@@ -99,7 +99,7 @@ describe('every command-line flag reaches the stage that acts on it', () => {
     await whisper.dispose();
   });
 
-  it('--channels, --min-speakers and --max-speakers reach the diarizer', async () => {
+  it('--channels and --min-speakers reach the diarizer', async () => {
     const stereo = createPipeline({ ...(await optionsFor('--channels', 'agent,customer')), cache: false });
     const roles = await stereo.diarize(dataPath('diarization', 'stereo', 'fw-stereo-diarization.wav'));
     expect(roles.conversation.speakers.map((speaker) => speaker.id).sort()).toEqual(['agent', 'customer']);
