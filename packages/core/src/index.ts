@@ -155,6 +155,7 @@ export {
   redactText,
   redactTranscript,
 } from './analyze/privacy/redaction.js';
+export { type ChannelDenoising, denoise, loadDenoiser } from './audio/denoise.js';
 // Audio
 export { type DetectedFormat, detectAudioFormat } from './audio/format-detection.js';
 export { type PrepareAudioOptions, prepareAudio } from './audio/prepare.js';

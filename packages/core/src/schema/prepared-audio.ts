@@ -55,5 +55,7 @@ export const PreparedAudioInfoSchema = z.object({
     /** Why the energy detector stood in for Silero (its model missing or unloadable), when it did. */
     fallbackReason: z.string().optional(),
   }),
+  /** Noise suppression applied to the samples before loudness and VAD; absent when off. */
+  denoise: z.enum(['rnnoise']).optional(),
 });
 export type PreparedAudioInfo = z.infer<typeof PreparedAudioInfoSchema>;
