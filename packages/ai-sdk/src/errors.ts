@@ -104,14 +104,25 @@ function parseBody(body: unknown): unknown {
 }
 
 const CREDENTIAL_HEADER = /authorization|api[-_]?key|token|secret|cookie/i;
+/** Environment variables named as credentials: OPENAI_API_KEY, GROQ_API_KEY, HF_TOKEN, AWS_SECRET_ACCESS_KEY… */
+const CREDENTIAL_VARIABLE = /api_?key|token|secret|password|access_?key/i;
 
 /**
- * The credentials an AI SDK model sends, so that they can be scrubbed from errors. The AI SDK's providers
- * keep their request headers (the API key among them) in the model's `config.headers`, a record or a
- * function, possibly async, that reads the key. That is an implementation detail, so this is best effort:
- * a model built otherwise contributes nothing, and the `secrets` setting covers it.
+ * The credentials an AI SDK model may send, so that they can be scrubbed from errors: the credential headers
+ * of the model and every environment variable named as a credential (the AI SDK's providers read their key
+ * from one by default). The headers: the AI SDK's own providers keep them (the API key among them) in the
+ * model's `config.headers`, a record or a function, possibly async, that reads the key. That is an
+ * implementation detail, and a model wrapped by `wrapLanguageModel` hides it, so this is best effort: the
+ * `secrets` setting covers a key given in code to such a model.
  */
-export async function credentialsOf(model: object): Promise<string[]> {
+export async function knownCredentials(model: object): Promise<string[]> {
+  const environment = Object.entries(globalThis.process?.env ?? {})
+    .filter(([name, value]) => CREDENTIAL_VARIABLE.test(name) && value)
+    .map(([, value]) => value as string);
+  return [...environment, ...(await headerCredentials(model))];
+}
+
+async function headerCredentials(model: object): Promise<string[]> {
   const headers = (model as { config?: { headers?: unknown } }).config?.headers;
   try {
     const resolved: unknown = typeof headers === 'function' ? await headers() : await headers;

@@ -14,10 +14,9 @@ import {
   type LanguageModel,
   type LanguageModelUsage,
   type ModelPricing,
-  silentLogger,
   throwIfAborted,
 } from '@echolens/provider';
-import { type AISDKModelSettings, callAISDK, checkSpecification, createWarningReporter } from './settings.js';
+import { type AISDKModelSettings, createAdapter } from './settings.js';
 
 /** What the AI SDK's provider packages return: `openai('gpt-4o-mini')`, `groq('…')`, `anthropic('…')`… */
 export type AISDKLanguageModel = LanguageModelV2 | LanguageModelV3 | LanguageModelV4;
@@ -44,19 +43,13 @@ export function fromAISDK(
   model: AISDKLanguageModel,
   settings: AISDKLanguageModelSettings = {},
 ): LanguageModel {
-  checkSpecification(model, 'fromAISDK', 'language model');
-  const provider = settings.provider ?? model.provider;
-  const modelId = settings.modelId ?? model.modelId;
-  const subject = `${provider} (${modelId})`;
-  const reportWarnings = createWarningReporter(settings, subject);
+  const adapter = createAdapter(model, settings, 'fromAISDK', 'language model');
   let schemaInPrompt = settings.schemaInPrompt ?? false;
 
   return {
     specificationVersion: 'v1',
-    provider,
-    modelId,
+    ...adapter.identity,
     ...(settings.pricing ? { pricing: settings.pricing } : {}),
-    ...(settings.cacheKey ? { cacheKey: settings.cacheKey } : {}),
     async generateObject(options: GenerateObjectOptions): Promise<GenerateObjectResult> {
       throwIfAborted(options.signal);
       const system = schemaInPrompt
@@ -76,16 +69,13 @@ export function fromAISDK(
         ...(settings.providerOptions ? { providerOptions: settings.providerOptions } : {}),
         abortSignal: options.signal,
       };
-      const result = await callAISDK<GenerateResult>(
-        { model, provider, modelId, settings, signal: options.signal },
-        () => model.doGenerate(callOptions),
-      );
-      reportWarnings(result.warnings);
+      const result = await adapter.call<GenerateResult>(options.signal, () => model.doGenerate(callOptions));
+      adapter.reportWarnings(result.warnings);
       if (!schemaInPrompt && result.warnings.some(ignoresSchema)) {
         // Without the schema the model can only guess the shape; core would repair guess after guess.
         schemaInPrompt = true;
-        (settings.logger ?? silentLogger).warn(
-          `${subject} ignored the JSON schema; it goes into the system prompt from the next request on`,
+        adapter.logger.warn(
+          `${adapter.subject} ignored the JSON schema; it goes into the system prompt from the next request on`,
         );
       }
       return {

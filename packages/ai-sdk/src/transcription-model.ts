@@ -16,16 +16,13 @@ import {
   type SpeechToTextModel,
   type SpeechToTextResult,
   type SpeechToTextSegment,
-  silentLogger,
   throwIfAborted,
   whisperLanguageCode,
 } from '@echolens/provider';
 import {
   type AISDKModelSettings,
   type AISDKProviderOptions,
-  callAISDK,
-  checkSpecification,
-  createWarningReporter,
+  createAdapter,
   providerOptionsKey,
 } from './settings.js';
 
@@ -58,10 +55,7 @@ export function fromAISDKTranscription(
   model: AISDKTranscriptionModel,
   settings: AISDKTranscriptionSettings = {},
 ): SpeechToTextModel {
-  checkSpecification(model, 'fromAISDKTranscription', 'transcription model');
-  const provider = settings.provider ?? model.provider;
-  const modelId = settings.modelId ?? model.modelId;
-  const subject = `${provider} (${modelId})`;
+  const adapter = createAdapter(model, settings, 'fromAISDKTranscription', 'transcription model');
   const maxWindowSec = settings.maxWindowSec ?? DEFAULT_MAX_WINDOW_SEC;
   if (!(maxWindowSec > 0)) {
     throw new ConfigurationError(
@@ -69,21 +63,18 @@ export function fromAISDKTranscription(
     );
   }
   const optionsKey = providerOptionsKey(model.provider);
-  const reportWarnings = createWarningReporter(settings, subject);
   let reportedNoTimings = false;
 
   return {
     specificationVersion: 'v1',
-    provider,
-    modelId,
+    ...adapter.identity,
     maxWindowSec,
-    ...(settings.cacheKey ? { cacheKey: settings.cacheKey } : {}),
     async transcribe(
       audio: SpeechToTextAudio,
       options: SpeechToTextCallOptions = {},
     ): Promise<SpeechToTextResult> {
       throwIfAborted(options.signal);
-      const durationSec = checkSpeechWindow(audio, maxWindowSec, provider);
+      const durationSec = checkSpeechWindow(audio, maxWindowSec, adapter.identity.provider);
       const timestampGranularities: ('segment' | 'word')[] =
         options.wordTimestamps === false ? ['segment'] : ['segment', 'word'];
       const callOptions: CallOptions = {
@@ -98,19 +89,18 @@ export function fromAISDKTranscription(
         }),
         abortSignal: options.signal,
       };
-      const result = await callAISDK<TranscriptionResult>(
-        { model, provider, modelId, settings, signal: options.signal },
-        () => model.doGenerate(callOptions),
+      const result = await adapter.call<TranscriptionResult>(options.signal, () =>
+        model.doGenerate(callOptions),
       );
-      reportWarnings(result.warnings);
+      adapter.reportWarnings(result.warnings);
       const transcription = toResult(result, durationSec);
       if (transcription.segments.length === 0 && result.text.trim()) {
         // Text without timings: one segment for the window, and the user told how coarse that is.
         transcription.segments.push({ startSec: 0, endSec: durationSec, text: result.text.trim() });
         if (!reportedNoTimings) {
           reportedNoTimings = true;
-          (settings.logger ?? silentLogger).warn(
-            `${subject} returned text without segment timings: each window becomes one segment. ` +
+          adapter.logger.warn(
+            `${adapter.subject} returned text without segment timings: each window becomes one segment. ` +
               'Ask the provider for timestamps through providerOptions (Groq: { groq: { responseFormat: "verbose_json" } }) or lower maxWindowSec.',
           );
         }

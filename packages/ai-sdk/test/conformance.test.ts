@@ -1,7 +1,4 @@
 import { createGroq } from '@ai-sdk/groq';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAI as createOpenAIV2 } from '@ai-sdk/openai-v2';
-import { createOpenAI as createOpenAIV3 } from '@ai-sdk/openai-v3';
 import { fromAISDK, fromAISDKTranscription } from '@echolens/ai-sdk';
 import {
   describeLanguageModelConformance,
@@ -12,14 +9,7 @@ import {
   openAITranscriptionWireFormat,
 } from '@echolens/core/testing';
 import { openAIResponsesWireFormat } from './openai-responses-wire-format.js';
-
-// The real AI SDK provider packages, one release per specification version (v2: AI SDK 5, v3: AI SDK 6,
-// v4: AI SDK 7), each talking to the suite's local server in its vendor's wire format.
-const openAIReleases = [
-  { spec: 'v2', createOpenAI: createOpenAIV2 },
-  { spec: 'v3', createOpenAI: createOpenAIV3 },
-  { spec: 'v4', createOpenAI },
-] as const;
+import { openAIReleases } from './releases.js';
 
 for (const { spec, createOpenAI: create } of openAIReleases) {
   describeLanguageModelConformance({
