@@ -11,9 +11,10 @@
  * ```
  * @packageDocumentation
  */
+
+export type { AISDKModelSettings, AISDKProviderOptions } from './adapter.js';
 export { type AISDKErrorContext, mapAISDKError } from './errors.js';
 export { type AISDKLanguageModel, type AISDKLanguageModelSettings, fromAISDK } from './language-model.js';
-export type { AISDKModelSettings, AISDKProviderOptions } from './settings.js';
 export {
   type AISDKTranscriptionModel,
   type AISDKTranscriptionSettings,

@@ -16,7 +16,7 @@ import {
   type ModelPricing,
   throwIfAborted,
 } from '@echolens/provider';
-import { type AISDKModelSettings, createAdapter } from './settings.js';
+import { type AISDKModelSettings, createAdapter } from './adapter.js';
 
 /** What the AI SDK's provider packages return: `openai('gpt-4o-mini')`, `groq('…')`, `anthropic('…')`… */
 export type AISDKLanguageModel = LanguageModelV2 | LanguageModelV3 | LanguageModelV4;

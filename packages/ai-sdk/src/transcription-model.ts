@@ -24,7 +24,7 @@ import {
   type AISDKProviderOptions,
   createAdapter,
   providerOptionsKey,
-} from './settings.js';
+} from './adapter.js';
 
 /** What the AI SDK's provider packages return: `openai.transcription('whisper-1')`, `groq.transcription('…')`… */
 export type AISDKTranscriptionModel = TranscriptionModelV2 | TranscriptionModelV3 | TranscriptionModelV4;
