@@ -57,6 +57,7 @@ export {
   EmptyInputError,
   type ErrorCode,
   InvalidInputError,
+  MissingCredentialsError,
   MissingDependencyError,
   ModelLoadError,
   type RawAudioFormat,

@@ -338,6 +338,7 @@ export class Aggregator {
       generatedAt: new Date().toISOString(),
       callCount: count,
       failedCount: this.failures.length,
+      degradedCount: calls.filter((row) => row.degraded).length,
       failures: [...this.failures],
       period: {
         ...(from ? { from } : {}),

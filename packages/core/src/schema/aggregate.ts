@@ -256,6 +256,11 @@ export const AggregateReportSchema = z.object({
   generatedAt: z.string(),
   callCount: z.number().int().nonnegative(),
   failedCount: z.number().int().nonnegative(),
+  /**
+   * Calls completed in a weaker way than configured (`provenance.degraded` not empty, e.g. the offline
+   * analyzer stood in for a failed language model); their rows say `degraded: true`.
+   */
+  degradedCount: z.number().int().nonnegative(),
   failures: z.array(FailureSchema),
   period: z.object({
     from: z.string().optional(),
