@@ -5,6 +5,7 @@ import {
   createAPICallError,
   EchoLensError,
   InvalidInputError,
+  MissingCredentialsError,
   redactSecrets,
   TimeoutError,
   toAbortError,
@@ -21,9 +22,8 @@ function isAISDKError(error: unknown, name: string): error is Error & Record<str
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
 }
 
-/** The request could not be made as configured: a missing key, an unknown model, an unsupported option. */
+/** The request could not be made as configured: a missing setting, an unknown model, an unsupported option. */
 const CONFIGURATION_ERRORS = [
-  'AI_LoadAPIKeyError',
   'AI_LoadSettingError',
   'AI_NoSuchModelError',
   'AI_UnsupportedFunctionalityError',
@@ -75,6 +75,12 @@ export function mapAISDKError(error: unknown, context: AISDKErrorContext): unkno
       url: typeof error.url === 'string' ? error.url : undefined,
       secrets,
     });
+  }
+  if (isAISDKError(error, 'AI_LoadAPIKeyError')) {
+    // "OpenAI API key is missing. Pass it using the 'apiKey' parameter or the OPENAI_API_KEY environment variable."
+    const service = /^(.+?) API key is missing/.exec(error.message)?.[1] ?? provider;
+    const variable = /the (\S+) environment variable/.exec(error.message)?.[1] ?? '';
+    return new MissingCredentialsError(service, variable, `${subject}: ${detail()}`);
   }
   if (CONFIGURATION_ERRORS.some((name) => isAISDKError(error, name))) {
     return new ConfigurationError(`${subject}: ${detail()}`);

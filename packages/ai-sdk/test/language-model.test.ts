@@ -4,8 +4,8 @@ import { createOpenAI as createOpenAIV2 } from '@ai-sdk/openai-v2';
 import { fromAISDK, mapAISDKError } from '@echolens/ai-sdk';
 import {
   APICallError,
-  ConfigurationError,
   type GenerateObjectOptions,
+  MissingCredentialsError,
   silentLogger,
   toStrictJsonSchema,
 } from '@echolens/core';
@@ -118,11 +118,12 @@ describe.each(openAIReleases)('fromAISDK with @ai-sdk/openai ($spec)', ({ create
     expect(JSON.parse(result.text)).toEqual(conformanceAnswer);
   });
 
-  it('fails on a missing API key with a ConfigurationError naming the variable, sending nothing', async () => {
+  it('fails on a missing API key with a MissingCredentialsError naming the variable, sending nothing', async () => {
     const error = await withEnvironment('OPENAI_API_KEY', undefined, () =>
       captureError(() => fromAISDK(create({ baseURL }).chat('gpt-4o-mini')).generateObject(request())),
     );
-    expect(ConfigurationError.isInstance(error)).toBe(true);
+    expect(MissingCredentialsError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ service: 'OpenAI', environmentVariableName: 'OPENAI_API_KEY' });
     expect((error as Error).message).toContain('OPENAI_API_KEY');
     expect(server.requests).toHaveLength(0);
   });

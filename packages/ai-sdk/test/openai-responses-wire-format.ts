@@ -50,6 +50,7 @@ export const openAIResponsesWireFormat: LanguageModelWireFormat = {
       };
     },
   error: openAIChatWireFormat.error,
+  models: openAIChatWireFormat.models,
   readRequest: readResponsesRequest,
 };
 
