@@ -115,5 +115,7 @@ export type {
   SpeechToTextSegment,
   SpeechToTextWord,
 } from './speech-to-text.js';
+export { attachWordsToSegments, checkSpeechWindow } from './speech-window.js';
 export type { Storage, StorageObject } from './storage.js';
+export { encodePcm16Wav, longestWindowSec } from './wav-encoder.js';
 export { WHISPER_LANGUAGES, whisperLanguageCode } from './whisper-languages.js';
