@@ -5,6 +5,8 @@ import {
   type LanguageModel,
   mapClientError,
   mapOpenAIFinishReason,
+  registerSecrets,
+  secretHeaderValues,
   throwIfAborted,
 } from '@echolens/provider';
 import { Ollama } from 'ollama';
@@ -41,6 +43,7 @@ export function createOllama(settings: OllamaProviderSettings = {}): OllamaProvi
   const host = settings.baseURL ?? process.env.OLLAMA_HOST ?? DEFAULT_BASE_URL;
   const headers = settings.headers ?? {};
   const secrets = Object.values(headers);
+  registerSecrets(...secretHeaderValues(headers));
 
   const createChatModel = (modelId: string, chatSettings: OllamaChatSettings = {}): LanguageModel => ({
     specificationVersion: 'v1',

@@ -11,6 +11,8 @@ import {
   type ModelPricing,
   mapClientError,
   mapOpenAIFinishReason,
+  registerSecrets,
+  secretHeaderValues,
   throwIfAborted,
 } from '@echolens/provider';
 import OpenAI from 'openai';
@@ -77,6 +79,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
   const keySource = { apiKey: settings.apiKey, environmentVariableName: 'OPENAI_API_KEY' };
   /** For scrubbing error messages: never throws. */
   const knownKey = () => loadOptionalApiKey(keySource);
+  registerSecrets(...secretHeaderValues(settings.headers));
 
   const getClient = (): OpenAI => {
     if (client) return client;

@@ -1,4 +1,5 @@
 import { ConfigurationError } from './errors.js';
+import { registerSecrets } from './secrets.js';
 
 export interface LoadApiKeyOptions {
   /** The key passed in code; wins over the environment. */
@@ -17,7 +18,10 @@ export interface LoadApiKeyOptions {
  */
 export function loadApiKey(options: LoadApiKeyOptions): string {
   const key = options.apiKey ?? process.env[options.environmentVariableName];
-  if (key?.trim()) return key;
+  if (key?.trim()) {
+    registerSecrets(key); // from now on scrubbed from every error, log line and result
+    return key;
+  }
   throw new ConfigurationError(
     `No ${options.description} API key: set the ${options.environmentVariableName} environment variable or pass ${options.factoryName}({ apiKey })`,
   );
@@ -28,5 +32,7 @@ export function loadOptionalApiKey(
   options: Pick<LoadApiKeyOptions, 'apiKey' | 'environmentVariableName'>,
 ): string | undefined {
   const key = options.apiKey ?? process.env[options.environmentVariableName];
-  return key?.trim() ? key : undefined;
+  if (!key?.trim()) return undefined;
+  registerSecrets(key);
+  return key;
 }

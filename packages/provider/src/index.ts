@@ -53,7 +53,6 @@ export {
   type HttpFailure,
   mapClientError,
   parseRetryAfterMs,
-  redactSecrets,
 } from './http-errors.js';
 export { jsonSchemaInstructions } from './json-schema-instructions.js';
 export type {
@@ -98,6 +97,7 @@ export {
   type Word,
   WordSchema,
 } from './schema/transcript.js';
+export { redactSecrets, registerSecrets, scrubSecrets, secretHeaderValues } from './secrets.js';
 export type {
   SpeechToTextAudio,
   SpeechToTextCallOptions,
