@@ -42,6 +42,7 @@ export type {
 export {
   AbortError,
   APICallError,
+  AUDIO_LIMITS,
   AudioDecodeError,
   type CallMetadata,
   CallMetadataSchema,

@@ -71,6 +71,7 @@ export { Mutex } from './mutex.js';
 export { findModelPricing } from './pricing.js';
 // Data the contracts exchange
 export {
+  AUDIO_LIMITS,
   type CallMetadata,
   CallMetadataSchema,
   type ChannelRoles,

@@ -344,6 +344,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       call.provenance.vad = preparedAudio.vad.method;
       if (preparedAudio.vad.fallbackReason)
         call.context.degrade('audio.speech', preparedAudio.vad.fallbackReason);
+      for (const warning of preparedAudio.source.decodeWarnings ?? [])
+        call.context.degrade('audio.source', warning);
       const { pcm: _pcm, dispose: _dispose, ...audioInfo } = preparedAudio;
       if (lastStage === 'diarize') {
         const unheard: Transcript = { language: 'und', durationSec: preparedAudio.durationSec, segments: [] };
