@@ -111,6 +111,8 @@ export {
 export {
   conversationFromDialogue,
   type Dialogue,
+  type DialogueLimits,
+  DialogueLimitsSchema,
   DialogueSchema,
   DialogueTurnSchema,
   readDialogues,

@@ -43,19 +43,52 @@ export function quoteMatchesTurn(quote: string, turnText: string): boolean {
   const parts = quoteParts(quote);
   // A quote with no words (an emoji, "!!!") can only be checked verbatim.
   if (parts.length === 0) return quote.trim().length > 0 && turnText.includes(quote.trim());
-  const turnWords = normalizeWords(turnText.replace(/\[[A-Z_]+\]/g, ' '));
-  const joinedTurn = ` ${turnWords.join(' ')} `;
+  const { words: turnWords, joined: joinedTurn } = normalizedTurn(turnText);
   return parts.every((words) => {
     if (joinedTurn.includes(` ${words.join(' ')} `)) return true;
     if (words.length < 4) return false; // too short to match approximately without false hits
-    const slack = Math.ceil(words.length * (1 - FUZZY_THRESHOLD));
-    for (let start = 0; start < turnWords.length; start++) {
-      const window = turnWords.slice(start, start + words.length + slack);
-      if (window.length < words.length - slack) break;
-      if (commonSubsequence(words, window) >= words.length * FUZZY_THRESHOLD) return true;
-    }
-    return false;
+    return approximatelyIn(words, turnWords);
   });
+}
+
+/**
+ * The most windows compared approximately for one quote part: enough for any real turn (a window starts
+ * only where one of the quote's first words occurs), and a bound on hostile input (a 20 MB turn of one
+ * repeated sentence), so checking stays linear in the turn's length.
+ */
+const MAX_APPROXIMATE_WINDOWS = 20_000;
+
+/** Whether `words` match a window of `turnWords` with at most 20% of them changed, missing or reordered. */
+function approximatelyIn(words: readonly string[], turnWords: readonly string[]): boolean {
+  const slack = Math.ceil(words.length * (1 - FUZZY_THRESHOLD));
+  // A matching window can be moved to start at its first matched word, which is one of the quote's
+  // first `slack + 1` words: only such starts need comparing.
+  const openers = new Set(words.slice(0, slack + 1));
+  let compared = 0;
+  for (let start = 0; start < turnWords.length; start++) {
+    if (!openers.has(turnWords[start] ?? '')) continue;
+    const window = turnWords.slice(start, start + words.length + slack);
+    if (window.length < words.length - slack) break;
+    if (commonSubsequence(words, window) >= words.length * FUZZY_THRESHOLD) return true;
+    if (++compared >= MAX_APPROXIMATE_WINDOWS) return false;
+  }
+  return false;
+}
+
+/** Normalised words of recently checked turns: every evidence item of a call checks the same turns. */
+const normalizedTurns = new Map<string, { words: string[]; joined: string }>();
+const NORMALIZED_TURNS_KEPT = 256;
+
+function normalizedTurn(turnText: string): { words: string[]; joined: string } {
+  const cached = normalizedTurns.get(turnText);
+  if (cached) return cached;
+  const words = normalizeWords(turnText.replace(/\[[A-Z_]+\]/g, ' '));
+  const entry = { words, joined: ` ${words.join(' ')} ` };
+  if (normalizedTurns.size >= NORMALIZED_TURNS_KEPT) {
+    normalizedTurns.delete(normalizedTurns.keys().next().value as string);
+  }
+  normalizedTurns.set(turnText, entry);
+  return entry;
 }
 
 /**
