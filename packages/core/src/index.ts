@@ -58,6 +58,7 @@ export {
   EmptyInputError,
   type ErrorCode,
   InvalidInputError,
+  MissingCredentialsError,
   MissingDependencyError,
   ModelLoadError,
   type RawAudioFormat,
@@ -164,6 +165,8 @@ export type { AudioInput, AudioSource, PreparedAudio } from './audio/types.js';
 // Caching and storage
 export { FileCache, MemoryCache } from './cache/file-cache.js';
 export { contentHash } from './cache/hash.js';
+// Language-model runtime: validation, repair, retries, timeouts, rate limits, fallback
+export { loadLanguageModel } from './cli/language-model-option.js';
 // Diarization
 export { type ChannelDiarizerOptions, createChannelDiarizer } from './diarize/channel-diarizer.js';
 export { type BuildConversationOptions, buildConversation } from './diarize/conversation.js';
@@ -178,7 +181,6 @@ export { createDiarizeStage, type DiarizationOptions } from './diarize/diarize-s
 export { createOnnxDiarizer, type OnnxDiarizerOptions } from './diarize/onnx-diarizer.js';
 export { formatRttm, parseRttm, type RttmSegment } from './diarize/rttm.js';
 export { createSpectralDiarizer, type SpectralDiarizerOptions } from './diarize/spectral-diarizer.js';
-// Language-model runtime: validation, repair, retries, timeouts, rate limits, fallback
 export { estimateCostUsd } from './language-model/cost.js';
 export {
   type GenerateStructuredOptions,

@@ -6,6 +6,7 @@ import {
   mapClientError,
   mapOpenAIFinishReason,
   registerSecrets,
+  requireListedModel,
   secretHeaderValues,
   throwIfAborted,
 } from '@echolens/provider';
@@ -53,6 +54,31 @@ export function createOllama(settings: OllamaProviderSettings = {}): OllamaProvi
     // personal data is redacted before it unless the user trusts the endpoint (redaction 'off').
     pricing: { inputPerMillion: 0, outputPerMillion: 0 },
     cacheKey: host,
+    async preflight(options = {}) {
+      throwIfAborted(options.signal);
+      const client = new Ollama({
+        host,
+        headers,
+        fetch: signalledFetch(settings.fetch ?? globalThis.fetch, options.signal, modelId, secrets),
+      });
+      let names: string[];
+      try {
+        names = (await client.list()).models.map((model) => model.name);
+      } catch (error) {
+        throw mapClientError(error, {
+          errorClasses: { connection: TypeError },
+          provider: PROVIDER,
+          modelId,
+          secrets,
+          signal: options.signal,
+        });
+      }
+      requireListedModel(names, modelId, {
+        provider: PROVIDER,
+        endpoint: host,
+        advice: `pull it first: ollama pull ${modelId}`,
+      });
+    },
     async generateObject(options: GenerateObjectOptions): Promise<GenerateObjectResult> {
       throwIfAborted(options.signal);
       // The ollama client takes no per-request signal for non-streamed calls, so each request gets a client
