@@ -42,6 +42,7 @@ export type {
 export {
   AbortError,
   APICallError,
+  AUDIO_LIMITS,
   AudioDecodeError,
   type CallMetadata,
   CallMetadataSchema,
@@ -111,6 +112,8 @@ export {
 export {
   conversationFromDialogue,
   type Dialogue,
+  type DialogueLimits,
+  DialogueLimitsSchema,
   DialogueSchema,
   DialogueTurnSchema,
   readDialogues,

@@ -5,7 +5,9 @@ import {
   type LanguageModel,
   mapClientError,
   mapOpenAIFinishReason,
+  registerSecrets,
   requireListedModel,
+  secretHeaderValues,
   throwIfAborted,
 } from '@echolens/provider';
 import { Ollama } from 'ollama';
@@ -42,6 +44,7 @@ export function createOllama(settings: OllamaProviderSettings = {}): OllamaProvi
   const host = settings.baseURL ?? process.env.OLLAMA_HOST ?? DEFAULT_BASE_URL;
   const headers = settings.headers ?? {};
   const secrets = Object.values(headers);
+  registerSecrets(...secretHeaderValues(headers));
 
   /**
    * Runs one request on a client whose fetch carries the signal (the ollama client takes no per-request

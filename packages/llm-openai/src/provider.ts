@@ -11,8 +11,10 @@ import {
   type ModelPricing,
   mapClientError,
   mapOpenAIFinishReason,
+  registerSecrets,
   requireListedModel,
   type StructuredOutputMode,
+  secretHeaderValues,
   stainlessErrorClasses,
   throwIfAborted,
 } from '@echolens/provider';
@@ -62,6 +64,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
   const keySource = { apiKey: settings.apiKey, environmentVariableName: 'OPENAI_API_KEY' };
   /** For scrubbing error messages: never throws. */
   const knownKey = () => loadOptionalApiKey(keySource);
+  registerSecrets(...secretHeaderValues(settings.headers));
 
   const getClient = (): OpenAI => {
     if (client) return client;

@@ -54,7 +54,6 @@ export {
   type HttpFailure,
   mapClientError,
   parseRetryAfterMs,
-  redactSecrets,
 } from './http-errors.js';
 export { jsonSchemaInstructions } from './json-schema-instructions.js';
 export type {
@@ -81,6 +80,7 @@ export { requireListedModel } from './preflight.js';
 export { findModelPricing } from './pricing.js';
 // Data the contracts exchange
 export {
+  AUDIO_LIMITS,
   type CallMetadata,
   CallMetadataSchema,
   type ChannelRoles,
@@ -107,6 +107,7 @@ export {
   type Word,
   WordSchema,
 } from './schema/transcript.js';
+export { redactSecrets, registerSecrets, scrubSecrets, secretHeaderValues } from './secrets.js';
 export type {
   SpeechToTextAudio,
   SpeechToTextCallOptions,

@@ -15,6 +15,7 @@ import {
   toAbortError,
 } from '@echolens/provider';
 import type { PreparedAudioInfo, SpeechRegion } from '../schema/prepared-audio.js';
+import { DEFAULT_MAX_DURATION_SEC, DecodeBudget } from './decode-limits.js';
 import { decodeCompressed } from './decoders/compressed.js';
 import { decodeWithFfmpeg } from './decoders/ffmpeg.js';
 import { decodeRawPcm, type ValidRawAudioFormat } from './decoders/raw-pcm.js';
@@ -47,6 +48,11 @@ export interface PrepareAudioOptions {
    * the measured noisy speech it did not lower Whisper's word error rate; see docs/audio.md).
    */
   denoise?: boolean;
+  /**
+   * Longest recording accepted, in seconds (default 14,400: four hours). Longer ones, or headers that
+   * promise more, are refused with an InvalidInputError before they fill the disk.
+   */
+  maxDurationSec?: number;
   /** ffmpeg executable (default 'ffmpeg' on PATH). */
   ffmpegPath?: string;
   /** Where file-backed PCM goes (default os.tmpdir()). */
@@ -140,7 +146,7 @@ async function startDecoding(
     case 'compressed':
       return { blocks: decodeCompressed(source.chunks(), route, context) };
     case 'raw':
-      return { blocks: decodeRawPcm(source.chunks(), route.rawFormat) };
+      return { blocks: decodeRawPcm(source.chunks(), route.rawFormat, context) };
     case 'ffmpeg': {
       const path = await localFileFor(source, workspace);
       const run: DecodeRun = {
@@ -259,8 +265,20 @@ export async function prepareAudio(
       },
     });
     const rawFormat = validRawFormat(input, name);
-    const context: DecodeContext = { name, logger, signal };
+    const decodeWarnings: string[] = [];
+    const context: DecodeContext = {
+      name,
+      logger,
+      signal,
+      onWarning: (warning) => decodeWarnings.push(warning),
+    };
     const detected = await detectFormat(source, rawFormat);
+    const budget = new DecodeBudget({
+      name,
+      codec: detected.codec,
+      maxDurationSec: options.maxDurationSec ?? DEFAULT_MAX_DURATION_SEC,
+    });
+    budget.checkDeclared(detected.declaredDurationSec);
     logger.debug(
       { file: name, format: detected.format, codec: detected.codec },
       `detected ${detected.description}`,
@@ -269,6 +287,8 @@ export async function prepareAudio(
     if (detected.route.kind !== 'ffmpeg') readingShare = DECODE_SHARE;
     const denoising = options.denoise ? await loadDenoiser() : undefined;
     const run = await startDecoding(detected, source, workspace, options, context);
+    const isPcm = detected.route.kind === 'wav' || detected.route.kind === 'raw';
+    run.blocks = budget.guard(run.blocks, () => source?.bytesRead ?? 0, isPcm);
     const decoded = await decodeIntoStore(
       run,
       workspace,
@@ -339,6 +359,7 @@ export async function prepareAudio(
         byteLength: source.bytesRead,
         sha256: source.sha256(),
         decoder: detected.route.kind === 'ffmpeg' ? 'ffmpeg' : 'builtin',
+        ...(decodeWarnings.length > 0 ? { decodeWarnings } : {}),
       },
       loudness: decoded.measurements.map((measurement, channel) =>
         toChannelLoudness(channel, measurement, gains[channel]!),
