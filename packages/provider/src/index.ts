@@ -106,5 +106,12 @@ export type {
   SpeechToTextSegment,
   SpeechToTextWord,
 } from './speech-to-text.js';
-export type { Storage, StorageObject } from './storage.js';
+export {
+  checkStorageKey,
+  checkStoragePrefix,
+  type PresignedPost,
+  type Storage,
+  type StorageObject,
+  type UploadPostOptions,
+} from './storage.js';
 export { WHISPER_LANGUAGES, whisperLanguageCode } from './whisper-languages.js';
