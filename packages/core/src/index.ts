@@ -30,6 +30,7 @@ export type {
   ModelPricing,
   ModelReference,
   PcmReader,
+  PresignedPost,
   SpeechToTextAudio,
   SpeechToTextCallOptions,
   SpeechToTextModel,
@@ -38,6 +39,7 @@ export type {
   SpeechToTextWord,
   Storage,
   StorageObject,
+  UploadPostOptions,
 } from '@echolens/provider';
 export {
   AbortError,
@@ -48,6 +50,8 @@ export {
   type ChannelRoles,
   ChannelRolesSchema,
   ConfigurationError,
+  checkStorageKey,
+  checkStoragePrefix,
   type Diarization,
   DiarizationSchema,
   type DiarizedSpeaker,
@@ -222,8 +226,16 @@ export type {
   Stages,
   TranscribeStage,
 } from './stages/stages.js';
+export { artifactLayout, safeSegment } from './storage/artifact-layout.js';
 export { createLocalStorage, LocalStorage } from './storage/local-storage.js';
 // Transcription
+export {
+  type ChunkCheckpoint,
+  ChunkCheckpointSchema,
+  type ChunkEvent,
+  type ChunkedTranscriptionReport,
+  type LongAudioOptions,
+} from './transcribe/chunked.js';
 export { type LocalWhisperOptions, loadLocalWhisper } from './transcribe/local-whisper.js';
 export { type TranscribeAudioOptions, transcribeAudio } from './transcribe/transcribe-audio.js';
 export { createTranscribeStage, type TranscribeStageOptions } from './transcribe/transcribe-stage.js';
