@@ -164,6 +164,21 @@ export { createDiarizeStage, type DiarizationOptions } from './diarize/diarize-s
 export { createOnnxDiarizer, type OnnxDiarizerOptions } from './diarize/onnx-diarizer.js';
 export { formatRttm, parseRttm, type RttmSegment } from './diarize/rttm.js';
 export { createSpectralDiarizer, type SpectralDiarizerOptions } from './diarize/spectral-diarizer.js';
+// Ingestion: folders, ZIP archives, storage prefixes, URLs; call metadata; output targets
+export {
+  AUDIO_EXTENSIONS,
+  collectInputs,
+  type IngestedInput,
+  type IngestItem,
+  type IngestOptions,
+  type IngestProblem,
+  type IngestProblemCode,
+  type IngestSource,
+} from './ingest/collect-inputs.js';
+export { compileMetadataPattern, parseFileNameDate } from './ingest/metadata.js';
+export { type OutputTarget, openOutputTarget } from './ingest/output-target.js';
+export { type OpenStorageUrl, openS3Url, parseS3Url } from './ingest/storage-url.js';
+export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './ingest/zip-archive.js';
 // Language-model runtime: validation, repair, retries, timeouts, rate limits, fallback
 export { estimateCostUsd } from './language-model/cost.js';
 export {

@@ -1,50 +1,49 @@
-import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename } from 'node:path';
+import {
+  collectInputs,
+  type IngestedInput,
+  type IngestOptions,
+  type IngestProblem,
+} from '../ingest/collect-inputs.js';
 
-/** Extensions picked up when a folder is given; files named explicitly are always taken. */
-export const AUDIO_EXTENSIONS = new Set([
-  '.wav',
-  '.wave',
-  '.mp3',
-  '.ogg',
-  '.oga',
-  '.opus',
-  '.flac',
-  '.m4a',
-  '.mp4',
-  '.aac',
-  '.webm',
-  '.mka',
-  '.mkv',
-  '.amr',
-  '.aiff',
-  '.aif',
-  '.wma',
-]);
-
-async function walk(folder: string, found: string[]): Promise<void> {
-  const entries = await readdir(folder, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) await walk(path, found);
-    else if (AUDIO_EXTENSIONS.has(extname(entry.name).toLowerCase())) found.push(path);
-  }
-}
+export { type OutputTarget, openOutputTarget } from '../ingest/output-target.js';
 
 /**
- * Expands the command line's files and folders into recordings. A path that does not exist is kept
- * as it is: the pipeline reports it as a failed input like any other bad file, and the rest go on.
+ * Expands the command line's sources into recordings: files, folders (walked), `.zip` archives
+ * (entries streamed), `s3://bucket/prefix/` and http(s) URLs, with call metadata from
+ * `--metadata-pattern` and sidecars. A path that does not exist is kept as it is: the pipeline reports
+ * it as a failed input like any other bad file, and the rest go on. What is not a recording comes back
+ * in `problems` (see `reportIngestProblems`).
  */
-export async function collectRecordings(paths: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const path of paths) {
-    const info = await stat(path).catch(() => undefined);
-    if (info?.isDirectory()) await walk(path, files);
-    else files.push(path);
+export async function collectRecordings(
+  paths: readonly string[],
+  options: Pick<IngestOptions, 'metadataPattern' | 'signal' | 'openStorageUrl'> = {},
+): Promise<{ inputs: IngestedInput[]; problems: IngestProblem[] }> {
+  const inputs: IngestedInput[] = [];
+  const problems: IngestProblem[] = [];
+  const seen = new Set<string>();
+  for await (const item of collectInputs(paths, options)) {
+    if (item.kind === 'problem') problems.push(item);
+    else if (!seen.has(item.name)) {
+      seen.add(item.name);
+      inputs.push(item);
+    }
   }
-  return [...new Set(files)];
+  return { inputs, problems };
+}
+
+/** Prints what ingestion skipped or refused; returns how many inputs were lost (errors, not warnings). */
+export function reportIngestProblems(
+  problems: readonly IngestProblem[],
+  options: { quiet?: boolean } = {},
+): number {
+  let errors = 0;
+  for (const problem of problems) {
+    if (problem.severity === 'error') errors += 1;
+    else if (options.quiet) continue;
+    process.stderr.write(`${problem.severity === 'error' ? '✗' : '!'} ${problem.name}: ${problem.reason}\n`);
+  }
+  return errors;
 }
 
 /**

@@ -11,6 +11,7 @@ export interface SharedCliOptions {
   modelsDir?: string;
   cache: boolean;
   quiet?: boolean;
+  metadataPattern?: string;
 }
 
 export function positiveInteger(value: string): number {
@@ -52,6 +53,10 @@ export function addSharedOptions(command: Command): Command {
       'folder of local models (turns downloads off); default $ECHOLENS_MODELS_DIR',
     )
     .option('--no-cache', 'transcribe and analyse again even if the same input was processed before')
+    .option(
+      '--metadata-pattern <regex>',
+      'call metadata from file names, by named groups callId, agent, customer, date, e.g. "(?<agent>[^_]+)_(?<customer>[^_]+)_(?<date>\\d{8})"',
+    )
     .option('-q, --quiet', 'print only failures and the summary');
 }
 

@@ -1,11 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ConfigurationError, describeError } from '@echolens/provider';
 import type { Command } from 'commander';
 import type { PipelineOptions } from '../../pipeline/create-pipeline.js';
 import type { CallResult } from '../../schema/call-result.js';
 import { analyzeDialoguesFile } from '../analyze-dialogues.js';
-import { collectRecordings, createOutputNamer } from '../inputs.js';
+import { collectRecordings, createOutputNamer, openOutputTarget, reportIngestProblems } from '../inputs.js';
 import { loadLanguageModel, readJsonOption } from '../language-model-option.js';
 import { trackProgress } from '../progress.js';
 import {
@@ -69,8 +67,8 @@ export function registerAnalyze(program: Command): void {
     program
       .command('analyze')
       .description('transcribe, attribute and analyse recordings; one <name>.json per call plus report.json')
-      .argument('[paths...]', 'recordings or folders of recordings')
-      .option('--out <dir>', 'where results go', 'echolens-output')
+      .argument('[paths...]', 'recordings, folders, .zip archives, s3://bucket/prefix/ or http(s) URLs')
+      .option('--out <dir>', 'where results go: a folder or s3://bucket/prefix/', 'echolens-output')
       .option(
         '--dialogues <file.jsonl>',
         'analyse text conversations instead of audio: JSON lines {"id", "turns": [{"speaker": "agent"|"customer", "text"}]}',
@@ -106,20 +104,29 @@ export function registerAnalyze(program: Command): void {
     }
     if (paths.length === 0)
       throw new ConfigurationError('give recordings or folders to analyse, or --dialogues <file.jsonl>');
-    const files = await collectRecordings(paths);
-    const total = files.length;
-    const progress = trackProgress(pipeline, { total, verb: 'analyzing', quiet: options.quiet });
+    const { inputs: files, problems } = await collectRecordings(paths, {
+      ...(options.metadataPattern ? { metadataPattern: options.metadataPattern } : {}),
+    });
+    const lost = reportIngestProblems(problems, { quiet: options.quiet });
+    const total = files.length + lost;
+    const out = await openOutputTarget(options.out);
+    const progress = trackProgress(pipeline, {
+      total: files.length,
+      verb: 'analyzing',
+      quiet: options.quiet,
+    });
     const outputName = createOutputNamer([REPORT_FILE]);
-    await mkdir(options.out, { recursive: true });
 
     // Each result is written the moment its call finishes, so an interruption keeps finished work.
     const writes: Promise<void>[] = [];
     pipeline.on('call-done', ({ name, result }) => {
-      const target = join(options.out, outputName(name, 'json'));
+      const file = outputName(name, 'json');
       writes.push(
-        writeFile(target, `${JSON.stringify(result, null, 2)}\n`).then(() =>
-          progress.finish(name, { ok: true, detail: `→ ${target}  ${describeResult(result)}` }),
-        ),
+        out
+          .write(file, `${JSON.stringify(result, null, 2)}\n`)
+          .then(() =>
+            progress.finish(name, { ok: true, detail: `→ ${out.describe(file)}  ${describeResult(result)}` }),
+          ),
       );
     });
     pipeline.on('call-failed', ({ name, error }) => {
@@ -141,10 +148,11 @@ export function registerAnalyze(program: Command): void {
     }
 
     const { failures, report } = batch;
-    await writeFile(join(options.out, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
+    await out.write(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
     process.stderr.write(
-      `${batch.results.length} of ${total} call(s) analysed → ${options.out}/ (${REPORT_FILE} has the roll-up)\n`,
+      `${batch.results.length} of ${total} call(s) analysed → ${out.describe('')} (${REPORT_FILE} has the roll-up)\n`,
     );
+    if (lost > 0) process.exitCode = 1;
     if (failures.length > 0) {
       process.stderr.write(`${failures.length} failed:\n`);
       for (const failure of failures) process.stderr.write(`  ${describeError(failure.error).message}\n`);

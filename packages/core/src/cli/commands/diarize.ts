@@ -7,7 +7,7 @@ import { prepareAudio } from '../../audio/prepare.js';
 import { createDefaultDiarizer } from '../../diarize/default-diarizer.js';
 import { formatRttm } from '../../diarize/rttm.js';
 import { forEachConcurrently } from '../../util/concurrency.js';
-import { collectRecordings, createOutputNamer } from '../inputs.js';
+import { collectRecordings, createOutputNamer, reportIngestProblems } from '../inputs.js';
 import { abortOnInterrupt, parseChannelRoles, positiveInteger } from '../shared-options.js';
 
 const DIARIZATION_FORMATS = ['rttm', 'json'] as const;
@@ -69,7 +69,8 @@ export function registerDiarize(program: Command): void {
     )
     .option('-q, --quiet', 'print only failures')
     .action(async (paths: string[], options: DiarizeCliOptions) => {
-      const files = await collectRecordings(paths);
+      const { inputs: files, problems } = await collectRecordings(paths);
+      const lost = reportIngestProblems(problems, { quiet: options.quiet });
       const controller = abortOnInterrupt();
       const diarizer = createDefaultDiarizer();
       const outputName = createOutputNamer();
@@ -82,10 +83,10 @@ export function registerDiarize(program: Command): void {
         options.concurrency,
         async (file, index) => {
           try {
-            const audio = await prepareAudio(
-              { source: file },
-              { signal: controller.signal, ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}) },
-            );
+            const audio = await prepareAudio(file, {
+              signal: controller.signal,
+              ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
+            });
             let diarization: Diarization;
             try {
               diarization = nameByRole(
@@ -102,28 +103,32 @@ export function registerDiarize(program: Command): void {
             } finally {
               await audio.dispose();
             }
-            const recording = recordingIdOf(file);
+            const recording = recordingIdOf(file.name);
             const text =
               options.format === 'rttm'
                 ? formatRttm(recording, diarization.segments)
                 : `${JSON.stringify({ recording, ...diarization }, null, 2)}\n`;
             if (options.out) {
-              const target = join(options.out, outputName(file, options.format));
+              const target = join(options.out, outputName(file.name, options.format));
               await writeFile(target, text);
               if (!options.quiet)
-                process.stderr.write(`✓ ${file}: ${diarization.speakers.length} speaker(s) → ${target}\n`);
+                process.stderr.write(
+                  `✓ ${file.name}: ${diarization.speakers.length} speaker(s) → ${target}\n`,
+                );
             } else printed[index] = text;
           } catch (error) {
             failed += 1;
-            process.stderr.write(`✗ ${file}: ${describeError(error).message.replace(`${file}: `, '')}\n`);
+            process.stderr.write(
+              `✗ ${file.name}: ${describeError(error).message.replace(`${file.name}: `, '')}\n`,
+            );
           }
         },
         controller.signal,
       );
       if (!options.out)
         process.stdout.write(printed.filter(Boolean).join(options.format === 'json' ? '\n' : ''));
-      if (failed > 0) {
-        process.stderr.write(`${failed} of ${files.length} recording(s) failed\n`);
+      if (failed + lost > 0) {
+        process.stderr.write(`${failed + lost} of ${files.length + lost} recording(s) failed\n`);
         process.exitCode = 1;
       }
       if (controller.signal.aborted) process.exitCode = 130;

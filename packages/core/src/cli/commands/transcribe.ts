@@ -9,7 +9,7 @@ import {
   type TranscriptFormat,
 } from '../../report/transcript-formats.js';
 import { forEachConcurrently } from '../../util/concurrency.js';
-import { collectRecordings, createOutputNamer } from '../inputs.js';
+import { collectRecordings, createOutputNamer, reportIngestProblems } from '../inputs.js';
 import { trackProgress } from '../progress.js';
 import {
   abortOnInterrupt,
@@ -44,7 +44,10 @@ export function registerTranscribe(program: Command): void {
       .addOption(new Option('--format <format>', 'output format').choices(TRANSCRIPT_FORMATS).default('txt'))
       .option('--out <dir>', 'write <name>.<format> per recording here instead of printing'),
   ).action(async (paths: string[], options: TranscribeCliOptions) => {
-    const files = await collectRecordings(paths);
+    const { inputs: files, problems } = await collectRecordings(paths, {
+      ...(options.metadataPattern ? { metadataPattern: options.metadataPattern } : {}),
+    });
+    const lost = reportIngestProblems(problems, { quiet: options.quiet });
     const pipeline = pipelineFromCli(options);
     const controller = abortOnInterrupt();
     const total = files.length;
@@ -67,16 +70,19 @@ export function registerTranscribe(program: Command): void {
           const { transcript } = await pipeline.transcribe(file, { signal: controller.signal });
           const text = formatTranscript(labelSpeakers(transcript, options.channels), options.format);
           if (options.out) {
-            const target = join(options.out, outputName(file, options.format));
+            const target = join(options.out, outputName(file.name, options.format));
             await writeFile(target, text);
-            progress.finish(file, { ok: true, detail: `→ ${target}` });
+            progress.finish(file.name, { ok: true, detail: `→ ${target}` });
           } else {
-            printed[index] = files.length > 1 ? `==> ${file} <==\n${text}` : text;
-            progress.finish(file, { ok: true, detail: '' });
+            printed[index] = files.length > 1 ? `==> ${file.name} <==\n${text}` : text;
+            progress.finish(file.name, { ok: true, detail: '' });
           }
         } catch (error) {
           failed += 1;
-          progress.finish(file, { ok: false, reason: describeError(error).message.replace(`${file}: `, '') });
+          progress.finish(file.name, {
+            ok: false,
+            reason: describeError(error).message.replace(`${file.name}: `, ''),
+          });
         }
       },
       controller.signal,
@@ -84,8 +90,8 @@ export function registerTranscribe(program: Command): void {
     progress.stop();
     await pipeline.dispose();
     if (!options.out) process.stdout.write(printed.filter(Boolean).join('\n'));
-    if (failed > 0) {
-      process.stderr.write(`${failed} of ${total} recording(s) failed\n`);
+    if (failed + lost > 0) {
+      process.stderr.write(`${failed + lost} of ${total + lost} recording(s) failed\n`);
       process.exitCode = 1;
     }
     if (controller.signal.aborted) process.exitCode = 130;
