@@ -88,7 +88,10 @@ export {
   WordSchema,
 } from '@echolens/provider';
 // Across calls
-export { aggregateResults } from './aggregate/aggregate.js';
+export { aggregateResults, type SummaryOptions, withExecutiveSummary } from './aggregate/aggregate.js';
+export { type AggregateOptions, Aggregator } from './aggregate/aggregator.js';
+export type { AlertOptions } from './aggregate/alerts.js';
+export { listStoredResults, readStoredResult, readStoredResults } from './aggregate/stored-results.js';
 // Analysis
 export {
   CallAnalyzer,
@@ -96,6 +99,18 @@ export {
   type RedactionMode,
   type RedactionSettings,
 } from './analyze/call-analyzer.js';
+export {
+  applyCategories,
+  type CategoryCondition,
+  CategoryConditionSchema,
+  type CategoryRule,
+  type CategoryRuleInput,
+  CategoryRuleSchema,
+  parseCategoryRules,
+  recategorize,
+  type TimeRange,
+  TimeRangeSchema,
+} from './analyze/categories/category-rules.js';
 export {
   conversationFromDialogue,
   type Dialogue,
@@ -220,13 +235,24 @@ export {
   type RunOptions,
   type TranscriptionResult,
 } from './pipeline/create-pipeline.js';
-// Outputs
 export {
   type ConversationFormatOptions,
   conversationAsTranscript,
   formatConversation,
 } from './report/conversation-formats.js';
+// Outputs
+export { csvColumns, csvHeader, csvLine } from './report/csv.js';
+export { type CallPageOptions, renderCallPage } from './report/html/call-page.js';
+export { renderReportPage } from './report/html/report-page.js';
+export { type ReportFolderOptions, reportStoredResults } from './report/report-folder.js';
 export { formatTranscript, TRANSCRIPT_FORMATS, type TranscriptFormat } from './report/transcript-formats.js';
+export {
+  callPageFile,
+  REPORT_FILES,
+  type WriteReportsOptions,
+  type WrittenReports,
+  writeReports,
+} from './report/write-reports.js';
 // Data: zod schemas and the types inferred from them
 export * from './schema/index.js';
 export type { PipelineEvents, StageName } from './stages/events.js';

@@ -12,6 +12,12 @@ import type { LanguageModelSettings } from '../language-model/model-settings.js'
 import type { Conversation } from '../schema/conversation.js';
 import type { Insights } from '../schema/insights.js';
 import type { AnalysisBody, AnalyzeStage, StageContext } from '../stages/stages.js';
+import {
+  applyCategories,
+  type CategoryRule,
+  type CategoryRuleInput,
+  parseCategoryRules,
+} from './categories/category-rules.js';
 import { finalizeInsights } from './evidence.js';
 import {
   draftSchemaFor,
@@ -66,6 +72,8 @@ export interface CallAnalyzerOptions {
   memory?: MemoryStore | false;
   /** Repair attempts, retries, timeout, temperature, rate limiter for the language model. */
   modelSettings?: LanguageModelSettings;
+  /** Your category rules, applied to every call (results under `analysis.categories`). */
+  categories?: readonly CategoryRuleInput[];
 }
 
 function redactMemoryContext(memory: MemoryContext, options: RedactionOptions): MemoryContext {
@@ -97,6 +105,7 @@ export class CallAnalyzer {
   readonly heuristic: HeuristicAnalyzer;
   private readonly options: CallAnalyzerOptions;
   private readonly memory: MemoryStore | undefined;
+  private readonly categories: CategoryRule[] | undefined;
   private draftSchema: ReturnType<typeof draftSchemaFor> | undefined;
 
   constructor(options: CallAnalyzerOptions = {}) {
@@ -106,6 +115,7 @@ export class CallAnalyzer {
       ...(options.complianceRules ? { complianceRules: options.complianceRules } : {}),
     });
     this.memory = options.memory === false ? undefined : (options.memory ?? new FileMemoryStore());
+    this.categories = options.categories ? parseCategoryRules(options.categories) : undefined;
   }
 
   /**
@@ -156,7 +166,10 @@ export class CallAnalyzer {
         context.signal,
       );
     }
-    return { metrics, insights };
+    const categories = this.categories
+      ? applyCategories(this.categories, { conversation, metrics, insights })
+      : undefined;
+    return { metrics, insights, ...(categories ? { categories } : {}) };
   }
 
   /** Insights from the model, or undefined after degrading when it fails (abort still aborts). */

@@ -38,6 +38,7 @@ import { type LocalWhisperOptions, loadLocalWhisper } from '../transcribe/local-
 import { createTranscribeStage } from '../transcribe/transcribe-stage.js';
 import { forEachConcurrently } from '../util/concurrency.js';
 import { ECHOLENS_VERSION } from '../version.js';
+import { compactConversation, roundNumbers, withoutWordsHeldByTurns } from './compact-result.js';
 
 /**
  * Analysis options (`languageModel`, `taxonomy`, `complianceRules`, `extraFields`, `redaction`, `memory`,
@@ -113,12 +114,16 @@ export interface BatchResult {
   report: AggregateReport;
 }
 
-/** What `pipeline.transcribe()` returns: the call's identity, its audio description and transcript. */
+/**
+ * What `pipeline.transcribe()` returns: the call's identity, its audio description, the transcript and
+ * the conversation (who said what: turns by speaker, named by role where known). Words are on the turns.
+ */
 export interface TranscriptionResult {
   callId: string;
   name: string;
   audio: PreparedAudioInfo;
   transcript: Transcript;
+  conversation: Conversation;
 }
 
 /**
@@ -222,7 +227,14 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
 
       analyze: this.analyzer.asStage(),
 
-      aggregate: async ({ results, failures }) => aggregateResults(results, failures),
+      // The executive summary is one request fed only the computed metrics, cached like an analysis.
+      aggregate: async ({ results, failures }, { signal, logger }) =>
+        aggregateResults(results, failures, {
+          ...(options.languageModel ? { languageModel: options.languageModel } : {}),
+          ...(this.cache ? { cache: this.cache } : {}),
+          ...(signal ? { signal } : {}),
+          logger,
+        }),
     };
   }
 
@@ -293,13 +305,17 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
 
     /** Wraps the stages' outputs into the call's result and announces it. */
     const complete = (parts: Omit<CallResult, 'callId' | 'name' | 'analysis'> & { body: AnalysisBody }) => {
-      const { body, ...rest } = parts;
-      const result: CallResult = {
+      const { body, transcript, conversation, ...rest } = parts;
+      const result: CallResult = roundNumbers({
         callId,
         name,
         ...rest,
+        ...(transcript ? { transcript: withoutWordsHeldByTurns(transcript, conversation) } : {}),
+        conversation: compactConversation(conversation),
         analysis: assembleAnalysis(callId, metadata, body, provenance, timingsMs, degraded),
-      };
+      });
+      // The caller's metadata comes back exactly as given.
+      result.analysis.metadata = metadata;
       this.emit('call-done', { callId, name, result });
       return result;
     };
@@ -319,7 +335,11 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     return this.execute(input, options, 'analyze') as Promise<CallResult>;
   }
 
-  /** Runs preprocess → transcribe only: a transcript (cached like any other) without analysis. */
+  /**
+   * Runs preprocess → transcribe → diarize: the transcript (cached like any other) and who said what,
+   * without analysis. Diarization costs little next to transcription and every readable transcript
+   * format shows speakers.
+   */
   async transcribe(input: PipelineInput, options: RunOptions = {}): Promise<TranscriptionResult> {
     return this.execute(input, options, 'transcribe') as Promise<TranscriptionResult>;
   }
@@ -357,20 +377,32 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         const conversation = await call.runStage('diarize', () =>
           this.stages.diarize({ transcript: unheard, audio: preparedAudio }, call.context),
         );
-        return { callId, name, audio: audioInfo, conversation };
+        return roundNumbers({
+          callId,
+          name,
+          audio: audioInfo,
+          conversation: compactConversation(conversation),
+        });
       }
       const transcribed = await call.runStage('transcribe', () =>
         this.stages.transcribe(preparedAudio, call.context),
       );
       const redaction = this.storedRedaction();
       const transcript = redaction ? redactTranscript(transcribed, redaction) : transcribed;
-      if (lastStage === 'transcribe') return { callId, name, audio: audioInfo, transcript };
-
       const diarized = await call.runStage('diarize', () =>
         this.stages.diarize({ transcript: transcribed, audio: preparedAudio }, call.context),
       );
       // Analysis sees what is stored, so evidence quotes never bring back redacted data.
       const conversation = redaction ? redactConversation(diarized, redaction) : diarized;
+      if (lastStage === 'transcribe') {
+        return roundNumbers({
+          callId,
+          name,
+          audio: audioInfo,
+          transcript: withoutWordsHeldByTurns(transcript, conversation),
+          conversation: compactConversation(conversation),
+        });
+      }
       const body = await call.runStage('analyze', () =>
         this.stages.analyze({ conversation, transcript, audio: preparedAudio }, call.context),
       );
