@@ -29,6 +29,25 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
+/** A 16 kHz 16-bit mono WAV of digital silence: a recording nobody spoke on. */
+function silentWav(seconds: number): Buffer {
+  const data = seconds * 16_000 * 2;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(16_000, 24);
+  header.writeUInt32LE(32_000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data, 40);
+  return Buffer.concat([header, Buffer.alloc(data)]);
+}
+
 const PATTERN = '^(?<agent>[a-z0-9]+)_(?<customer>[a-z0-9]+)_(?<date>\\d{8}-\\d{6})$';
 const JFK = () => dataPath('asr', 'audio', 'jfk.wav');
 const LIBRI = () => dataPath('asr', 'audio', 'librispeech-1089-134691-0000.wav');
@@ -51,6 +70,7 @@ describe('ingestion: ZIP archives', () => {
         from: Buffer.from('RIFF\u0000\u0000\u0000\u0000WAVEjunk'.repeat(50)),
       },
       { name: 'calls/notes.txt', from: Buffer.from('call notes, not audio') },
+      { name: 'calls/agent3_cust5_20240310-120000.wav', from: silentWav(6), compress: false },
       { name: '../evil.wav', from: JFK() },
       { name: 'calls/bomb.wav', from: Buffer.alloc(bombBytes) },
       { name: 'calls/liar.wav', from: Buffer.alloc(40 * 1024 * 1024, 7) },
@@ -65,6 +85,7 @@ describe('ingestion: ZIP archives', () => {
       `${archive}!/calls/agent7_cust42_20240307-101500.wav`,
       `${archive}!/calls/agent9_cust11_20240308-090000.wav`,
       `${archive}!/calls/broken_cust1_20240309-000000.wav`,
+      `${archive}!/calls/agent3_cust5_20240310-120000.wav`,
       `${archive}!/calls/liar.wav`,
     ]);
     const byCode = Object.fromEntries(problems.map((problem) => [problem.name.split('!/')[1], problem.code]));
@@ -103,7 +124,7 @@ describe('ingestion: ZIP archives', () => {
     // Entries are streamed byte for byte; the entry that lies about its size stops at the declared size.
     expect((await readAll(inputs[0]?.source as Readable)).equals(readFileSync(JFK()))).toBe(true);
     expect((await readAll(inputs[1]?.source as Readable)).equals(readFileSync(LIBRI()))).toBe(true);
-    await expect(readAll(inputs[3]?.source as Readable)).rejects.toThrow(
+    await expect(readAll(inputs[4]?.source as Readable)).rejects.toThrow(
       /too many bytes|more bytes than the archive declares/,
     );
     // Neither the 300 MB bomb nor the 40 MB liar was ever held in memory.
@@ -139,6 +160,7 @@ describe('ingestion: ZIP archives', () => {
     );
     expect(run.status, run.stderr).toBe(1);
     expect(readdirSync(out).sort()).toEqual([
+      'agent3_cust5_20240310-120000.json',
       'agent7_cust42_20240307-101500.json',
       'agent9_cust11_20240308-090000.json',
       'report.json',
@@ -151,8 +173,12 @@ describe('ingestion: ZIP archives', () => {
     );
     for (const reported of ['notes.txt', 'evil.wav', 'bomb.wav', 'broken_cust1', 'liar.wav'])
       expect(run.stderr).toContain(reported);
+    // A recording nobody spoke on is analysed as such, not failed.
+    const silent = JSON.parse(readFileSync(join(out, 'agent3_cust5_20240310-120000.json'), 'utf8'));
+    expect(silent.transcript.segments).toEqual([]);
+    expect(silent.analysis.metrics.durationSec).toBeCloseTo(6, 1);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(report.callCount).toBe(2);
+    expect(report.callCount).toBe(3);
     // Only the archive and the output folder exist: no entry was extracted anywhere.
     expect(readdirSync(folder).sort()).toEqual(['calls.zip', 'fake.zip', 'out']);
   });
