@@ -286,8 +286,16 @@ export async function* collectInputs(
       continue;
     }
     if (/^https?:\/\//i.test(source)) {
-      const fileName = decodeURIComponent(new URL(source).pathname.split('/').pop() || 'recording');
-      yield* withMetadata(source, fileName, source, reader, async () => undefined);
+      // Named without query and fragment: a presigned URL carries its signature there.
+      const url = new URL(source);
+      const fileName = decodeURIComponent(url.pathname.split('/').pop() || 'recording');
+      yield* withMetadata(
+        `${url.protocol}//${url.host}${url.pathname}`,
+        fileName,
+        source,
+        reader,
+        async () => undefined,
+      );
       continue;
     }
     const info = await stat(source).catch(() => undefined);

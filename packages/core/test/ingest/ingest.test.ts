@@ -231,6 +231,9 @@ describe('ingestion: folders, storage prefixes, URLs, metadata', () => {
       }),
     );
     expect(inputs[0]?.metadata).toMatchObject({ agentId: 'agent7', customerId: 'cust42' });
+    // The signature in the query never becomes part of the name (messages, output files).
+    expect(inputs[0]?.name).toBe('https://recordings.example/2024/agent7_cust42_20240307-101500.wav');
+    expect(inputs[0]?.source).toContain('sig=secret');
   });
 
   it('parses file-name dates exactly and refuses patterns without a known group', () => {
