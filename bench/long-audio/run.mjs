@@ -178,6 +178,11 @@ async function measure() {
 const report = process.argv.includes('--render')
   ? JSON.parse(readFileSync(jsonPath, 'utf8'))
   : await measure();
+// `--render --note "…"` keeps a remark about the run (e.g. what could not be measured) in the JSON and the section.
+if (argument('note')) {
+  report.note = argument('note');
+  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+}
 if (trial) {
   console.log('trial settings: RESULTS.md left alone');
   process.exit(0);
@@ -227,7 +232,7 @@ ${report.chunkSec / 60} min cut at silences, each checkpointed in a local store)
 ${rows.join('\n')}
 
 ${crashText}
-
+${report.note ? `\n${report.note}\n` : ''}
 Reproduce: \`nice -n 10 node bench/long-audio/run.mjs\` (JSON in bench/out/long-audio.json).
 <!-- long-audio:end -->`;
 
