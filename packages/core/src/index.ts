@@ -61,6 +61,7 @@ export {
   EmptyInputError,
   type ErrorCode,
   InvalidInputError,
+  MissingCredentialsError,
   MissingDependencyError,
   ModelLoadError,
   type RawAudioFormat,

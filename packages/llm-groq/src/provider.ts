@@ -10,6 +10,7 @@ import {
   type ModelPricing,
   mapClientError,
   mapOpenAIFinishReason,
+  requireListedModel,
   throwIfAborted,
 } from '@echolens/provider';
 import Groq from 'groq-sdk';
@@ -119,6 +120,26 @@ export function createGroq(settings: GroqProviderSettings = {}): GroqProvider {
       provider: PROVIDER,
       modelId,
       ...pricingOf(chatSettings.pricing ?? findModelPricing(GROQ_PRICING, modelId)),
+      async preflight(options = {}) {
+        throwIfAborted(options.signal);
+        let ids: string[];
+        try {
+          const page = await getClient().models.list({ signal: options.signal });
+          ids = page.data.map((model) => model.id);
+        } catch (error) {
+          throw mapClientError(error, {
+            errorClasses: CLIENT_ERROR_CLASSES,
+            provider: PROVIDER,
+            modelId,
+            secrets: [knownKey()],
+            signal: options.signal,
+          });
+        }
+        requireListedModel(ids, modelId, {
+          provider: PROVIDER,
+          endpoint: settings.baseURL ?? 'https://api.groq.com',
+        });
+      },
       async generateObject(options) {
         throwIfAborted(options.signal);
         try {

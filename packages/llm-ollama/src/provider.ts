@@ -5,6 +5,7 @@ import {
   type LanguageModel,
   mapClientError,
   mapOpenAIFinishReason,
+  requireListedModel,
   throwIfAborted,
 } from '@echolens/provider';
 import { Ollama } from 'ollama';
@@ -50,6 +51,31 @@ export function createOllama(settings: OllamaProviderSettings = {}): OllamaProvi
     // personal data is redacted before it unless the user trusts the endpoint (redaction 'off').
     pricing: { inputPerMillion: 0, outputPerMillion: 0 },
     cacheKey: host,
+    async preflight(options = {}) {
+      throwIfAborted(options.signal);
+      const client = new Ollama({
+        host,
+        headers,
+        fetch: signalledFetch(settings.fetch ?? globalThis.fetch, options.signal, modelId, secrets),
+      });
+      let names: string[];
+      try {
+        names = (await client.list()).models.map((model) => model.name);
+      } catch (error) {
+        throw mapClientError(error, {
+          errorClasses: { connection: TypeError },
+          provider: PROVIDER,
+          modelId,
+          secrets,
+          signal: options.signal,
+        });
+      }
+      requireListedModel(names, modelId, {
+        provider: PROVIDER,
+        endpoint: host,
+        advice: `pull it first: ollama pull ${modelId}`,
+      });
+    },
     async generateObject(options: GenerateObjectOptions): Promise<GenerateObjectResult> {
       throwIfAborted(options.signal);
       // The ollama client takes no per-request signal for non-streamed calls, so each request gets a client

@@ -11,6 +11,7 @@ import {
   type ModelPricing,
   mapClientError,
   mapOpenAIFinishReason,
+  requireListedModel,
   throwIfAborted,
 } from '@echolens/provider';
 import OpenAI from 'openai';
@@ -111,6 +112,24 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
       ),
       // Another server behind the same model name answers differently: keep their cache entries apart.
       ...(isOpenAI ? {} : { cacheKey: baseURL }),
+      async preflight(options = {}) {
+        throwIfAborted(options.signal);
+        const ids: string[] = [];
+        try {
+          for await (const model of getClient().models.list({ signal: options.signal })) ids.push(model.id);
+        } catch (error) {
+          // Some compatible servers have no model list; a missing endpoint is not a failure.
+          if (error instanceof OpenAI.NotFoundError) return;
+          throw mapClientError(error, {
+            errorClasses: CLIENT_ERROR_CLASSES,
+            provider,
+            modelId,
+            secrets: [knownKey()],
+            signal: options.signal,
+          });
+        }
+        requireListedModel(ids, modelId, { provider, endpoint: baseURL });
+      },
       async generateObject(options: GenerateObjectOptions): Promise<GenerateObjectResult> {
         throwIfAborted(options.signal);
         const openAIClient = getClient();

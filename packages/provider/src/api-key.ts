@@ -1,4 +1,4 @@
-import { ConfigurationError } from './errors.js';
+import { MissingCredentialsError } from './errors.js';
 
 export interface LoadApiKeyOptions {
   /** The key passed in code; wins over the environment. */
@@ -11,14 +11,16 @@ export interface LoadApiKeyOptions {
 }
 
 /**
- * The API key from the option or the vendor's environment variable; a `ConfigurationError` that says
- * both ways of giving it when neither does. Read lazily (at the first request), so creating a provider
+ * The API key from the option or the vendor's environment variable; a `MissingCredentialsError` that
+ * says both ways of giving it when neither does. Read lazily (at the first request), so creating a provider
  * never fails and a key set after import still counts.
  */
 export function loadApiKey(options: LoadApiKeyOptions): string {
   const key = options.apiKey ?? process.env[options.environmentVariableName];
   if (key?.trim()) return key;
-  throw new ConfigurationError(
+  throw new MissingCredentialsError(
+    options.description,
+    options.environmentVariableName,
     `No ${options.description} API key: set the ${options.environmentVariableName} environment variable or pass ${options.factoryName}({ apiKey })`,
   );
 }

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'aborted'
   | 'timeout'
   | 'invalid_configuration'
+  | 'missing_credentials'
   | 'invalid_input'
   | 'stage_failed';
 
@@ -191,6 +192,25 @@ export class ConfigurationError extends EchoLensError {
     super('invalid_configuration', message, options);
   }
   static override isInstance = hasCode<ConfigurationError>('invalid_configuration');
+}
+
+/** A hosted API needs credentials that were neither passed nor found in the environment. */
+export class MissingCredentialsError extends EchoLensError {
+  /** The variable the vendor documents, e.g. `OPENAI_API_KEY`. */
+  readonly environmentVariableName: string;
+  /** Names the vendor, e.g. `OpenAI`. */
+  readonly service: string;
+  constructor(
+    service: string,
+    environmentVariableName: string,
+    message: string,
+    options?: EchoLensErrorOptions,
+  ) {
+    super('missing_credentials', message, options);
+    this.service = service;
+    this.environmentVariableName = environmentVariableName;
+  }
+  static override isInstance = hasCode<MissingCredentialsError>('missing_credentials');
 }
 
 /** The input to a stage is not usable (e.g. a dialogue without turns, an unknown source kind). */

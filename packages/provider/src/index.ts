@@ -35,6 +35,7 @@ export {
   type ErrorCode,
   InvalidInputError,
   isRetryableStatus,
+  MissingCredentialsError,
   MissingDependencyError,
   ModelLoadError,
   SchemaValidationError,
@@ -69,6 +70,7 @@ export type {
 export { type Logger, silentLogger } from './logger.js';
 export { defaultCacheRoot, resolveModelsDir } from './models-dir.js';
 export { Mutex } from './mutex.js';
+export { requireListedModel } from './preflight.js';
 export { findModelPricing } from './pricing.js';
 // Data the contracts exchange
 export {

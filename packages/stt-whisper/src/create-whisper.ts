@@ -97,6 +97,10 @@ export function createWhisper(options: WhisperOptions = {}): WhisperModel {
     cacheKey: `dtype=${dtype};decoder=${DECODER_VERSION}`,
     maxWindowSec: WINDOW_SAMPLES / 16_000,
 
+    async preflight() {
+      await load();
+    },
+
     async load() {
       await load();
     },

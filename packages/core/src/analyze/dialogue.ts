@@ -53,7 +53,7 @@ export function conversationFromDialogue(dialogue: Dialogue, callId: string): Co
   return {
     callId,
     ...(parsed.data.metadata?.language ? { language: parsed.data.metadata.language } : {}),
-    ...(timed ? { durationSec: Math.max(...turns.map((turn) => turn.endSec ?? 0)) } : {}),
+    ...(timed ? { durationSec: turns.reduce((latest, turn) => Math.max(latest, turn.endSec ?? 0), 0) } : {}),
     speakers,
     turns,
   };

@@ -23,6 +23,7 @@ import { conversationFromDialogue, type Dialogue } from '../analyze/dialogue.js'
 import { redactConversation, redactTranscript } from '../analyze/privacy/redaction.js';
 import { type PrepareAudioOptions, prepareAudio } from '../audio/prepare.js';
 import type { AudioInput, AudioSource, PreparedAudio } from '../audio/types.js';
+import { sileroModelExists, sileroModelPath } from '../audio/vad/silero.js';
 import { FileCache } from '../cache/file-cache.js';
 import { createDiarizeStage, type DiarizationOptions } from '../diarize/diarize-stage.js';
 import type { AggregateReport } from '../schema/aggregate.js';
@@ -483,6 +484,30 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       { results: [...results], failures: [...failures] },
       { signal, logger: this.logger },
     );
+  }
+
+  /**
+   * Checks before a batch that the work can run, so a problem shows once instead of once per call: the
+   * speech-to-text model loads (unless `transcription: false`), the language model is reachable and
+   * offers the model (adapters that support `preflight`). Throws the first blocking problem; returns
+   * what will run in a weaker way (e.g. no Silero VAD) as warnings.
+   */
+  async preflight(
+    options: { signal?: AbortSignal; transcription?: boolean } = {},
+  ): Promise<{ warnings: string[] }> {
+    const warnings: string[] = [];
+    const vad = this.options.audio?.vad;
+    if (vad !== false && vad !== 'energy' && !sileroModelExists(this.options.modelsDir)) {
+      warnings.push(
+        `Silero VAD model not found at ${sileroModelPath(this.options.modelsDir)}: speech will be found by the weaker energy detector (run \`npm run setup\` or point --models-dir at your models)`,
+      );
+    }
+    if (options.transcription !== false) {
+      const model = await this.getSpeechToText();
+      await model.preflight?.({ ...(options.signal ? { signal: options.signal } : {}) });
+    }
+    await this.options.languageModel?.preflight?.({ ...(options.signal ? { signal: options.signal } : {}) });
+    return { warnings };
   }
 
   /** Releases the loaded speech-to-text model. */

@@ -1,99 +1,80 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Transcript } from '@echolens/provider';
-import { describeError } from '@echolens/provider';
 import { type Command, Option } from 'commander';
-import {
-  formatTranscript,
-  TRANSCRIPT_FORMATS,
-  type TranscriptFormat,
-} from '../../report/transcript-formats.js';
-import { forEachConcurrently } from '../../util/concurrency.js';
-import { collectRecordings, createOutputNamer, reportIngestProblems } from '../inputs.js';
+import type { TranscriptionResult } from '../../pipeline/create-pipeline.js';
+import { formatConversation } from '../../report/conversation-formats.js';
+import { TRANSCRIPT_FORMATS, type TranscriptFormat } from '../../report/transcript-formats.js';
+import { printSummary, runBatch } from '../batch.js';
+import { exitCodeFor } from '../exit-codes.js';
 import { trackProgress } from '../progress.js';
-import {
-  abortOnInterrupt,
-  addSharedOptions,
-  pipelineFromCli,
-  type SharedCliOptions,
-} from '../shared-options.js';
+import { startRun } from '../run-setup.js';
+import { addSharedOptions, type SharedCliOptions } from '../shared-options.js';
 
 interface TranscribeCliOptions extends SharedCliOptions {
   format: TranscriptFormat;
   out?: string;
 }
 
-/** With `--channels`, each segment is labelled with its channel's role. */
-function labelSpeakers(transcript: Transcript, roles: SharedCliOptions['channels']): Transcript {
-  if (!roles) return transcript;
-  return {
-    ...transcript,
-    segments: transcript.segments.map((segment) => {
-      const role = roles[String(segment.channel ?? 0)];
-      return role && role !== 'unknown' ? { ...segment, speaker: role } : segment;
-    }),
-  };
-}
-
 export function registerTranscribe(program: Command): void {
   addSharedOptions(
     program
       .command('transcribe')
-      .description('transcribe recordings (speech-to-text only, no analysis)')
-      .argument('<files...>', 'recordings or folders of recordings')
-      .addOption(new Option('--format <format>', 'output format').choices(TRANSCRIPT_FORMATS).default('txt'))
+      .description('who said what: speaker-labelled transcripts of recordings (no analysis)')
+      .argument('<paths...>', 'recordings, folders, .zip archives, s3://bucket/prefix/ or http(s) URLs')
+      .addOption(
+        new Option('--format <format>', 'txt (speaker: text), srt or vtt (with voices), json')
+          .choices(TRANSCRIPT_FORMATS)
+          .default('txt'),
+      )
       .option('--out <dir>', 'write <name>.<format> per recording here instead of printing'),
   ).action(async (paths: string[], options: TranscribeCliOptions) => {
-    const { inputs: files, problems } = await collectRecordings(paths, {
-      ...(options.metadataPattern ? { metadataPattern: options.metadataPattern } : {}),
-    });
-    const lost = reportIngestProblems(problems, { quiet: options.quiet });
-    const pipeline = pipelineFromCli(options);
-    const controller = abortOnInterrupt();
-    const total = files.length;
-    const progress = trackProgress(pipeline, {
-      total,
+    const run = await startRun({ paths, options, needsTranscription: true });
+    const progress = trackProgress(run.pipeline, {
+      total: run.files.length,
       verb: 'transcribing',
       quiet: options.quiet,
-      successLines: Boolean(options.out),
+      successLines: Boolean(run.output),
     });
-    const outputName = createOutputNamer();
-    let failed = 0;
-    if (options.out) await mkdir(options.out, { recursive: true });
-    const printed: string[] = new Array(files.length);
-
-    await forEachConcurrently(
-      files,
-      options.concurrency,
-      async (file, index) => {
-        try {
-          const { transcript } = await pipeline.transcribe(file, { signal: controller.signal });
-          const text = formatTranscript(labelSpeakers(transcript, options.channels), options.format);
-          if (options.out) {
-            const target = join(options.out, outputName(file.name, options.format));
-            await writeFile(target, text);
-            progress.finish(file.name, { ok: true, detail: `→ ${target}` });
-          } else {
-            printed[index] = files.length > 1 ? `==> ${file.name} <==\n${text}` : text;
-            progress.finish(file.name, { ok: true, detail: '' });
-          }
-        } catch (error) {
-          failed += 1;
-          progress.finish(file.name, {
-            ok: false,
-            reason: describeError(error).message.replace(`${file.name}: `, ''),
-          });
+    run.logger.setWriter(progress.note);
+    const printed = new Map<string, string>();
+    const outcome = await runBatch<TranscriptionResult>({
+      inputs: run.files.map((file) => ({
+        name: file.name,
+        run: (signal) => run.pipeline.transcribe(file, { signal }),
+      })),
+      concurrency: options.concurrency,
+      signal: run.signal,
+      progress,
+      async save(input, result) {
+        const text = formatConversation(result.conversation, options.format);
+        if (!run.output) {
+          printed.set(input.name, run.files.length > 1 ? `==> ${input.name} <==\n${text}` : text);
+          return { detail: '' };
         }
+        const target = await run.output.write(run.output.nameFor(input.name, options.format), text);
+        return { detail: `→ ${target}` };
       },
-      controller.signal,
-    );
-    progress.stop();
-    await pipeline.dispose();
-    if (!options.out) process.stdout.write(printed.filter(Boolean).join('\n'));
-    if (failed + lost > 0) {
-      process.stderr.write(`${failed + lost} of ${total + lost} recording(s) failed\n`);
-      process.exitCode = 1;
+    });
+    await run.pipeline.dispose();
+    // Printed in input order once all are done, so concurrent calls never interleave on stdout.
+    if (!run.output) {
+      process.stdout.write(outcome.results.map((entry) => printed.get(entry.name) ?? '').join('\n'));
     }
-    if (controller.signal.aborted) process.exitCode = 130;
+    if (run.output || outcome.failures.length > 0 || outcome.interrupted) {
+      printSummary({
+        noun: 'recording',
+        verb: 'transcribed',
+        total: run.files.length,
+        done: outcome.results.length,
+        ...(run.output ? { destination: `${run.output.path}/` } : {}),
+        failures: outcome.failures,
+        degraded: outcome.degraded,
+        replaced: run.output?.replaced ?? 0,
+        interrupted: outcome.interrupted,
+      });
+    }
+    process.exitCode = exitCodeFor({
+      failed: outcome.failures.length,
+      degraded: 0,
+      interrupted: outcome.interrupted,
+    });
   });
 }
