@@ -44,6 +44,7 @@ export type {
 export {
   AbortError,
   APICallError,
+  AUDIO_LIMITS,
   AudioDecodeError,
   type CallMetadata,
   CallMetadataSchema,
@@ -115,6 +116,8 @@ export {
 export {
   conversationFromDialogue,
   type Dialogue,
+  type DialogueLimits,
+  DialogueLimitsSchema,
   DialogueSchema,
   DialogueTurnSchema,
   readDialogues,
@@ -159,6 +162,7 @@ export {
   redactText,
   redactTranscript,
 } from './analyze/privacy/redaction.js';
+export { type ChannelDenoising, denoise, loadDenoiser } from './audio/denoise.js';
 // Audio
 export { type DetectedFormat, detectAudioFormat } from './audio/format-detection.js';
 export { type PrepareAudioOptions, prepareAudio } from './audio/prepare.js';
@@ -166,6 +170,8 @@ export type { AudioInput, AudioSource, PreparedAudio } from './audio/types.js';
 // Caching and storage
 export { FileCache, MemoryCache } from './cache/file-cache.js';
 export { contentHash } from './cache/hash.js';
+// Language-model runtime: validation, repair, retries, timeouts, rate limits, fallback
+export { loadLanguageModel } from './cli/language-model-option.js';
 // Diarization
 export { type ChannelDiarizerOptions, createChannelDiarizer } from './diarize/channel-diarizer.js';
 export { type BuildConversationOptions, buildConversation } from './diarize/conversation.js';
