@@ -39,6 +39,16 @@ for (const call of calls) {
     }),
   );
 }
+// The real agent/customer call (stereo, agent on the left): the call page shown in the docs.
+const showcase = await pipeline.run(join(dataRoot, 'diarization', 'stereo', 'aws-lca-auto-repairs-49.wav'), {
+  metadata: {
+    startedAt: day(3),
+    agentId: AGENTS[0],
+    customerId: 'caller-auto-repairs',
+    channelRoles: { 0: 'agent', 1: 'customer' },
+  },
+});
+save(showcase);
 for (const file of [
   'tweetsumm.jsonl',
   'uss_sgd.jsonl',
@@ -60,7 +70,9 @@ for (const file of [
   }
 }
 await pipeline.dispose();
-const { report } = await reportStoredResults(folder, out, { recordingFolders: [join(dataRoot, 'calls')] });
+const { report } = await reportStoredResults(folder, out, {
+  recordingFolders: [join(dataRoot, 'calls'), join(dataRoot, 'diarization', 'stereo')],
+});
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -71,8 +83,7 @@ const page = await browser.newPage({ viewport: { width: 1360, height: 1700 } });
 await page.goto(pathToFileURL(join(out, 'report.html')).href);
 await page.waitForSelector('#calls-body tbody tr');
 await page.screenshot({ path: join(images, 'report.png') });
-const audioCall = report.calls.find((call) => call.channel === 'voice');
-await page.goto(pathToFileURL(join(out, 'calls', callPageFile(audioCall.callId))).href);
+await page.goto(pathToFileURL(join(out, 'calls', callPageFile(showcase.callId))).href);
 await page.setViewportSize({ width: 1360, height: 1100 });
 await page.screenshot({ path: join(images, 'report-call-page.png') });
 await browser.close();

@@ -24,6 +24,8 @@ const { startServer } = await import(join(example, 'dist', 'server.js'));
 const requireFromExample = createRequire(join(example, 'package.json'));
 const BetterSqlite3 = requireFromExample('better-sqlite3');
 const dataRoot = process.env.ECHOLENS_TEST_DATA ?? join(root, '..', 'shared', 'data');
+const { resolveModelsDir } = await import(join(root, 'packages', 'provider', 'dist', 'index.js'));
+const modelsDir = resolveModelsDir().dir;
 const KEY = 'bench-key';
 const CALLS = 10_000;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
@@ -191,7 +193,12 @@ function cli(file) {
     ],
     {
       stdio: 'pipe',
-      env: { ...process.env, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'echolens-bench-cache-')) },
+      // A fresh results cache (as --no-cache), but the models where the set-up put them.
+      env: {
+        ...process.env,
+        ECHOLENS_MODELS_DIR: modelsDir,
+        XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'echolens-bench-cache-')),
+      },
     },
   );
   return (performance.now() - started) / 1000;

@@ -158,6 +158,10 @@ describe('reports from stored results', () => {
     // (see insights.abstentions), and the page says so. A chat with known roles has its evidence highlighted.
     expect(call.analysis.insights.abstentions.map((entry) => entry.field)).toContain('customer');
     expect(await page.locator('#transcript mark').count()).toBe(0);
+    // An abstained score reads as a dash, never as "null".
+    expect(call.analysis.insights.satisfaction.predictedScore).toBeNull();
+    const pageText = await page.locator('body').innerText();
+    expect(pageText.match(/.{0,60}\bnull\b.{0,60}/)?.[0]).toBeUndefined();
     await page.goto(pathToFileURL(join(out, 'report.html')).href);
     await page.click(`#calls-body a:text-is("${results[2]?.callId}")`);
     await page.waitForSelector('#transcript');

@@ -211,7 +211,11 @@ export function renderCallPage(result: CallResult, options: CallPageOptions = {}
     [badge(insights.intent.primary.topicId), 'topic'],
     [badge(insights.resolution.status), 'resolution'],
     [badge(insights.sentiment.customer.label), `customer, ${insights.sentiment.customer.trajectory}`],
-    [String(insights.satisfaction.predictedScore), 'predicted CSAT (1-5)'],
+    // The analyzer abstains (null) when the text does not support a score: say so, not "null".
+    [
+      insights.satisfaction.predictedScore === null ? '–' : String(insights.satisfaction.predictedScore),
+      'predicted CSAT (1-5)',
+    ],
     [String(insights.escalation.risk), `escalation risk (${insights.escalation.level})`],
     ...(agent && metrics.talkTimeSec > 0
       ? [[`${Math.round(agent.talkRatio * 100)} %`, 'agent talk time'] as [string, string]]
