@@ -160,6 +160,7 @@ describe('reports from stored results', () => {
     expect(await page.locator('#transcript mark').count()).toBe(0);
     // An abstained score reads as a dash, never as "null".
     expect(call.analysis.insights.satisfaction.predictedScore).toBeNull();
+    // biome-ignore lint/performance/useDomNodeTextContent: what a reader sees, not the text of the page's scripts
     const pageText = await page.locator('body').innerText();
     expect(pageText.match(/.{0,60}\bnull\b.{0,60}/)?.[0]).toBeUndefined();
     await page.goto(pathToFileURL(join(out, 'report.html')).href);
