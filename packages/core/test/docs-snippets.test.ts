@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { artifactLayout } from '@echolens/core';
 import {
   groqChatWireFormat,
   ollamaChatWireFormat,
@@ -10,9 +11,11 @@ import {
   type WireReply,
   type WireServer,
 } from '@echolens/core/testing';
+import { createS3Storage } from '@echolens/storage-s3';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from './helpers/data.js';
+import { type RunningS3, S3RVER_CREDENTIALS, startS3 } from '../../storage-s3/test/s3-server.js';
+import { dataPath, repoRoot } from './helpers/data.js';
 
 /**
  * Every TypeScript and JavaScript example in the README, docs/ and the package READMEs runs as written,
@@ -153,12 +156,25 @@ function run(file: string, env: NodeJS.ProcessEnv): Promise<{ code: number | nul
 
 describe('documentation examples run as written', () => {
   let server: WireServer;
+  let s3: RunningS3;
   beforeAll(async () => {
     server = await startWireServer();
     server.reply(...Array.from({ length: 2000 }, () => vendorAnswer));
     mkdirSync(scratch, { recursive: true });
+    // The S3 examples read a bucket named `recordings`, holding the call the README analyses.
+    s3 = await startS3(['recordings']);
+    await createS3Storage({
+      bucket: 'recordings',
+      prefix: 'echolens/',
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      credentials: S3RVER_CREDENTIALS,
+    }).put(artifactLayout.audio('c-17', 'c-17.wav'), readFileSync(dataPath('asr', 'audio', 'jfk.wav')));
   });
-  afterAll(() => server?.close());
+  afterAll(async () => {
+    await server?.close();
+    await s3?.stop();
+  });
 
   it('marks every example that cannot run with the reason', () => {
     const unexplained = snippets.filter(
@@ -183,6 +199,7 @@ describe('documentation examples run as written', () => {
         GROQ_BASE_URL: server.origin,
         GROQ_API_KEY: 'gsk-docs-snippets-0123456789',
         OLLAMA_HOST: server.origin,
+        ...s3.env,
       });
       expect(result.code, result.output).toBe(0);
     }, 600_000);
