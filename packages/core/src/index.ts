@@ -42,6 +42,7 @@ export type {
 export {
   AbortError,
   APICallError,
+  AUDIO_LIMITS,
   AudioDecodeError,
   type CallMetadata,
   CallMetadataSchema,
@@ -111,6 +112,8 @@ export {
 export {
   conversationFromDialogue,
   type Dialogue,
+  type DialogueLimits,
+  DialogueLimitsSchema,
   DialogueSchema,
   DialogueTurnSchema,
   readDialogues,
@@ -155,6 +158,7 @@ export {
   redactText,
   redactTranscript,
 } from './analyze/privacy/redaction.js';
+export { type ChannelDenoising, denoise, loadDenoiser } from './audio/denoise.js';
 // Audio
 export { type DetectedFormat, detectAudioFormat } from './audio/format-detection.js';
 export { type PrepareAudioOptions, prepareAudio } from './audio/prepare.js';

@@ -71,15 +71,70 @@ function snippetsOf(file: string): Snippet[] {
 const snippets = MARKDOWN.flatMap(snippetsOf);
 const scratch = join(repoRoot, 'node_modules', '.cache', 'echolens-doc-snippets');
 
-/** Answers whatever the adapters ask: model lists, and analyses that are not valid (so the run degrades, offline). */
+type Schema = {
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: Schema[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  minItems?: number;
+  minimum?: number;
+  minLength?: number;
+};
+
+/** The plainest object a JSON Schema accepts: what a model that follows the schema to the letter answers. */
+function exampleOf(schema: Schema | undefined): unknown {
+  if (!schema) return {};
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum) return schema.enum[0];
+  if (schema.anyOf)
+    return exampleOf(schema.anyOf.find((option) => option.type !== 'null') ?? schema.anyOf[0]);
+  const type = Array.isArray(schema.type) ? schema.type.find((option) => option !== 'null') : schema.type;
+  switch (type) {
+    case 'object':
+      return Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([key, property]) => [key, exampleOf(property)]),
+      );
+    case 'array':
+      return Array.from({ length: schema.minItems ?? 0 }, () => exampleOf(schema.items));
+    case 'string':
+      return 'x'.repeat(Math.max(1, schema.minLength ?? 1));
+    case 'integer':
+    case 'number':
+      return Math.max(0, schema.minimum ?? 0);
+    case 'boolean':
+      return false;
+    default:
+      return null;
+  }
+}
+
+function schemaInInstructions(texts: (string | undefined)[]): unknown {
+  for (const text of texts) {
+    const line = text?.split('\n').findLast((candidate) => candidate.startsWith('{'));
+    if (line) return JSON.parse(line);
+  }
+  return undefined;
+}
+
+/** Answers whatever the adapters ask: model lists, and structured answers that follow the requested schema. */
 function vendorAnswer(request: RecordedRequest): WireReply {
   if (request.path.endsWith('/models'))
     return openAIChatWireFormat.models(['gpt-4o-mini', 'llama-3.3-70b-versatile']);
   if (request.path === '/api/tags') return ollamaChatWireFormat.models(['llama3.2', 'qwen2.5:7b']);
-  if (request.path === '/api/chat') return ollamaChatWireFormat.answer({ text: '{}' })(request) as WireReply;
-  if (request.path.startsWith('/openai/'))
-    return groqChatWireFormat.answer({ text: '{}' })(request) as WireReply;
-  return openAIChatWireFormat.answer({ text: '{}' })(request) as WireReply;
+  const format =
+    request.path === '/api/chat'
+      ? ollamaChatWireFormat
+      : request.path.startsWith('/openai/')
+        ? groqChatWireFormat
+        : openAIChatWireFormat;
+  const sent = format.readRequest(request);
+  // Adapters in JSON mode (no schema on the wire) put the schema in the instructions, on its last line.
+  const schema =
+    sent.jsonSchema ?? schemaInInstructions([sent.system, ...sent.messages.map((m) => m.content)]);
+  const text = JSON.stringify(exampleOf(schema as Schema | undefined));
+  return format.answer({ text })(request) as WireReply;
 }
 
 function run(file: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
@@ -130,6 +185,6 @@ describe('documentation examples run as written', () => {
         OLLAMA_HOST: server.origin,
       });
       expect(result.code, result.output).toBe(0);
-    });
+    }, 600_000);
   }
 });

@@ -1,4 +1,5 @@
 import { MissingCredentialsError } from './errors.js';
+import { registerSecrets } from './secrets.js';
 
 export interface LoadApiKeyOptions {
   /** The key passed in code; wins over the environment. */
@@ -17,7 +18,10 @@ export interface LoadApiKeyOptions {
  */
 export function loadApiKey(options: LoadApiKeyOptions): string {
   const key = options.apiKey ?? process.env[options.environmentVariableName];
-  if (key?.trim()) return key;
+  if (key?.trim()) {
+    registerSecrets(key); // from now on scrubbed from every error, log line and result
+    return key;
+  }
   throw new MissingCredentialsError(
     options.description,
     options.environmentVariableName,
@@ -30,5 +34,7 @@ export function loadOptionalApiKey(
   options: Pick<LoadApiKeyOptions, 'apiKey' | 'environmentVariableName'>,
 ): string | undefined {
   const key = options.apiKey ?? process.env[options.environmentVariableName];
-  return key?.trim() ? key : undefined;
+  if (!key?.trim()) return undefined;
+  registerSecrets(key);
+  return key;
 }

@@ -4,6 +4,8 @@
  * `@echolens/core` in one `node_modules` tree would defeat `instanceof`).
  */
 
+import { scrubSecrets } from './secrets.js';
+
 const MARKER = Symbol.for('echolens.error');
 
 export type ErrorCode =
@@ -34,7 +36,8 @@ export class EchoLensError extends Error {
   readonly [MARKER] = true;
 
   constructor(code: ErrorCode, message: string, options: EchoLensErrorOptions = {}) {
-    super(options.file ? `${options.file}: ${message}` : message, { cause: options.cause });
+    // Scrubbed here, once, so no error of any kind can carry a credential into a log or a result.
+    super(scrubSecrets(options.file ? `${options.file}: ${message}` : message), { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.file = options.file;
@@ -125,10 +128,11 @@ export class APICallError extends EchoLensError {
     super('api_call_failed', message, options);
     this.statusCode = options.statusCode;
     this.isRetryable = options.isRetryable ?? isRetryableStatus(options.statusCode);
-    this.responseBody = options.responseBody?.slice(0, 2000);
+    this.responseBody =
+      options.responseBody === undefined ? undefined : scrubSecrets(options.responseBody).slice(0, 2000);
     this.retryAfterMs = options.retryAfterMs;
     this.provider = options.provider;
-    this.url = options.url;
+    this.url = options.url === undefined ? undefined : scrubSecrets(options.url);
   }
   static override isInstance = hasCode<APICallError>('api_call_failed');
 
@@ -152,7 +156,7 @@ export class SchemaValidationError extends EchoLensError {
     options: EchoLensErrorOptions & { issues?: { path: string; message: string }[]; value?: unknown } = {},
   ) {
     super('schema_validation_failed', message, options);
-    this.issues = options.issues ?? [];
+    this.issues = (options.issues ?? []).map((issue) => ({ ...issue, message: scrubSecrets(issue.message) }));
     this.value = options.value;
   }
   static override isInstance = hasCode<SchemaValidationError>('schema_validation_failed');
@@ -245,9 +249,10 @@ export function toAbortError(reason: unknown, file?: string): EchoLensError {
   return new AbortError(message, { cause: reason, file });
 }
 
-/** A plain-object view of any thrown value, safe to log or serialise into a batch report. */
+/** A plain-object view of any thrown value, safe to log or serialise into a batch report (secrets scrubbed). */
 export function describeError(error: unknown): { code: string; message: string; name: string } {
   if (EchoLensError.isInstance(error)) return { code: error.code, message: error.message, name: error.name };
-  if (error instanceof Error) return { code: 'unexpected', message: error.message, name: error.name };
-  return { code: 'unexpected', message: String(error), name: 'Error' };
+  if (error instanceof Error)
+    return { code: 'unexpected', message: scrubSecrets(error.message), name: error.name };
+  return { code: 'unexpected', message: scrubSecrets(String(error)), name: 'Error' };
 }

@@ -1,6 +1,8 @@
 import { describeError } from '@echolens/provider';
 import { forEachConcurrently } from '../util/concurrency.js';
-import type { ProgressReporter } from './progress.js';
+import { exitCodeFor } from './exit-codes.js';
+import { type ProgressReporter, trackProgress } from './progress.js';
+import type { RunSetup } from './run-setup.js';
 
 /** One input of a batch: its name (file, URL, dialogue id) and the work that turns it into a result. */
 export interface BatchInput<R> {
@@ -101,4 +103,73 @@ export function printSummary(outcome: {
   }
   if (outcome.replaced) lines.push(`(${outcome.replaced} file(s) from an earlier run were replaced)`);
   process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * `transcribe` and `diarize`: each input rendered as text, printed to stdout in input order (so concurrent
+ * inputs never interleave) or written as `<name>.<extension>` with --out; a summary when anything was
+ * written or went wrong; the exit code.
+ */
+export async function runRenderCommand<R>(options: {
+  run: RunSetup;
+  verb: string;
+  pastTense: string;
+  quiet?: boolean;
+  concurrency: number;
+  extension: string;
+  work: (file: string, signal: AbortSignal) => Promise<R>;
+  render: (file: string, result: R) => string;
+  /** What a written file's progress line adds, e.g. the speaker count. */
+  describe?: (result: R) => string;
+  /** Between printed outputs of several inputs; `==> name <==` headers when set to 'headers'. */
+  join: 'headers' | 'concatenate';
+}): Promise<void> {
+  const { run } = options;
+  const progress = trackProgress(run.pipeline, {
+    total: run.files.length,
+    verb: options.verb,
+    quiet: options.quiet,
+    successLines: Boolean(run.output),
+  });
+  run.logger.setWriter(progress.note);
+  const printed = new Map<string, string>();
+  const outcome = await runBatch<R>({
+    inputs: run.files.map((file) => ({ name: file, run: (signal) => options.work(file, signal) })),
+    concurrency: options.concurrency,
+    signal: run.signal,
+    progress,
+    async save(input, result) {
+      const text = options.render(input.name, result);
+      if (!run.output) {
+        const many = options.join === 'headers' && run.files.length > 1;
+        printed.set(input.name, many ? `==> ${input.name} <==\n${text}` : text);
+        return { detail: '' };
+      }
+      const target = await run.output.write(run.output.nameFor(input.name, options.extension), text);
+      return { detail: [options.describe?.(result), `→ ${target}`].filter(Boolean).join(' ') };
+    },
+  });
+  await run.pipeline.dispose();
+  if (!run.output) {
+    const texts = outcome.results.map((entry) => printed.get(entry.name) ?? '');
+    process.stdout.write(texts.join(options.join === 'headers' ? '\n' : ''));
+  }
+  if (run.output || outcome.failures.length > 0 || outcome.interrupted) {
+    printSummary({
+      noun: 'recording',
+      verb: options.pastTense,
+      total: run.files.length,
+      done: outcome.results.length,
+      ...(run.output ? { destination: `${run.output.path}/` } : {}),
+      failures: outcome.failures,
+      degraded: outcome.degraded,
+      replaced: run.output?.replaced ?? 0,
+      interrupted: outcome.interrupted,
+    });
+  }
+  process.exitCode = exitCodeFor({
+    failed: outcome.failures.length,
+    degraded: 0,
+    interrupted: outcome.interrupted,
+  });
 }

@@ -14,6 +14,7 @@ export interface SharedCliOptions {
   cache: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  denoise?: boolean;
   /** `diarize` only: bounds on the number of speakers in a mono recording. */
   minSpeakers?: number;
   maxSpeakers?: number;
@@ -53,7 +54,11 @@ export function addSharedOptions(command: Command): Command {
   return command
     .option(
       '--model <id>',
-      'Whisper model: a Transformers.js id (Xenova/whisper-base, Xenova/whisper-tiny) or a local folder',
+      'Whisper model: Xenova/whisper-base (default, usable on 8 kHz calls), Xenova/whisper-tiny (about twice as fast, weaker), any Transformers.js id or a local folder',
+    )
+    .option(
+      '--denoise',
+      'suppress background noise (RNNoise) before transcription; off by default: it measured worse on dev speech',
     )
     .option('--language <code>', 'language of the calls (ISO 639-1, e.g. en); detected when omitted')
     .addOption(
@@ -114,6 +119,7 @@ export async function pipelineOptionsFromCli(
     ...(options.model ? { whisper: { model: options.model } } : {}),
     ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
     ...(options.language ? { language: options.language } : {}),
+    ...(options.denoise ? { audio: { denoise: true } } : {}),
     ...(options.channels ? { channelRoles: options.channels } : {}),
     ...(options.minSpeakers || options.maxSpeakers
       ? {

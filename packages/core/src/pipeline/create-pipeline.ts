@@ -12,7 +12,7 @@ import { EchoLensError, type Logger, StageError, silentLogger, throwIfAborted } 
 import { EventEmitter } from 'eventemitter3';
 import { aggregateResults } from '../aggregate/aggregate.js';
 import { CallAnalyzer, type CallAnalyzerOptions } from '../analyze/call-analyzer.js';
-import { conversationFromDialogue, type Dialogue } from '../analyze/dialogue.js';
+import { conversationFromDialogue, type Dialogue, type DialogueLimits } from '../analyze/dialogue.js';
 import { redactConversation, redactTranscript } from '../analyze/privacy/redaction.js';
 import { type PrepareAudioOptions, prepareAudio } from '../audio/prepare.js';
 import type { AudioInput, AudioSource, PreparedAudio } from '../audio/types.js';
@@ -37,6 +37,8 @@ import { compactConversation, roundNumbers, withoutWordsHeldByTurns } from './co
  * `modelSettings`): see `CallAnalyzerOptions`. Without a language model the offline analyzer runs.
  */
 export interface PipelineOptions extends CallAnalyzerOptions {
+  /** Bounds on conversations given as text (`analyzeConversation`): turn length and count. */
+  dialogueLimits?: DialogueLimits;
   /** Speech-to-text model; default: local Whisper (`@echolens/stt-whisper`), loaded on first use. */
   speechToText?: SpeechToTextModel;
   /** Options for the default local Whisper when `speechToText` is not given. */
@@ -345,6 +347,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       call.provenance.vad = preparedAudio.vad.method;
       if (preparedAudio.vad.fallbackReason)
         call.context.degrade('audio.speech', preparedAudio.vad.fallbackReason);
+      for (const warning of preparedAudio.source.decodeWarnings ?? [])
+        call.context.degrade('audio.source', warning);
       const { pcm: _pcm, dispose: _dispose, ...audioInfo } = preparedAudio;
       if (lastStage === 'diarize') {
         const unheard: Transcript = { language: 'und', durationSec: preparedAudio.durationSec, segments: [] };
@@ -405,7 +409,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     const name = input.id ?? callId;
     const call = this.createCallContext(callId, name, metadata, options.signal);
     try {
-      const given = conversationFromDialogue(input as Dialogue, callId);
+      const given = conversationFromDialogue(input as Dialogue, callId, this.options.dialogueLimits);
       const redaction = this.storedRedaction();
       const conversation = redaction ? redactConversation(given, redaction) : given;
       const body = await call.runStage('analyze', () => this.stages.analyze({ conversation }, call.context));

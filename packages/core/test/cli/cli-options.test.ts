@@ -58,6 +58,7 @@ describe('every command-line flag reaches the stage that acts on it', () => {
       '--redact',
       'always',
       '--redact-transcripts',
+      '--denoise',
     );
     expect(options).toMatchObject({
       whisper: { model: 'Xenova/whisper-tiny' },
@@ -68,6 +69,7 @@ describe('every command-line flag reaches the stage that acts on it', () => {
       cache: false,
       taxonomy: [{ id: 'router_orders' }],
       redaction: { beforeModel: 'always', storedTranscripts: true },
+      audio: { denoise: true },
     });
     // Defaults: redaction before a hosted model is on; nothing else is set.
     expect(await optionsFor()).toEqual({

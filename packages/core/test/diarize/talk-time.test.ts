@@ -19,7 +19,7 @@ describe('talk time on the real stereo call, end to end', () => {
     totalSeconds(mergeSpans(reference.filter((segment) => segment.speaker === speaker)));
 
   beforeAll(async () => {
-    pipeline = createPipeline({ cache: false, language: 'en' });
+    pipeline = createPipeline({ cache: false, language: 'en', whisper: { model: 'whisper-tiny' } });
     result = await pipeline.run({
       source: dataPath('diarization/stereo/aws-lca-auto-repairs-49.wav'),
       metadata: { channelRoles: { '0': 'agent', '1': 'customer' } },

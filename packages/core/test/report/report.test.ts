@@ -48,7 +48,13 @@ describe('reports from stored results', () => {
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'echolens-results-'));
     out = mkdtempSync(join(tmpdir(), 'echolens-report-'));
-    const pipeline = createPipeline({ cache: false, memory: false, language: 'en' });
+    // Not about the default model: the fast one keeps the suite quick.
+    const pipeline = createPipeline({
+      cache: false,
+      memory: false,
+      language: 'en',
+      whisper: { model: 'Xenova/whisper-tiny' },
+    });
     // A real recording through the whole pipeline (local Whisper), dated in the second week.
     const call = await pipeline.run(recording, {
       metadata: { startedAt: '2025-03-12T09:00:00Z', agentId: 'ana', customerId: 'c3' },

@@ -3,9 +3,7 @@ import { type Command, Option } from 'commander';
 import { formatRttm } from '../../diarize/rttm.js';
 import type { DiarizationResult } from '../../pipeline/create-pipeline.js';
 import { formatJson } from '../../report/json-format.js';
-import { printSummary, runBatch } from '../batch.js';
-import { exitCodeFor } from '../exit-codes.js';
-import { trackProgress } from '../progress.js';
+import { runRenderCommand } from '../batch.js';
 import { startRun } from '../run-setup.js';
 import { addSharedOptions, positiveInteger, type SharedCliOptions } from '../shared-options.js';
 
@@ -53,51 +51,17 @@ export function registerDiarize(program: Command): void {
       ),
   ).action(async (paths: string[], options: DiarizeCliOptions) => {
     const run = await startRun({ paths, options, needsTranscription: false });
-    const progress = trackProgress(run.pipeline, {
-      total: run.files.length,
+    await runRenderCommand({
+      run,
       verb: 'diarizing',
+      pastTense: 'diarized',
       quiet: options.quiet,
-      successLines: Boolean(run.output),
-    });
-    run.logger.setWriter(progress.note);
-    const printed = new Map<string, string>();
-    const outcome = await runBatch<DiarizationResult>({
-      inputs: run.files.map((file) => ({
-        name: file,
-        run: (signal) => run.pipeline.diarize(file, { signal }),
-      })),
       concurrency: options.concurrency,
-      signal: run.signal,
-      progress,
-      async save(input, result) {
-        const text = render(input.name, result, options.format);
-        if (!run.output) {
-          printed.set(input.name, text);
-          return { detail: '' };
-        }
-        const target = await run.output.write(run.output.nameFor(input.name, options.format), text);
-        return { detail: `${result.conversation.speakers.length} speaker(s) → ${target}` };
-      },
-    });
-    if (!run.output)
-      process.stdout.write(outcome.results.map((entry) => printed.get(entry.name) ?? '').join(''));
-    if (run.output || outcome.failures.length > 0 || outcome.interrupted) {
-      printSummary({
-        noun: 'recording',
-        verb: 'diarized',
-        total: run.files.length,
-        done: outcome.results.length,
-        ...(run.output ? { destination: `${run.output.path}/` } : {}),
-        failures: outcome.failures,
-        degraded: outcome.degraded,
-        replaced: run.output?.replaced ?? 0,
-        interrupted: outcome.interrupted,
-      });
-    }
-    process.exitCode = exitCodeFor({
-      failed: outcome.failures.length,
-      degraded: 0,
-      interrupted: outcome.interrupted,
+      extension: options.format,
+      work: (file, signal) => run.pipeline.diarize(file, { signal }),
+      render: (file, result) => render(file, result, options.format),
+      describe: (result) => `${result.conversation.speakers.length} speaker(s)`,
+      join: 'concatenate',
     });
   });
 }
