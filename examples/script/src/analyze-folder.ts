@@ -1,22 +1,28 @@
 /**
- * `pnpm example:script <folder> [out-folder]`: every recording in a folder analysed into one report
- * (report.json, report.csv, report.html and a page per call), with nothing but @echolens/core's public API.
- * With ECHOLENS_LLM (e.g. `openai:gpt-4o-mini`) a language model analyses; without it the offline analyzer does.
+ * `pnpm example:script <folder | archive.zip | s3://bucket/prefix/> [out-folder]`: every recording found there
+ * analysed into one report (report.json, report.csv, report.html and a page per call), with nothing but
+ * @echolens/core's public API. With ECHOLENS_LLM (e.g. `openai:gpt-4o-mini`) a language model analyses;
+ * without it the offline analyzer does. S3 needs @echolens/storage-s3 and the usual AWS settings.
  */
-import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import { createPipeline, loadLanguageModel, writeReports } from '@echolens/core';
+import {
+  collectInputs,
+  createPipeline,
+  type IngestedInput,
+  loadLanguageModel,
+  writeReports,
+} from '@echolens/core';
 
-const [folder, outDir = 'echolens-report'] = process.argv.slice(2);
-if (!folder) {
-  console.error('usage: pnpm example:script <folder> [out-folder]');
+const [source, outDir = 'echolens-report'] = process.argv.slice(2);
+if (!source) {
+  console.error('usage: pnpm example:script <folder | archive.zip | s3://bucket/prefix/> [out-folder]');
   process.exit(2);
 }
-const AUDIO = new Set(['.wav', '.mp3', '.m4a', '.ogg', '.opus', '.flac', '.webm', '.mp4']);
-const files = (await readdir(folder))
-  .filter((name) => AUDIO.has(extname(name).toLowerCase()))
-  .sort()
-  .map((name) => join(folder, name));
+// Recordings are opened lazily, one at a time; what is not a recording is reported, not fatal.
+const recordings: IngestedInput[] = [];
+for await (const item of collectInputs([source])) {
+  if (item.kind === 'input') recordings.push(item);
+  else console.error(`${item.severity}\t${item.name}\t${item.reason}`);
+}
 
 const { ECHOLENS_LLM, ECHOLENS_WHISPER_MODEL, ECHOLENS_LANGUAGE } = process.env;
 const pipeline = createPipeline({
@@ -26,9 +32,9 @@ const pipeline = createPipeline({
 });
 try {
   // One bad recording does not stop the others: it is listed, and the exit code says so.
-  const { results, failures, report } = await pipeline.runMany(files);
+  const { results, failures, report } = await pipeline.runMany(recordings);
   for (const failure of failures) console.error(`failed\t${failure.name}\t${failure.error.message}`);
-  const written = await writeReports(report, results, outDir, { recordingFolders: [folder] });
+  const written = await writeReports(report, results, outDir, { recordingFolders: [source] });
   console.log(`${results.length} analysed, ${failures.length} failed: ${written.html}`);
   process.exitCode = failures.length > 0 ? 1 : 0;
 } finally {

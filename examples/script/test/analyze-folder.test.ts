@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AggregateReportSchema } from '@echolens/core';
+import { createS3Storage } from '@echolens/storage-s3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { S3RVER_CREDENTIALS, startS3 } from '../../../packages/storage-s3/test/s3-server.js';
 import { dataPath, TEST_WHISPER } from '../../express-server/test/helpers/fixtures.js';
 
 const script = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'analyze-folder.js');
@@ -34,6 +36,7 @@ describe('examples/script: a folder analysed into a report', () => {
       encoding: 'utf8',
     });
     expect(run.stderr).toMatch(/^failed\t.*broken\.wav\t.*truncated/m);
+    expect(run.stderr).toMatch(/^warning\t.*notes\.txt\tnot a recording/m);
     expect(run.stdout).toContain(`2 analysed, 1 failed: ${join(out, 'report.html')}`);
     expect(run.status).toBe(1);
 
@@ -51,5 +54,32 @@ describe('examples/script: a folder analysed into a report', () => {
     expect(csv).toHaveLength(3);
     // The call's page carries its transcript ("ask not what your country can do for you").
     expect(readFileSync(join(out, 'calls', 'jfk.html'), 'utf8')).toMatch(/country/i);
+  });
+
+  it('reads the recordings of an S3 prefix (a real S3-compatible server)', async () => {
+    const s3 = await startS3(['archive']);
+    try {
+      const bucket = createS3Storage({
+        bucket: 'archive',
+        endpoint: s3.endpoint,
+        region: 'us-east-1',
+        credentials: S3RVER_CREDENTIALS,
+      });
+      await bucket.put('2025/03/jfk.wav', readFileSync(dataPath('asr', 'audio', 'jfk.wav')));
+      await bucket.put('2025/03/readme.txt', 'not a call');
+      const out = join(work, 's3-report');
+      const run = spawnSync(process.execPath, [script, 's3://archive/2025/', out], {
+        env: { ...process.env, ...s3.env, ECHOLENS_WHISPER_MODEL: TEST_WHISPER, ECHOLENS_LANGUAGE: 'en' },
+        encoding: 'utf8',
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain('1 analysed, 0 failed');
+      expect(run.stderr).toMatch(/^warning\t.*readme\.txt\tnot a recording/m);
+      const report = AggregateReportSchema.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+      expect(report.calls).toHaveLength(1);
+      expect(report.calls[0]?.durationSec).toBeCloseTo(11, 0);
+    } finally {
+      await s3.stop();
+    }
   });
 });

@@ -1,6 +1,7 @@
-import { readdir, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { collectInputs } from '@echolens/core';
 import { openStorage, settingsFingerprint } from '@echolens/example-express-server/jobs';
 import {
   CALL_QUEUE_NAME,
@@ -14,7 +15,8 @@ import { readWorkerConfig } from './config.js';
 import { type EnqueueOutcome, enqueueRecording, type Recording } from './producer.js';
 
 const USAGE = `Usage:
-  pnpm example:enqueue [--transcribe] [--wait] <file | folder> ...   add recordings to the fleet's queue
+  pnpm example:enqueue [--transcribe] [--wait] <file | folder | archive.zip | s3://bucket/prefix/ | URL> ...
+                                                                     add recordings to the fleet's queue
   pnpm example:enqueue --failed                                      list failed jobs with their reasons
   pnpm example:enqueue --retry-failed                                put every failed job back in the queue
 
@@ -23,25 +25,37 @@ Settings from the environment, as for the worker: REDIS_URL (required), ECHOLENS
   --transcribe   stop at the transcript (default: the full analysis)
   --wait         follow the jobs until each has finished; exit code 1 if any failed`;
 
-const AUDIO = new Set(['.wav', '.mp3', '.m4a', '.aac', '.ogg', '.opus', '.flac', '.webm', '.mp4', '.amr']);
-
-/** Files named on the command line, and the recordings in folders named there (walked, in name order). */
-async function recordingsIn(paths: string[]): Promise<Recording[]> {
+/**
+ * The recordings in what was named — files, folders (walked), ZIP archives, `s3://bucket/prefix/`, http(s)
+ * URLs — through core's ingestion, in order. What is not a recording is reported and skipped; a source that
+ * cannot be read stops the command before anything is queued.
+ */
+async function recordingsIn(sources: string[]): Promise<Recording[]> {
   const found: Recording[] = [];
-  for (const path of paths) {
-    const info = await stat(path).catch(() => undefined);
-    if (!info) throw new Error(`${path}: no such file or folder`);
-    if (!info.isDirectory()) {
-      found.push({ name: path, source: path });
+  for await (const item of collectInputs(sources)) {
+    if (item.kind === 'problem') {
+      process.stderr.write(`${item.severity}\t${item.name}\t${item.reason}\n`);
+      // A recording that could not be read is lost to this run: the exit code says so.
+      if (item.severity === 'error') exitCode = 1;
       continue;
     }
-    const entries = (await readdir(path, { recursive: true, withFileTypes: true }))
-      .filter((entry) => entry.isFile() && AUDIO.has(extname(entry.name).toLowerCase()))
-      .map((entry) => join(entry.parentPath, entry.name))
-      .sort();
-    found.push(...entries.map((file) => ({ name: file, source: file })));
+    const { source } = item;
+    const stream =
+      typeof source === 'string' && /^https?:\/\//.test(source)
+        ? await download(source)
+        : source instanceof Readable || typeof source === 'string'
+          ? source
+          : undefined;
+    if (!stream) throw new Error(`${item.name}: cannot be read as a file or a stream`);
+    found.push({ name: item.name, source: stream, ...(item.metadata ? { metadata: item.metadata } : {}) });
   }
   return found;
+}
+
+async function download(url: string): Promise<Readable> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`${url}: HTTP ${response.status}`);
+  return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
 }
 
 const { values, positionals } = parseArgs({
@@ -80,7 +94,9 @@ try {
   } else {
     // Relative paths are the caller's: pnpm runs the script from the repository root.
     const base = process.env.INIT_CWD ?? process.cwd();
-    const recordings = await recordingsIn(positionals.map((path) => resolve(base, path)));
+    const recordings = await recordingsIn(
+      positionals.map((path) => (/^(s3|https?):\/\//.test(path) ? path : resolve(base, path))),
+    );
     const storage = await openStorage(config);
     // Listening before adding: a job that finishes at once is not missed.
     const eventsConnection = values.wait ? connection.duplicate() : undefined;

@@ -30,6 +30,7 @@ export type {
   ModelPricing,
   ModelReference,
   PcmReader,
+  PresignedPost,
   SpeechToTextAudio,
   SpeechToTextCallOptions,
   SpeechToTextModel,
@@ -38,6 +39,7 @@ export type {
   SpeechToTextWord,
   Storage,
   StorageObject,
+  UploadPostOptions,
 } from '@echolens/provider';
 export {
   AbortError,
@@ -49,6 +51,8 @@ export {
   type ChannelRoles,
   ChannelRolesSchema,
   ConfigurationError,
+  checkStorageKey,
+  checkStoragePrefix,
   type Diarization,
   DiarizationSchema,
   type DiarizedSpeaker,
@@ -182,6 +186,22 @@ export { createDiarizeStage, type DiarizationOptions } from './diarize/diarize-s
 export { createOnnxDiarizer, type OnnxDiarizerOptions } from './diarize/onnx-diarizer.js';
 export { formatRttm, parseRttm, type RttmSegment } from './diarize/rttm.js';
 export { createSpectralDiarizer, type SpectralDiarizerOptions } from './diarize/spectral-diarizer.js';
+// Ingestion: folders, ZIP archives, storage prefixes, URLs; call metadata; output targets
+export {
+  AUDIO_EXTENSIONS,
+  collectInputs,
+  type IngestedInput,
+  type IngestItem,
+  type IngestOptions,
+  type IngestProblem,
+  type IngestProblemCode,
+  type IngestSource,
+} from './ingest/collect-inputs.js';
+export { compileMetadataPattern, parseFileNameDate } from './ingest/metadata.js';
+export { type OutputTarget, openOutputTarget } from './ingest/output-target.js';
+export { type OpenStorageUrl, openS3Url, parseS3Url } from './ingest/storage-url.js';
+export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './ingest/zip-archive.js';
+// Language-model runtime: validation, repair, retries, timeouts, rate limits, fallback
 export { estimateCostUsd } from './language-model/cost.js';
 export {
   type GenerateStructuredOptions,
@@ -254,8 +274,16 @@ export type {
   Stages,
   TranscribeStage,
 } from './stages/stages.js';
+export { artifactLayout, safeSegment } from './storage/artifact-layout.js';
 export { createLocalStorage, LocalStorage } from './storage/local-storage.js';
 // Transcription
+export {
+  type ChunkCheckpoint,
+  ChunkCheckpointSchema,
+  type ChunkEvent,
+  type ChunkedTranscriptionReport,
+  type LongAudioOptions,
+} from './transcribe/chunked.js';
 export { type LocalWhisperOptions, loadLocalWhisper } from './transcribe/local-whisper.js';
 export { type TranscribeAudioOptions, transcribeAudio } from './transcribe/transcribe-audio.js';
 export { createTranscribeStage, type TranscribeStageOptions } from './transcribe/transcribe-stage.js';

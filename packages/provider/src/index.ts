@@ -117,6 +117,13 @@ export type {
   SpeechToTextWord,
 } from './speech-to-text.js';
 export { attachWordsToSegments, checkSpeechWindow } from './speech-window.js';
-export type { Storage, StorageObject } from './storage.js';
+export {
+  checkStorageKey,
+  checkStoragePrefix,
+  type PresignedPost,
+  type Storage,
+  type StorageObject,
+  type UploadPostOptions,
+} from './storage.js';
 export { encodePcm16Wav, longestWindowSec } from './wav-encoder.js';
 export { WHISPER_LANGUAGES, whisperLanguageCode } from './whisper-languages.js';

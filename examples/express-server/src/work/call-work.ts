@@ -41,9 +41,30 @@ export class CallWork extends EventEmitter<{ update: (update: CallUpdate) => voi
     private readonly settingsFingerprint: string,
   ) {
     super();
-    queue.on('progress', (jobId, progress) => void this.onProgress(jobId, progress).catch(this.logFailure));
-    queue.on('completed', (jobId, result) => void this.onCompleted(jobId, result).catch(this.logFailure));
-    queue.on('failed', (jobId, failure) => void this.onFailed(jobId, failure).catch(this.logFailure));
+    queue.on(
+      'progress',
+      (jobId, progress) => void this.inOrder(jobId, () => this.onProgress(jobId, progress)),
+    );
+    queue.on('completed', (jobId, result) => void this.inOrder(jobId, () => this.onCompleted(jobId, result)));
+    queue.on('failed', (jobId, failure) => void this.inOrder(jobId, () => this.onFailed(jobId, failure)));
+  }
+
+  /** The database writes of each job, one after another. */
+  private readonly pending = new Map<string, Promise<void>>();
+
+  /**
+   * Runs a job's event handlers in the order the queue emitted them: a progress write still in flight
+   * when the job completes must not land after the completion and leave the call `analyzing` forever
+   * (on a database slower than SQLite it did).
+   */
+  private inOrder(jobId: string, handle: () => Promise<void>): Promise<void> {
+    const previous = this.pending.get(jobId) ?? Promise.resolve();
+    const next = previous.then(handle).catch(this.logFailure);
+    this.pending.set(jobId, next);
+    void next.then(() => {
+      if (this.pending.get(jobId) === next) this.pending.delete(jobId);
+    });
+    return next;
   }
 
   private readonly logFailure = (error: unknown) =>
@@ -80,7 +101,8 @@ export class CallWork extends EventEmitter<{ update: (update: CallUpdate) => voi
       metadata: JSON.parse(call.metadata),
       until,
     });
-    if (outcome.state === 'completed') await this.onCompleted(jobId, outcome.result);
+    if (outcome.state === 'completed')
+      await this.inOrder(jobId, () => this.onCompleted(jobId, outcome.result));
   }
 
   /** Marks a call failed without running anything (e.g. a ZIP entry that is not audio). */

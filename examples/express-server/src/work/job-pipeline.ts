@@ -12,7 +12,7 @@ import {
   type SpeechToTextModel,
   type Storage,
 } from '@echolens/core';
-import { ConfigurationError } from '@echolens/provider';
+import { createS3Storage } from '@echolens/storage-s3';
 import type { ServerConfig } from '../config.js';
 
 /**
@@ -22,9 +22,8 @@ import type { ServerConfig } from '../config.js';
 
 export async function openStorage(config: ServerConfig): Promise<Storage> {
   if (config.storage.kind === 'local') return createLocalStorage({ root: config.storage.root });
-  throw new ConfigurationError(
-    'S3 storage needs @echolens/storage-s3, which this build does not include yet',
-  );
+  // Endpoint, region and credentials come from the AWS SDK's own chain (AWS_ENDPOINT_URL_S3 for MinIO & co.).
+  return createS3Storage({ bucket: config.storage.bucket, prefix: config.storage.prefix || undefined });
 }
 
 /**

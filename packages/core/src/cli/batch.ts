@@ -1,4 +1,5 @@
 import { describeError } from '@echolens/provider';
+import type { IngestedInput } from '../ingest/collect-inputs.js';
 import { forEachConcurrently } from '../util/concurrency.js';
 import { exitCodeFor } from './exit-codes.js';
 import { type ProgressReporter, trackProgress } from './progress.js';
@@ -117,8 +118,9 @@ export async function runRenderCommand<R>(options: {
   quiet?: boolean;
   concurrency: number;
   extension: string;
-  work: (file: string, signal: AbortSignal) => Promise<R>;
-  render: (file: string, result: R) => string;
+  work: (input: IngestedInput, signal: AbortSignal) => Promise<R>;
+  /** `name` is the input's display name (its path, archive entry or object key). */
+  render: (name: string, result: R) => string;
   /** What a written file's progress line adds, e.g. the speaker count. */
   describe?: (result: R) => string;
   /** Between printed outputs of several inputs; `==> name <==` headers when set to 'headers'. */
@@ -134,7 +136,7 @@ export async function runRenderCommand<R>(options: {
   run.logger.setWriter(progress.note);
   const printed = new Map<string, string>();
   const outcome = await runBatch<R>({
-    inputs: run.files.map((file) => ({ name: file, run: (signal) => options.work(file, signal) })),
+    inputs: run.files.map((file) => ({ name: file.name, run: (signal) => options.work(file, signal) })),
     concurrency: options.concurrency,
     signal: run.signal,
     progress,

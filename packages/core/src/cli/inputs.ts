@@ -1,65 +1,46 @@
-import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { InvalidInputError } from '@echolens/provider';
+import {
+  collectInputs,
+  type IngestedInput,
+  type IngestOptions,
+  type IngestProblem,
+} from '../ingest/collect-inputs.js';
 
-/** Extensions picked up when a folder is given; files named explicitly are always taken. */
-export const AUDIO_EXTENSIONS = new Set([
-  '.wav',
-  '.wave',
-  '.mp3',
-  '.ogg',
-  '.oga',
-  '.opus',
-  '.flac',
-  '.m4a',
-  '.mp4',
-  '.aac',
-  '.webm',
-  '.mka',
-  '.mkv',
-  '.amr',
-  '.aiff',
-  '.aif',
-  '.wma',
-]);
+export { AUDIO_EXTENSIONS } from '../ingest/collect-inputs.js';
+export { type OutputTarget, openOutputTarget } from '../ingest/output-target.js';
 
-async function walk(folder: string, found: string[]): Promise<void> {
-  const entries = await readdir(folder, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) await walk(path, found);
-    else if (AUDIO_EXTENSIONS.has(extname(entry.name).toLowerCase())) found.push(path);
-  }
+/** A source that fails on first read with the reason ingestion refused the entry. */
+function refused(problem: IngestProblem): Readable {
+  return new Readable({
+    read() {
+      this.destroy(new InvalidInputError(problem.reason));
+    },
+  });
 }
 
 /**
- * Expands the command line's files and folders into recordings. A path that does not exist is kept
- * as it is: the pipeline reports it as a failed input like any other bad file, and the rest go on.
+ * Expands the command line's sources into recordings: files, folders (walked), `.zip` archives
+ * (entries streamed), `s3://bucket/prefix/` and http(s) URLs, with call metadata from
+ * `--metadata-pattern` and sidecars. A path that does not exist is kept as it is: the pipeline reports
+ * it as a failed input like any other bad file, and the rest go on. Entries refused outright (a zip
+ * bomb, a `../` name, a corrupt archive) stay in the batch as inputs that fail with that reason, so
+ * they are counted and listed like every other failure; `warnings` are what was only skipped (files
+ * that are not recordings) or metadata that could not be read.
  */
-export async function collectRecordings(paths: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const path of paths) {
-    const info = await stat(path).catch(() => undefined);
-    if (info?.isDirectory()) await walk(path, files);
-    else files.push(path);
+export async function collectRecordings(
+  paths: readonly string[],
+  options: Pick<IngestOptions, 'metadataPattern' | 'signal' | 'openStorageUrl'> = {},
+): Promise<{ inputs: IngestedInput[]; warnings: IngestProblem[] }> {
+  const inputs: IngestedInput[] = [];
+  const warnings: IngestProblem[] = [];
+  const seen = new Set<string>();
+  for await (const item of collectInputs(paths, options)) {
+    if (item.kind === 'problem' && item.severity === 'warning') warnings.push(item);
+    else if (!seen.has(item.name)) {
+      seen.add(item.name);
+      inputs.push(item.kind === 'input' ? item : { kind: 'input', name: item.name, source: refused(item) });
+    }
   }
-  return [...new Set(files)];
-}
-
-/**
- * Output file names: `<input base name>.<extension>`, made unique when two inputs share a base name
- * (`a/call.wav` and `b/call.wav` → `call.json`, `call-2.json`).
- */
-export function createOutputNamer(
-  reserved: readonly string[] = [],
-): (input: string, extension: string) => string {
-  const taken = new Set(reserved);
-  return (input, extension) => {
-    const base = basename(input).replace(/\.[^.]+$/, '') || 'call';
-    let candidate = `${base}.${extension}`;
-    for (let counter = 2; taken.has(candidate); counter++) candidate = `${base}-${counter}.${extension}`;
-    taken.add(candidate);
-    return candidate;
-  };
+  return { inputs, warnings };
 }

@@ -6,6 +6,7 @@ import {
   type Logger,
   MissingCredentialsError,
 } from '@echolens/provider';
+import type { IngestedInput } from '../ingest/collect-inputs.js';
 import { createPipeline, type Pipeline } from '../pipeline/create-pipeline.js';
 import { createCliLogger } from './cli-logger.js';
 import { AUDIO_EXTENSIONS, collectRecordings } from './inputs.js';
@@ -19,8 +20,8 @@ import {
 
 export interface RunSetup {
   pipeline: Pipeline;
-  /** The recordings found (empty for a dialogues run). */
-  files: string[];
+  /** The recordings found (empty for a dialogues run), each with its name and call metadata. */
+  files: IngestedInput[];
   /** Where results go; absent when the command prints them instead (no --out). */
   output: OutputFolder | undefined;
   logger: Logger & { setWriter(write: (line: string) => void): void };
@@ -45,7 +46,9 @@ export async function startRun(setup: {
 }): Promise<RunSetup> {
   const { paths, options } = setup;
   const logger = createCliLogger({ verbose: options.verbose });
-  const files = setup.dialogues ? await checkDialogues(paths, setup.dialogues) : await findRecordings(paths);
+  const files = setup.dialogues
+    ? await checkDialogues(paths, setup.dialogues)
+    : await findRecordings(paths, { metadataPattern: options.metadataPattern, logger });
   const pipeline = createPipeline(await pipelineOptionsFromCli(options, logger));
   const controller = abortOnInterrupt();
   try {
@@ -65,8 +68,14 @@ export async function startRun(setup: {
   return { pipeline, files, output, logger, signal: controller.signal };
 }
 
-/** The recordings named on the command line; a missing path or an empty selection is an error. */
-export async function findRecordings(paths: readonly string[]): Promise<string[]> {
+/**
+ * The recordings named on the command line; a missing path or an empty selection is an error. What
+ * was skipped (not a recording) or whose metadata could not be read is printed as a warning.
+ */
+export async function findRecordings(
+  paths: readonly string[],
+  options: { metadataPattern?: string | undefined; logger?: Logger } = {},
+): Promise<IngestedInput[]> {
   if (paths.length === 0) {
     throw new ConfigurationError('give recordings or folders to process (or --dialogues <file.jsonl>)');
   }
@@ -76,7 +85,10 @@ export async function findRecordings(paths: readonly string[]): Promise<string[]
     if (!(await stat(path).catch(() => undefined))) missing.push(path);
   }
   if (missing.length > 0) throw new ConfigurationError(`no such file or folder: ${missing.join(', ')}`);
-  const files = await collectRecordings(paths);
+  const { inputs: files, warnings } = await collectRecordings(paths, {
+    ...(options.metadataPattern ? { metadataPattern: options.metadataPattern } : {}),
+  });
+  for (const warning of warnings) options.logger?.warn(`${warning.name}: ${warning.reason}`);
   if (files.length === 0) {
     throw new ConfigurationError(
       `no recordings found in ${paths.join(', ')} (looked for files ending in ${[...AUDIO_EXTENSIONS].join(', ')})`,
@@ -85,7 +97,7 @@ export async function findRecordings(paths: readonly string[]): Promise<string[]
   return files;
 }
 
-async function checkDialogues(paths: readonly string[], file: string): Promise<string[]> {
+async function checkDialogues(paths: readonly string[], file: string): Promise<IngestedInput[]> {
   if (paths.length > 0) throw new ConfigurationError('give either recordings or --dialogues, not both');
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) throw new ConfigurationError(`no such dialogues file: ${file}`);

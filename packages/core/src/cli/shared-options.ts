@@ -14,6 +14,8 @@ export interface SharedCliOptions {
   cache: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  /** Call metadata from file names (see docs/storage.md). */
+  metadataPattern?: string;
   denoise?: boolean;
   /** `diarize` only: bounds on the number of speakers in a mono recording. */
   minSpeakers?: number;
@@ -74,6 +76,10 @@ export function addSharedOptions(command: Command): Command {
       'folder of local models (Whisper, Silero VAD); turns downloads off (default: $ECHOLENS_MODELS_DIR, else ~/.cache/echolens/models)',
     )
     .option('--no-cache', 'transcribe and analyse again even if the same input was processed before')
+    .option(
+      '--metadata-pattern <regex>',
+      'call metadata from file names by named groups callId, agent, customer, date, e.g. "^(?<agent>[^_]+)_(?<customer>[^_]+)_(?<date>\\d{8})"',
+    )
     .option('-q, --quiet', 'print only failures, warnings and the summary')
     .option('--verbose', 'also print what each stage is doing');
 }

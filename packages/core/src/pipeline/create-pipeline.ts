@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { basename, extname } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import type {
   Cache,
   CallMetadata,
@@ -8,7 +8,14 @@ import type {
   Storage,
   Transcript,
 } from '@echolens/provider';
-import { EchoLensError, type Logger, StageError, silentLogger, throwIfAborted } from '@echolens/provider';
+import {
+  defaultCacheRoot,
+  EchoLensError,
+  type Logger,
+  StageError,
+  silentLogger,
+  throwIfAborted,
+} from '@echolens/provider';
 import { EventEmitter } from 'eventemitter3';
 import { aggregateResults } from '../aggregate/aggregate.js';
 import { CallAnalyzer, type CallAnalyzerOptions } from '../analyze/call-analyzer.js';
@@ -26,6 +33,8 @@ import type { Conversation } from '../schema/conversation.js';
 import type { PreparedAudioInfo } from '../schema/prepared-audio.js';
 import type { PipelineEvents, StageName } from '../stages/events.js';
 import type { AnalysisBody, StageContext, StageProvenance, Stages } from '../stages/stages.js';
+import { LocalStorage } from '../storage/local-storage.js';
+import type { LongAudioOptions } from '../transcribe/chunked.js';
 import { type LocalWhisperOptions, loadLocalWhisper } from '../transcribe/local-whisper.js';
 import { createTranscribeStage } from '../transcribe/transcribe-stage.js';
 import { forEachConcurrently } from '../util/concurrency.js';
@@ -63,8 +72,14 @@ export interface PipelineOptions extends CallAnalyzerOptions {
   diarization?: Omit<DiarizationOptions, 'channelRoles' | 'modelsDir'>;
   /** Decoding, normalisation and voice-activity options. */
   audio?: Omit<PrepareAudioOptions, 'signal' | 'onProgress' | 'logger' | 'storage' | 'modelsDir'>;
-  /** Resolves `{ storageKey }` inputs. */
+  /** Resolves `{ storageKey }` inputs, and keeps long-audio checkpoints unless `longAudio.storage` says otherwise. */
   storage?: Storage;
+  /**
+   * Recordings longer than 1.5 × `chunkSec` (default 5 min) are transcribed in chunks checkpointed in
+   * `calls/<callId>/chunks/` of a storage, so a crash or restart costs at most one chunk. Storage:
+   * `longAudio.storage`, else `storage`, else a local store in the cache folder. `false` turns it off.
+   */
+  longAudio?: Partial<LongAudioOptions> | false;
   /** Content-hash cache for transcripts and analyses; default on disk, `false` turns it off. */
   cache?: Cache | false;
   /** Replace any of the five stages. */
@@ -204,6 +219,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         ...(options.language ? { language: options.language } : {}),
         ...(options.prompt ? { prompt: options.prompt } : {}),
         ...(options.wordTimestamps !== undefined ? { wordTimestamps: options.wordTimestamps } : {}),
+        ...(options.longAudio === false ? {} : { longAudio: this.longAudioOptions(options.longAudio ?? {}) }),
       }),
 
       diarize: createDiarizeStage({
@@ -222,6 +238,17 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
           ...(signal ? { signal } : {}),
           logger,
         }),
+    };
+  }
+
+  private longAudioOptions(given: Partial<LongAudioOptions>): LongAudioOptions {
+    return {
+      ...given,
+      storage:
+        given.storage ??
+        this.options.storage ??
+        new LocalStorage({ root: join(defaultCacheRoot(), 'artifacts') }),
+      resume: given.resume ?? this.options.cache !== false,
     };
   }
 
@@ -522,6 +549,7 @@ export function assembleAnalysis(
         ...(provenance.transcriptCache ? { transcript: provenance.transcriptCache } : {}),
         ...(provenance.analysisCache ? { analysis: provenance.analysisCache } : {}),
       },
+      ...(provenance.transcription ? { transcription: provenance.transcription } : {}),
       usage: provenance.usage,
       timingsMs,
       degraded,

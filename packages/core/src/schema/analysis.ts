@@ -35,6 +35,13 @@ export const ProvenanceSchema = z.object({
     diarizer: z.string().optional(),
   }),
   cache: z.object({ transcript: CacheStatusSchema.optional(), analysis: CacheStatusSchema.optional() }),
+  /**
+   * Present when a long recording was transcribed in checkpointed chunks: how many, and how many
+   * were taken from checkpoints of an earlier, interrupted run instead of being transcribed again.
+   */
+  transcription: z
+    .object({ chunks: z.number().int().positive(), chunksResumed: z.number().int().nonnegative() })
+    .optional(),
   usage: UsageSchema,
   /** Wall-clock milliseconds per stage. */
   timingsMs: z.record(z.string(), z.number().nonnegative()),

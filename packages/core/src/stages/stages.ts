@@ -29,6 +29,8 @@ export interface StageProvenance {
   vad?: string;
   diarizer?: string;
   transcriptCache?: 'hit' | 'miss' | 'off';
+  /** Set when a long recording was transcribed in checkpointed chunks. */
+  transcription?: { chunks: number; chunksResumed: number };
   analysisCache?: 'hit' | 'miss' | 'off';
   usage: {
     llmRequests: number;

@@ -4,11 +4,12 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Storage, StorageObject } from '@echolens/provider';
-import { StorageError, throwIfAborted } from '@echolens/provider';
+import { checkStorageKey, checkStoragePrefix, StorageError, throwIfAborted } from '@echolens/provider';
 
 /**
- * The default Storage: keys are `/`-separated paths under a root folder. Keys that would escape the
- * root (`../x`, absolute paths) are refused, so a key from a request can never read arbitrary files.
+ * The default Storage: keys are `/`-separated paths under a root folder. Keys are checked with
+ * `checkStorageKey` (no `..`, no absolute path, no backslash), and the resolved path must still lie
+ * under the root, so a key from a request can never read or write arbitrary files.
  */
 export class LocalStorage implements Storage {
   readonly specificationVersion = 'v1' as const;
@@ -19,8 +20,8 @@ export class LocalStorage implements Storage {
   }
 
   private pathOf(key: string): string {
-    const path = resolve(this.root, key);
-    if (key.length === 0 || (path !== this.root && !path.startsWith(this.root + sep))) {
+    const path = resolve(this.root, checkStorageKey(key));
+    if (!path.startsWith(this.root + sep)) {
       throw new StorageError(`key "${key}" is outside the storage root`, { key });
     }
     return path;
@@ -91,6 +92,7 @@ export class LocalStorage implements Storage {
   }
 
   async *list(prefix = '', options: { signal?: AbortSignal } = {}): AsyncIterable<StorageObject> {
+    checkStoragePrefix(prefix);
     const keys: StorageObject[] = [];
     const walk = async (folder: string): Promise<void> => {
       throwIfAborted(options.signal);

@@ -1,6 +1,7 @@
 import type { SpeechToTextModel, Transcript } from '@echolens/provider';
 import type { TranscribeStage } from '../stages/stages.js';
-import { transcribeAudio, transcriptCacheKey } from './transcribe-audio.js';
+import { isLongAudio, type LongAudioOptions, transcribeLongAudio } from './chunked.js';
+import { type TranscribeAudioOptions, transcribeAudio, transcriptCacheKey } from './transcribe-audio.js';
 
 export interface TranscribeStageOptions {
   /** Resolved on first use, so the model loads only when a call actually needs transcribing. */
@@ -9,6 +10,8 @@ export interface TranscribeStageOptions {
   language?: string;
   prompt?: string;
   wordTimestamps?: boolean;
+  /** Long recordings in checkpointed chunks that survive a crash (see `LongAudioOptions`). */
+  longAudio?: LongAudioOptions;
 }
 
 /**
@@ -34,7 +37,7 @@ export function createTranscribeStage(options: TranscribeStageOptions): Transcri
     }
     context.provenance.transcriptCache = context.cache ? 'miss' : 'off';
     const answeredBy = new Map<string, { provider: string; modelId: string }>();
-    const transcript = await transcribeAudio(audio, {
+    const transcribeOptions: TranscribeAudioOptions = {
       ...settings,
       signal: context.signal,
       onProgress: context.progress,
@@ -45,7 +48,20 @@ export function createTranscribeStage(options: TranscribeStageOptions): Transcri
         if (by)
           answeredBy.set(`${by.provider}/${by.modelId}`, { provider: by.provider, modelId: by.modelId });
       },
-    });
+    };
+    let transcript: Transcript;
+    if (options.longAudio && isLongAudio(audio.durationSec, options.longAudio)) {
+      const chunked = await transcribeLongAudio(audio, {
+        ...transcribeOptions,
+        callId: context.callId,
+        longAudio: options.longAudio,
+        fingerprint: key ?? transcriptCacheKey(audio, settings),
+      });
+      transcript = chunked.transcript;
+      context.provenance.transcription = chunked.report;
+    } else {
+      transcript = await transcribeAudio(audio, transcribeOptions);
+    }
     // Behind withFallback, name the model that actually answered, when one model answered every window.
     const [only] = answeredBy.values();
     if (answeredBy.size === 1 && only) context.provenance.speechToText = only;

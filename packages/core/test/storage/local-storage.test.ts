@@ -38,7 +38,12 @@ describe('LocalStorage', () => {
 
   it('refuses keys that escape the root and names missing objects', async () => {
     await expect(storage.get('../outside.txt')).rejects.toSatisfy(StorageError.isInstance);
-    await expect(storage.get('/etc/passwd')).rejects.toThrow(/outside the storage root/);
+    await expect(storage.get('/etc/passwd')).rejects.toThrow(
+      /invalid storage key "\/etc\/passwd": is an absolute path/,
+    );
+    for (const key of ['a/../../x', 'a//b', 'a\\..\\b', './a', 'calls/', ''])
+      await expect(storage.put(key, 'x')).rejects.toSatisfy(StorageError.isInstance);
+    await expect(collect(storage.list('../'))).rejects.toThrow(/invalid storage key/);
     await expect(storage.get('missing.wav')).rejects.toThrow(/cannot read "missing.wav": no such object/);
     await expect(storage.getStream('missing.wav')).rejects.toSatisfy(StorageError.isInstance);
   });

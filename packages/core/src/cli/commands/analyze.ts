@@ -115,7 +115,7 @@ export function registerAnalyze(program: Command): void {
         .description(
           'transcribe, attribute and analyse recordings: <name>.json and <name>.txt per call, plus report.html, report.json and report.csv',
         )
-        .argument('[paths...]', 'recordings or folders of recordings')
+        .argument('[paths...]', 'recordings, folders, .zip archives, s3://bucket/prefix/ or http(s) URLs')
         .option('--out <dir>', 'where results go', 'echolens-output')
         .option(
           '--dialogues <file.jsonl>',
@@ -138,7 +138,7 @@ export function registerAnalyze(program: Command): void {
     run.logger.setWriter(progress.note);
     const outcome = await runBatch<CallResult>({
       inputs: run.files.map((file) => ({
-        name: file,
+        name: file.name,
         run: (signal) => run.pipeline.run(file, { signal }),
       })),
       concurrency: options.concurrency,

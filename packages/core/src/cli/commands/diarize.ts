@@ -38,7 +38,7 @@ export function registerDiarize(program: Command): void {
     program
       .command('diarize')
       .description('who spoke when: speaker turns per recording as RTTM or JSON (no transcription)')
-      .argument('<paths...>', 'recordings or folders of recordings')
+      .argument('<paths...>', 'recordings, folders, .zip archives, s3://bucket/prefix/ or http(s) URLs')
       .addOption(
         new Option('--format <format>', 'output format').choices(DIARIZATION_FORMATS).default('rttm'),
       )

@@ -15,7 +15,7 @@ export function registerTranscribe(program: Command): void {
     program
       .command('transcribe')
       .description('who said what: speaker-labelled transcripts of recordings (no analysis)')
-      .argument('<paths...>', 'recordings or folders of recordings')
+      .argument('<paths...>', 'recordings, folders, .zip archives, s3://bucket/prefix/ or http(s) URLs')
       .addOption(
         new Option('--format <format>', 'txt (speaker: text), srt or vtt (with voices), json')
           .choices(TRANSCRIPT_FORMATS)
