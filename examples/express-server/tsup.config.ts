@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/main.ts', 'src/server.ts', 'src/queue-contract.ts'],
+  entry: ['src/main.ts', 'src/server.ts', 'src/queue-contract.ts', 'src/jobs.ts'],
   format: ['esm'],
   sourcemap: true,
   clean: false,

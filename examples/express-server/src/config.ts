@@ -22,6 +22,8 @@ const EnvironmentSchema = z.object({
   /** `s3://bucket/prefix` for S3 (or S3-compatible, with AWS_ENDPOINT_URL_S3); a folder path otherwise. */
   ECHOLENS_STORAGE: z.string().optional(),
   REDIS_URL: z.string().optional(),
+  /** Days an entry of the Redis results cache lives (REDIS_URL mode; the folder cache keeps entries). */
+  ECHOLENS_CACHE_TTL_DAYS: z.coerce.number().positive().default(30),
   /** `provider:model`, e.g. `groq:llama-3.3-70b-versatile`; the vendor's API key from its usual variable. */
   ECHOLENS_LLM: z.string().optional(),
   ECHOLENS_LLM_BASE_URL: z.string().url().optional(),
@@ -50,6 +52,8 @@ export interface ServerConfig {
   databaseUrl: string;
   storage: { kind: 'local'; root: string } | { kind: 's3'; bucket: string; prefix: string };
   redisUrl: string | undefined;
+  /** Lifetime of an entry of the Redis results cache, seconds. */
+  cacheTtlSec: number;
   languageModel: { spec: string; baseURL?: string } | undefined;
   apiKeys: string[] | undefined;
   maxUploadBytes: number;
@@ -85,6 +89,7 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Server
     databaseUrl,
     storage: storageSetting(env.ECHOLENS_STORAGE, dataDir),
     redisUrl: env.REDIS_URL || undefined,
+    cacheTtlSec: Math.round(env.ECHOLENS_CACHE_TTL_DAYS * 86_400),
     languageModel: env.ECHOLENS_LLM
       ? {
           spec: env.ECHOLENS_LLM,
@@ -106,6 +111,19 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Server
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
   };
+}
+
+/**
+ * The settings that change a result (language model, speech-to-text model, language): part of every job
+ * id, so work done under other settings is not taken for this work. Every process of a fleet (server,
+ * workers, `example:enqueue`) must run with the same ones.
+ */
+export function settingsFingerprint(config: ServerConfig): string {
+  return [
+    config.languageModel?.spec ?? 'offline',
+    config.whisperModel ?? 'default-whisper',
+    config.language ?? 'auto',
+  ].join('|');
 }
 
 function storageSetting(value: string | undefined, dataDir: string): ServerConfig['storage'] {

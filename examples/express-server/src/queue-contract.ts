@@ -3,17 +3,35 @@
  * The worker imports this module; keep it free of server code so it stays the whole contract.
  *
  * Flow: the server stores the recording at `callAudioKey(...)` in the shared storage and adds a job
- * `{ callId, storageKey, name, metadata, until }` to the queue `echolens-calls` with the id `jobIdFor(...)`.
+ * `{ callId, storageKey, name, metadata, until }` to the queue `echolens-calls` with the id `callJobId(...)`
+ * and the options `CALL_JOB_OPTIONS`.
  * A worker runs the pipeline up to `until`, writes the outcome to `resultKeyFor(callId, until)` in the same
  * storage (a CallResult for `analyze`, a TranscriptionResult for `transcribe`), reports `CallProgress`
  * through `job.updateProgress`, and returns a `CallJobResult`. The server follows QueueEvents (progress,
  * completed, failed) to keep its database and the dashboard up to date.
  */
 import { createHash } from 'node:crypto';
-import { CallMetadataSchema } from '@echolens/provider';
+import { contentHash } from '@echolens/core';
+import { type CallMetadata, CallMetadataSchema } from '@echolens/provider';
+import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 
 export const CALL_QUEUE_NAME = 'echolens-calls';
+
+const DAY_SEC = 24 * 3600;
+
+/**
+ * How every producer (the server, `pnpm example:enqueue`) adds a call job: three attempts with exponential
+ * backoff (5 s, then 10 s) for what may pass (a network error, a rate limit, a storage hiccup; bad input
+ * fails at once, see the worker), finished jobs kept a week so a repeated request for the same content
+ * finds the result, failed ones a month for the failed-jobs listing.
+ */
+export const CALL_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5000 },
+  removeOnComplete: { age: 7 * DAY_SEC, count: 100_000 },
+  removeOnFail: { age: 30 * DAY_SEC },
+} as const satisfies JobsOptions;
 
 /** How far a job takes a call: `transcribe` stops after the transcript, `analyze` goes to the end. */
 export const UntilSchema = z.enum(['transcribe', 'analyze']);
@@ -68,6 +86,20 @@ export function jobIdFor(audioSha256: string, until: Until, settings = ''): stri
   const digest = createHash('sha256').update(`${audioSha256}\n${until}\n${settings}`).digest('hex');
   // BullMQ job ids must not contain ':'.
   return `${until}-${digest.slice(0, 40)}`;
+}
+
+/**
+ * The job id of a call's work: same recording, same request, same settings (`settingsFingerprint`) and
+ * same metadata (the analysis depends on it, in any key order) make the same job, whichever producer adds it.
+ */
+export function callJobId(
+  audioSha256: string,
+  until: Until,
+  settings: string,
+  metadata: CallMetadata,
+): string {
+  const { callId: _own, ...shared } = metadata;
+  return jobIdFor(audioSha256, until, `${settings}\n${contentHash(shared)}`);
 }
 
 /** Storage layout shared by server and workers. */

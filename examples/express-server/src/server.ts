@@ -1,16 +1,7 @@
 import type { Server } from 'node:http';
-import { join } from 'node:path';
-import {
-  createLocalStorage,
-  createPipeline,
-  FileCache,
-  loadLanguageModel,
-  type Storage,
-} from '@echolens/core';
-import { createS3Storage } from '@echolens/storage-s3';
 import { pino } from 'pino';
 import { createApp } from './app.js';
-import type { ServerConfig } from './config.js';
+import { type ServerConfig, settingsFingerprint } from './config.js';
 import type { AppContext } from './context.js';
 import { CallsRepository } from './db/calls-repository.js';
 import { openDatabase } from './db/database.js';
@@ -19,6 +10,7 @@ import { Authenticator, loadApiKeys } from './http/auth.js';
 import { UploadSigner } from './http/upload-tokens.js';
 import { CallWork } from './work/call-work.js';
 import { InProcessQueue } from './work/in-process-queue.js';
+import { createJobPipeline, openCache, openStorage } from './work/job-pipeline.js';
 import { RedisQueue } from './work/redis-queue.js';
 import type { WorkQueue } from './work/work-queue.js';
 
@@ -29,12 +21,6 @@ export interface RunningServer {
   url: string;
   /** Graceful stop: no new requests, work in hand finished or given back, connections closed. */
   close(): Promise<void>;
-}
-
-export async function openStorage(config: ServerConfig): Promise<Storage> {
-  if (config.storage.kind === 'local') return createLocalStorage({ root: config.storage.root });
-  // Endpoint, region and credentials come from the AWS SDK's own chain (AWS_ENDPOINT_URL_S3 for MinIO & co.).
-  return createS3Storage({ bucket: config.storage.bucket, prefix: config.storage.prefix || undefined });
 }
 
 /** Builds everything from the settings, resumes unfinished work and listens. */
@@ -54,30 +40,12 @@ export async function startServer(
   const calls = new CallsRepository(database);
   const memory = new DatabaseMemoryStore(database);
   const storage = await openStorage(config);
-  const languageModel = config.languageModel
-    ? await loadLanguageModel(
-        config.languageModel.spec,
-        config.languageModel.baseURL ? { baseURL: config.languageModel.baseURL } : {},
-      )
-    : undefined;
-  const pipeline = createPipeline({
-    ...(languageModel ? { languageModel } : {}),
-    cache: new FileCache({ directory: join(config.dataDir, 'cache') }),
-    memory,
-    storage,
-    logger,
-    ...(config.whisperModel ? { whisper: { model: config.whisperModel } } : {}),
-    ...(config.language ? { language: config.language } : {}),
-  });
+  const cache = openCache(config, logger);
+  const pipeline = await createJobPipeline(config, { storage, cache, memory, logger });
   const queue: WorkQueue = config.redisUrl
     ? await RedisQueue.open(config.redisUrl, logger)
     : new InProcessQueue({ pipeline, storage, concurrency: config.concurrency });
-  const settings = [
-    config.languageModel?.spec ?? 'offline',
-    config.whisperModel ?? 'default-whisper',
-    config.language ?? 'auto',
-  ].join('|');
-  const work = new CallWork(calls, storage, queue, logger, settings);
+  const work = new CallWork(calls, storage, queue, logger, settingsFingerprint(config));
   const context: AppContext = {
     config,
     database,
@@ -135,6 +103,7 @@ export async function startServer(
       server.closeAllConnections();
       await stopped;
       await pipeline.dispose();
+      await cache.close?.();
       await database.destroy();
       logger.info('stopped');
     })();

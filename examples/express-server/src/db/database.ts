@@ -54,17 +54,23 @@ export type Database = Kysely<DatabaseSchema>;
 /** Opens SQLite (`sqlite:<file>`) or PostgreSQL (`postgres://…`) and brings the schema up to date. */
 export async function openDatabase(url: string): Promise<Database> {
   const database = new Kysely<DatabaseSchema>({ dialect: dialectFor(url) });
-  const { error, results } = await new Migrator({
-    db: database,
-    provider: { getMigrations: async () => migrations },
-  }).migrateToLatest();
-  const failed = results?.find((result) => result.status === 'Error');
-  if (error || failed) {
+  const migrator = new Migrator({ db: database, provider: { getMigrations: async () => migrations } });
+  // Kysely locks migrations in PostgreSQL but not in SQLite, so processes starting together on one file (a
+  // server and its workers on one machine) can all try the same migration; the losers' transactions roll
+  // back, and running again finds the migration applied. PostgreSQL's lock makes the first run final.
+  const attempts = url.startsWith('sqlite:') ? 5 : 1;
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((result) => result.status === 'Error');
+    if (!error && !failed) return database;
+    if (attempt < attempts) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      continue;
+    }
     await database.destroy();
     const reason = error instanceof Error ? error.message : String(error ?? 'unknown error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${reason}`);
   }
-  return database;
 }
 
 function dialectFor(url: string) {

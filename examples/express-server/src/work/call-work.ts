@@ -7,9 +7,9 @@ import {
   type CallJobResult,
   type CallProgress,
   type CallStatus,
+  callJobId,
   callResultKey,
   callTranscriptKey,
-  jobIdFor,
   type Until,
 } from '../queue-contract.js';
 import type { JobFailure, WorkQueue } from './work-queue.js';
@@ -83,7 +83,7 @@ export class CallWork extends EventEmitter<{ update: (update: CallUpdate) => voi
   async request(call: CallsTable, until: Until): Promise<void> {
     if (!call.storage_key || !call.audio_sha256) throw new Error(`call ${call.id} has no recording`);
     // Same recording, same request, same metadata (the analysis depends on it): same job.
-    const jobId = jobIdFor(call.audio_sha256, until, `${this.settingsFingerprint}\n${call.metadata}`);
+    const jobId = callJobId(call.audio_sha256, until, this.settingsFingerprint, JSON.parse(call.metadata));
     await this.calls.update(call.id, {
       status: 'pending',
       stage: null,

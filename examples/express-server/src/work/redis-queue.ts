@@ -3,6 +3,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { EventEmitter } from 'eventemitter3';
 import { Redis } from 'ioredis';
 import {
+  CALL_JOB_OPTIONS,
   CALL_QUEUE_NAME,
   type CallJobData,
   CallJobResultSchema,
@@ -10,8 +11,6 @@ import {
   parseFailureReason,
 } from '../queue-contract.js';
 import type { SubmitOutcome, WorkQueue, WorkQueueEvents } from './work-queue.js';
-
-const DAY_SEC = 24 * 3600;
 
 /**
  * Work for the worker fleet (examples/worker): jobs on the BullMQ queue `echolens-calls`, their fate
@@ -60,14 +59,11 @@ export class RedisQueue extends EventEmitter<WorkQueueEvents> implements WorkQue
   }
 
   async submit(jobId: string, data: CallJobData): Promise<SubmitOutcome> {
-    const job = await this.queue.add('call', data, {
-      jobId,
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 5000 },
-      // Finished jobs are kept a while: a repeated request for the same content finds the result there.
-      removeOnComplete: { age: 7 * DAY_SEC, count: 100_000 },
-      removeOnFail: { age: 30 * DAY_SEC },
-    });
+    // A known id adds nothing (BullMQ answers with the id alone): what counts is the job as stored. One
+    // removed between the two calls (finished and pruned) is added again.
+    let job = await this.add(jobId, data);
+    job ??= await this.add(jobId, data);
+    if (!job) throw new Error(`job ${jobId} could not be added to the queue`);
     const state = await job.getState();
     if (state === 'completed') {
       const result = CallJobResultSchema.safeParse(job.returnvalue);
@@ -78,6 +74,11 @@ export class RedisQueue extends EventEmitter<WorkQueueEvents> implements WorkQue
       return { state: 'queued' };
     }
     return { state: job.data.callId === data.callId ? 'queued' : 'joined' };
+  }
+
+  private async add(jobId: string, data: CallJobData) {
+    await this.queue.add('call', data, { ...CALL_JOB_OPTIONS, jobId });
+    return this.queue.getJob(jobId);
   }
 
   running(): number {
