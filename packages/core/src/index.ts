@@ -26,6 +26,7 @@ export * from './report/transcript-formats.js';
 export * from './schema/index.js';
 export * from './storage/index.js';
 export * from './transcribe/local-whisper.js';
+export * from './transcribe/speech-coverage.js';
 export * from './transcribe/transcribe-audio.js';
 export * from './transcribe/transcribe-stage.js';
 export { ECHOLENS_VERSION } from './version.js';

@@ -17,6 +17,7 @@ import {
   removeRepetitionLoops,
 } from './hallucination-guards.js';
 import { type PlacedSegment, placeSegment } from './segment-placement.js';
+import { measureSpeechCoverage } from './speech-coverage.js';
 import { untranscribedSpeech } from './speech-retry.js';
 import { pieceTimeToSource, speechOverlapSec } from './timeline-map.js';
 import {
@@ -25,7 +26,6 @@ import {
   type PlannedWindow,
   packNextWindow,
   planPieces,
-  type Span,
   type WindowPackingOptions,
   type WindowPiece,
 } from './window-plan.js';
@@ -168,7 +168,7 @@ function guardSegments(
     const { segment, loopsRemoved } = removeRepetitionLoops(original, guards);
     if (loopsRemoved > 0)
       logger.debug({ text: original.text, loopsRemoved }, 'transcribe: repetition loop cut');
-    for (const part of placeSegment(segment, window.pieces, sampleRate)) {
+    for (const part of placeSegment(segment, window.pieces, sampleRate, window.speech)) {
       // Text the model timed in silence we inserted belongs to the neighbouring speech; only text
       // it placed on real audio is held against the VAD.
       const overlap = part.movedFromInsertedSilence
@@ -276,7 +276,6 @@ export async function transcribeAudio(
   let windowCount = 0;
   for (const plan of plans) {
     const queue = [...plan.pieces];
-    const carried = new Set<Span>();
     while (queue.length > 0) {
       throwIfAborted(options.signal, name);
       const taken = queue.slice();
@@ -316,9 +315,8 @@ export async function transcribeAudio(
             sampleRate: rate,
             padding: Math.round(packing.paddingSec * rate),
             joinGap: gap,
-          }).filter((entry) => !carried.has(pieces[entry.piece] as Span))
+          })
         : [];
-      for (const entry of retry) carried.add(entry.span);
       if (retry.length > 0) {
         logger.debug(
           {
@@ -326,7 +324,7 @@ export async function transcribeAudio(
             spans: retry.length,
             sec: retry.reduce((sum, entry) => sum + entry.span.end - entry.span.start, 0) / rate,
           },
-          'transcribe: speech the model left without text goes to the next window',
+          'transcribe: speech the model left without text goes to the head of the next window',
         );
         queue.unshift(...retry.map((entry) => entry.span));
       }
@@ -338,7 +336,7 @@ export async function transcribeAudio(
 
   segments.sort((a, b) => a.startSec - b.startSec || a.channel - b.channel || a.endSec - b.endSec);
   const multiChannel = audio.channelCount > 1;
-  return {
+  const transcript: Transcript = {
     language: options.language ?? votes.leader() ?? UNDETERMINED_LANGUAGE,
     durationSec: audio.durationSec,
     segments: segments.map(({ channel, ...segment }, index) => ({
@@ -347,4 +345,9 @@ export async function transcribeAudio(
       ...(multiChannel ? { channel } : {}),
     })),
   };
+  const { unintelligible } = measureSpeechCoverage(speech, transcript, channels);
+  if (unintelligible.length > 0) {
+    logger.debug({ name, spans: unintelligible.length }, 'transcribe: speech left without words');
+  }
+  return { ...transcript, unintelligible };
 }
