@@ -19,6 +19,16 @@ if ! command -v ffmpeg >/dev/null 2>&1; then
   fi
 fi
 
+# The HTML report is tested in a real browser: Debian's chromium, driven by playwright-core.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing chromium (apt)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    say "warning: /usr/bin/chromium not found; the HTML report's browser tests need it (apt-get install chromium)"
+  fi
+fi
+
 if ! command -v pnpm >/dev/null 2>&1; then
   say "installing pnpm"
   npm install --global --silent pnpm@10.34.8 || corepack enable pnpm

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveModelsDir } from '../packages/core/src/paths.js';
+import { resolveModelsDir } from '../packages/provider/src/models-dir.js';
 
 /**
  * Runs once before the test suite. Tests are offline and hermetic: models come from the folder

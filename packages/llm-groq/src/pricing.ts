@@ -1,4 +1,4 @@
-import type { ModelPricing } from '@echolens/core';
+import type { ModelPricing } from '@echolens/provider';
 
 /**
  * Groq on-demand prices in USD per million tokens, as published in 2025 (console.groq.com/pricing). Used

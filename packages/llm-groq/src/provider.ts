@@ -1,15 +1,17 @@
 import {
   type ClientErrorClasses,
-  ConfigurationError,
   findModelPricing,
   type GenerateObjectOptions,
   type GenerateObjectResult,
   jsonSchemaInstructions,
   type LanguageModel,
+  loadApiKey,
+  loadOptionalApiKey,
   type ModelPricing,
   mapClientError,
+  mapOpenAIFinishReason,
   throwIfAborted,
-} from '@echolens/core';
+} from '@echolens/provider';
 import Groq from 'groq-sdk';
 import type { ChatCompletionCreateParamsNonStreaming } from 'groq-sdk/resources/chat/completions';
 import { GROQ_PRICING } from './pricing.js';
@@ -52,17 +54,13 @@ const PROVIDER = 'groq';
 /** Creates a Groq provider: `createGroq({ apiKey })('openai/gpt-oss-20b')`. */
 export function createGroq(settings: GroqProviderSettings = {}): GroqProvider {
   let client: Groq | undefined;
-  const apiKey = () => settings.apiKey ?? process.env.GROQ_API_KEY;
+  const keySource = { apiKey: settings.apiKey, environmentVariableName: 'GROQ_API_KEY' };
+  /** For scrubbing error messages: never throws. */
+  const knownKey = () => loadOptionalApiKey(keySource);
   const getClient = (): Groq => {
     if (client) return client;
-    const key = apiKey();
-    if (!key) {
-      throw new ConfigurationError(
-        'No Groq API key: pass createGroq({ apiKey }) or set the GROQ_API_KEY environment variable',
-      );
-    }
     client = new Groq({
-      apiKey: key,
+      apiKey: loadApiKey({ ...keySource, description: 'Groq', factoryName: 'createGroq' }),
       baseURL: settings.baseURL,
       fetch: settings.fetch,
       defaultHeaders: settings.headers,
@@ -111,7 +109,7 @@ export function createGroq(settings: GroqProviderSettings = {}): GroqProvider {
           inputTokens: completion.usage?.prompt_tokens ?? 0,
           outputTokens: completion.usage?.completion_tokens ?? 0,
         },
-        finishReason: mapFinishReason(choice?.finish_reason),
+        finishReason: mapOpenAIFinishReason(choice?.finish_reason),
         raw: completion,
       };
     };
@@ -120,8 +118,7 @@ export function createGroq(settings: GroqProviderSettings = {}): GroqProvider {
       specificationVersion: 'v1',
       provider: PROVIDER,
       modelId,
-      runsLocally: false,
-      pricing: chatSettings.pricing ?? findModelPricing(GROQ_PRICING, modelId),
+      ...pricingOf(chatSettings.pricing ?? findModelPricing(GROQ_PRICING, modelId)),
       async generateObject(options) {
         throwIfAborted(options.signal);
         try {
@@ -147,7 +144,7 @@ export function createGroq(settings: GroqProviderSettings = {}): GroqProvider {
             errorClasses: CLIENT_ERROR_CLASSES,
             provider: PROVIDER,
             modelId,
-            secrets: [apiKey()],
+            secrets: [knownKey()],
             signal: options.signal,
           });
         }
@@ -161,8 +158,6 @@ export function createGroq(settings: GroqProviderSettings = {}): GroqProvider {
 /** The default provider: Groq's API, key from `GROQ_API_KEY`. */
 export const groq: GroqProvider = createGroq();
 
-function mapFinishReason(reason: string | null | undefined): GenerateObjectResult['finishReason'] {
-  if (reason === 'stop') return 'stop';
-  if (reason === 'length') return 'length';
-  return 'other';
+function pricingOf(pricing: ModelPricing | undefined): { pricing?: ModelPricing } {
+  return pricing ? { pricing } : {};
 }

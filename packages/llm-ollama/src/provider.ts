@@ -4,16 +4,20 @@ import {
   type GenerateObjectResult,
   type LanguageModel,
   mapClientError,
+  mapOpenAIFinishReason,
   throwIfAborted,
-} from '@echolens/core';
+} from '@echolens/provider';
 import { Ollama } from 'ollama';
 
-const DEFAULT_HOST = 'http://127.0.0.1:11434';
+const DEFAULT_BASE_URL = 'http://127.0.0.1:11434';
 const PROVIDER = 'ollama';
 
 export interface OllamaProviderSettings {
-  /** Default: the `OLLAMA_HOST` environment variable, else `http://127.0.0.1:11434`. */
-  host?: string;
+  /**
+   * The Ollama server, e.g. `http://gpu-box:11434` (named `baseURL` like every EchoLens factory). Default:
+   * the `OLLAMA_HOST` environment variable, else `http://127.0.0.1:11434`.
+   */
+  baseURL?: string;
   fetch?: typeof globalThis.fetch;
   /** Extra headers, e.g. `Authorization` for an Ollama behind an authenticating proxy. */
   headers?: Record<string, string>;
@@ -26,11 +30,6 @@ export interface OllamaChatSettings {
   contextLength?: number;
   /** For thinking models (qwen3, gpt-oss): whether to think before answering. */
   think?: boolean;
-  /**
-   * Default: true when the host is this machine. A shared Ollama server elsewhere receives the transcript,
-   * so personal data is redacted for it like for any hosted API.
-   */
-  runsLocally?: boolean;
 }
 
 export type OllamaProvider = ((modelId: string, settings?: OllamaChatSettings) => LanguageModel) & {
@@ -39,7 +38,7 @@ export type OllamaProvider = ((modelId: string, settings?: OllamaChatSettings) =
 
 /** Creates an Ollama provider: `createOllama()('llama3.2')`. */
 export function createOllama(settings: OllamaProviderSettings = {}): OllamaProvider {
-  const host = settings.host ?? process.env.OLLAMA_HOST ?? DEFAULT_HOST;
+  const host = settings.baseURL ?? process.env.OLLAMA_HOST ?? DEFAULT_BASE_URL;
   const headers = settings.headers ?? {};
   const secrets = Object.values(headers);
 
@@ -47,7 +46,10 @@ export function createOllama(settings: OllamaProviderSettings = {}): OllamaProvi
     specificationVersion: 'v1',
     provider: PROVIDER,
     modelId,
-    runsLocally: chatSettings.runsLocally ?? isLoopbackHost(host),
+    // Ollama bills nothing per token. It still runs in another process (often on another machine), so
+    // personal data is redacted before it unless the user trusts the endpoint (redaction 'off').
+    pricing: { inputPerMillion: 0, outputPerMillion: 0 },
+    cacheKey: host,
     async generateObject(options: GenerateObjectOptions): Promise<GenerateObjectResult> {
       throwIfAborted(options.signal);
       // The ollama client takes no per-request signal for non-streamed calls, so each request gets a client
@@ -75,8 +77,7 @@ export function createOllama(settings: OllamaProviderSettings = {}): OllamaProvi
           text: response.message?.content ?? '',
           // Ollama leaves prompt_eval_count out when the whole prompt came from its cache.
           usage: { inputTokens: response.prompt_eval_count ?? 0, outputTokens: response.eval_count ?? 0 },
-          finishReason:
-            response.done_reason === 'stop' ? 'stop' : response.done_reason === 'length' ? 'length' : 'other',
+          finishReason: mapOpenAIFinishReason(response.done_reason),
           raw: response,
         };
       } catch (error) {
@@ -127,14 +128,4 @@ function signalledFetch(
       secrets,
     });
   };
-}
-
-function isLoopbackHost(host: string): boolean {
-  const withScheme = host.includes('://')
-    ? host
-    : `http://${host.startsWith(':') ? `127.0.0.1${host}` : host}`;
-  const hostname = new URL(withScheme).hostname;
-  return (
-    hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || hostname.startsWith('127.')
-  );
 }

@@ -5,6 +5,6 @@ describeLanguageModelConformance({
   name: '@echolens/llm-ollama',
   // Ollama itself takes no key; behind an authenticating proxy it travels as a header.
   createModel: (baseURL, apiKey) =>
-    createOllama({ host: baseURL, headers: { Authorization: `Bearer ${apiKey}` } })('llama3.2'),
+    createOllama({ baseURL: baseURL, headers: { Authorization: `Bearer ${apiKey}` } })('llama3.2'),
   wireFormat: ollamaChatWireFormat,
 });

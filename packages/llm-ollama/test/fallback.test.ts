@@ -24,8 +24,8 @@ describe('withFallback over two Ollama servers (a shared GPU box first, this mac
   afterAll(() => Promise.all([remote.close(), local.close()]));
 
   const models = () => ({
-    primary: createOllama({ host: remote.origin })('llama3.3:70b', { runsLocally: false }),
-    secondary: createOllama({ host: local.origin })('llama3.2:3b'),
+    primary: createOllama({ baseURL: remote.origin })('llama3.3:70b'),
+    secondary: createOllama({ baseURL: local.origin })('llama3.2:3b'),
   });
   const analyse = (model: Parameters<typeof generateStructured>[0]['model']) =>
     generateStructured({
@@ -42,16 +42,16 @@ describe('withFallback over two Ollama servers (a shared GPU box first, this mac
     local.reply(ollamaChatWireFormat.answer({ text: valid }));
     const { primary, secondary } = models();
     const model = withFallback(primary, secondary);
-    expect(model.runsLocally).toBe(false);
+    expect(model.runsInProcess).toBe(false);
     const result = await analyse(model);
     expect(result.object).toEqual(conformanceAnswer);
     expect(result.answeredBy).toMatchObject({
       provider: 'ollama',
       modelId: 'llama3.2:3b',
       fallback: true,
-      runsLocally: true,
+      cacheKey: local.origin,
     });
-    expect(estimateCostUsd(result.answeredBy, result.usage)).toBe(0);
+    expect(estimateCostUsd(result.answeredBy.pricing, result.usage)).toBe(0);
     expect([remote.requests.length, local.requests.length]).toEqual([1, 1]);
   });
 

@@ -28,7 +28,7 @@ describe('@echolens/llm-ollama against a local /api/chat server', () => {
     server.reply(
       ollamaChatWireFormat.answer({ text: valid, usage: { inputTokens: 1800, outputTokens: 240 } }),
     );
-    const model = createOllama({ host: server.origin })('qwen2.5:7b', {
+    const model = createOllama({ baseURL: server.origin })('qwen2.5:7b', {
       contextLength: 16_384,
       keepAlive: '10m',
       think: false,
@@ -68,7 +68,7 @@ describe('@echolens/llm-ollama against a local /api/chat server', () => {
       delete (response.body as Record<string, unknown>).prompt_eval_count;
       return response;
     });
-    const result = await createOllama({ host: server.origin })('llama3.2').generateObject({
+    const result = await createOllama({ baseURL: server.origin })('llama3.2').generateObject({
       system: 's',
       messages: [{ role: 'user', content: 'p' }],
       jsonSchema: toStrictJsonSchema(conformanceSchema),
@@ -81,7 +81,7 @@ describe('@echolens/llm-ollama against a local /api/chat server', () => {
     server.reply(
       ollamaChatWireFormat.error({ status: 404, message: 'model "llama9" not found, try pulling it first' }),
     );
-    const error = await createOllama({ host: server.origin })('llama9')
+    const error = await createOllama({ baseURL: server.origin })('llama9')
       .generateObject({ system: 's', messages: [], jsonSchema: {}, schemaName: 'x' })
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'api_call_failed', statusCode: 404, isRetryable: false });
@@ -91,18 +91,18 @@ describe('@echolens/llm-ollama against a local /api/chat server', () => {
   it('keeps the console quiet on a plain-text error page from a proxy', async () => {
     const log = vi.spyOn(console, 'log');
     server.reply({ status: 502, body: '<html><body>502 Bad Gateway</body></html>' });
-    const error = await createOllama({ host: server.origin })('llama3.2')
+    const error = await createOllama({ baseURL: server.origin })('llama3.2')
       .generateObject({ system: 's', messages: [], jsonSchema: {}, schemaName: 'x' })
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ statusCode: 502, isRetryable: true });
     expect(log).not.toHaveBeenCalled();
   });
 
-  it('runs locally on this machine only, and costs nothing there', () => {
+  it('costs nothing, never counts as in-process, and keeps servers apart in the cache', () => {
     const local = createOllama()('llama3.2');
-    expect(local.runsLocally).toBe(true);
-    expect(estimateCostUsd(local, { inputTokens: 10_000, outputTokens: 900 })).toBe(0);
-    expect(createOllama({ host: 'http://gpu-box.internal:11434' })('llama3.2').runsLocally).toBe(false);
-    expect(createOllama({ host: ':11434' })('llama3.2').runsLocally).toBe(true);
+    expect(local.runsInProcess).toBeUndefined();
+    expect(estimateCostUsd(local.pricing, { inputTokens: 10_000, outputTokens: 900 })).toBe(0);
+    const remote = createOllama({ baseURL: 'http://gpu-box.internal:11434' })('llama3.2');
+    expect(remote.cacheKey).not.toBe(local.cacheKey);
   });
 });

@@ -1,4 +1,4 @@
-import type { ModelPricing } from '@echolens/core';
+import type { ModelPricing } from '@echolens/provider';
 
 /**
  * OpenAI list prices in USD per million tokens (standard tier, text), as published in 2025. Used only for

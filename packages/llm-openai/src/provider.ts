@@ -1,16 +1,18 @@
 import {
   APICallError,
   type ClientErrorClasses,
-  ConfigurationError,
   findModelPricing,
   type GenerateObjectOptions,
   type GenerateObjectResult,
   jsonSchemaInstructions,
   type LanguageModel,
+  loadApiKey,
+  loadOptionalApiKey,
   type ModelPricing,
   mapClientError,
+  mapOpenAIFinishReason,
   throwIfAborted,
-} from '@echolens/core';
+} from '@echolens/provider';
 import OpenAI from 'openai';
 import { OPENAI_PRICING } from './pricing.js';
 
@@ -50,10 +52,11 @@ export type StructuredOutputMode = 'strict' | 'json_schema' | 'json_object';
 
 export interface OpenAIChatSettings {
   structuredOutputs?: StructuredOutputMode;
-  /** USD per million tokens; default from `OPENAI_PRICING` for OpenAI's own models, else unknown. */
+  /**
+   * USD per million tokens; default from `OPENAI_PRICING` for OpenAI's own models, else unknown (give
+   * `{ inputPerMillion: 0, outputPerMillion: 0 }` for a server of your own).
+   */
   pricing?: ModelPricing;
-  /** Default: true when the base URL points at this machine (a local vLLM or LM Studio). */
-  runsLocally?: boolean;
   /**
    * The output-limit parameter: OpenAI's reasoning models accept only `max_completion_tokens`, while some
    * compatible servers know only `max_tokens`. Default: the former for OpenAI, the latter elsewhere.
@@ -71,16 +74,16 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
   const baseURL = settings.baseURL ?? process.env.OPENAI_BASE_URL ?? OPENAI_BASE_URL;
   const isOpenAI = new URL(baseURL).hostname === 'api.openai.com';
   const provider = settings.name ?? (isOpenAI ? 'openai' : 'openai-compatible');
-  const apiKey = () => settings.apiKey ?? process.env.OPENAI_API_KEY;
+  const keySource = { apiKey: settings.apiKey, environmentVariableName: 'OPENAI_API_KEY' };
+  /** For scrubbing error messages: never throws. */
+  const knownKey = () => loadOptionalApiKey(keySource);
 
   const getClient = (): OpenAI => {
     if (client) return client;
-    const key = apiKey();
-    if (!key && isOpenAI) {
-      throw new ConfigurationError(
-        'No OpenAI API key: pass createOpenAI({ apiKey }) or set the OPENAI_API_KEY environment variable',
-      );
-    }
+    // OpenAI itself needs a key; compatible servers often do not.
+    const key = isOpenAI
+      ? loadApiKey({ ...keySource, description: 'OpenAI', factoryName: 'createOpenAI' })
+      : knownKey();
     client = new OpenAI({
       // Local OpenAI-compatible servers usually need no key, but the client insists on one.
       apiKey: key || 'no-key',
@@ -103,8 +106,11 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
       specificationVersion: 'v1',
       provider,
       modelId,
-      runsLocally: chatSettings.runsLocally ?? isLoopback(baseURL),
-      pricing: chatSettings.pricing ?? (isOpenAI ? findModelPricing(OPENAI_PRICING, modelId) : undefined),
+      ...pricingOf(
+        chatSettings.pricing ?? (isOpenAI ? findModelPricing(OPENAI_PRICING, modelId) : undefined),
+      ),
+      // Another server behind the same model name answers differently: keep their cache entries apart.
+      ...(isOpenAI ? {} : { cacheKey: baseURL }),
       async generateObject(options: GenerateObjectOptions): Promise<GenerateObjectResult> {
         throwIfAborted(options.signal);
         const openAIClient = getClient();
@@ -137,7 +143,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
             errorClasses: CLIENT_ERROR_CLASSES,
             provider,
             modelId,
-            secrets: [apiKey()],
+            secrets: [knownKey()],
             signal: options.signal,
           });
         }
@@ -172,25 +178,11 @@ function toResult(
       inputTokens: completion.usage?.prompt_tokens ?? 0,
       outputTokens: completion.usage?.completion_tokens ?? 0,
     },
-    finishReason: refused ? 'content-filter' : mapFinishReason(choice.finish_reason),
+    finishReason: refused ? 'content-filter' : mapOpenAIFinishReason(choice.finish_reason),
     raw: completion,
   };
 }
 
-export function mapFinishReason(reason: string | null | undefined): GenerateObjectResult['finishReason'] {
-  switch (reason) {
-    case 'stop':
-      return 'stop';
-    case 'length':
-      return 'length';
-    case 'content_filter':
-      return 'content-filter';
-    default:
-      return 'other';
-  }
-}
-
-function isLoopback(baseURL: string): boolean {
-  const host = new URL(baseURL).hostname;
-  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+function pricingOf(pricing: ModelPricing | undefined): { pricing?: ModelPricing } {
+  return pricing ? { pricing } : {};
 }

@@ -1,13 +1,13 @@
 import {
   AbortError,
   ConfigurationError,
+  createRateLimiter,
   estimateCostUsd,
   type GenerateStructuredOptions,
   generateStructured,
   type LanguageModel,
   StructuredOutputError,
   toStrictJsonSchema,
-  withRateLimit,
 } from '@echolens/core';
 import {
   conformanceAnswer,
@@ -182,7 +182,7 @@ describe('@echolens/llm-openai against a local Chat Completions server', () => {
     expect(result).toMatchObject({ text: '', finishReason: 'content-filter' });
   });
 
-  it('never has more requests in flight than withRateLimit allows', async () => {
+  it('never has more requests in flight than a shared rate limiter allows', async () => {
     let inFlight = 0;
     let mostInFlight = 0;
     const slowAnswer = async (request: RecordedRequest) => {
@@ -193,8 +193,10 @@ describe('@echolens/llm-openai against a local Chat Completions server', () => {
       return resolveWireHandler(openAIChatWireFormat.answer({ text: valid }), request);
     };
     server.reply(slowAnswer, slowAnswer, slowAnswer, slowAnswer);
-    const limited = withRateLimit(provider('gpt-4o-mini'), { concurrency: 2 });
-    const results = await Promise.all([1, 2, 3, 4].map(() => structured(limited)));
+    const rateLimiter = createRateLimiter({ concurrency: 2 });
+    const results = await Promise.all(
+      [1, 2, 3, 4].map(() => structured(provider('gpt-4o-mini'), { rateLimiter })),
+    );
     expect(results.every((result) => (result.object as { sentiment: string }).sentiment === 'negative')).toBe(
       true,
     );
@@ -207,19 +209,26 @@ describe('createOpenAI configuration', () => {
   it('prices OpenAI models, including dated snapshots, and estimates cost', () => {
     const model = createOpenAI({ apiKey: API_KEY })('gpt-4o-mini-2024-07-18');
     expect(model.pricing).toEqual({ inputPerMillion: 0.15, outputPerMillion: 0.6 });
-    expect(model.runsLocally).toBe(false);
+    expect(model.runsInProcess).toBeUndefined();
     expect(model.provider).toBe('openai');
-    expect(estimateCostUsd(model, { inputTokens: 1_000_000, outputTokens: 500_000 })).toBeCloseTo(0.45, 10);
+    expect(estimateCostUsd(model.pricing, { inputTokens: 1_000_000, outputTokens: 500_000 })).toBeCloseTo(
+      0.45,
+      10,
+    );
   });
 
-  it('treats a custom endpoint as OpenAI-compatible: no OpenAI prices, local when on loopback', () => {
+  it('treats a custom endpoint as OpenAI-compatible: no OpenAI prices, its own cache entries, never in-process', () => {
     const remote = createOpenAI({ baseURL: 'https://openrouter.ai/api/v1', apiKey: API_KEY })(
       'openai/gpt-4o-mini',
     );
-    expect(remote).toMatchObject({ provider: 'openai-compatible', pricing: undefined, runsLocally: false });
-    const local = createOpenAI({ baseURL: 'http://127.0.0.1:8000/v1' })('Qwen/Qwen2.5-7B-Instruct');
-    expect(local.runsLocally).toBe(true);
-    expect(estimateCostUsd(local, { inputTokens: 5000, outputTokens: 500 })).toBe(0);
+    expect(remote).toMatchObject({ provider: 'openai-compatible', cacheKey: 'https://openrouter.ai/api/v1' });
+    expect(remote.pricing).toBeUndefined();
+    // A server on 127.0.0.1 may be a proxy to a hosted model: it is not "in process".
+    const local = createOpenAI({ baseURL: 'http://127.0.0.1:8000/v1' })('Qwen/Qwen2.5-7B-Instruct', {
+      pricing: { inputPerMillion: 0, outputPerMillion: 0 },
+    });
+    expect(local.runsInProcess).toBeUndefined();
+    expect(estimateCostUsd(local.pricing, { inputTokens: 5000, outputTokens: 500 })).toBe(0);
   });
 
   it('names the missing key and its environment variable instead of calling OpenAI without one', async () => {

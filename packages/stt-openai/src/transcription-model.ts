@@ -2,6 +2,8 @@ import {
   type ClientErrorClasses,
   ConfigurationError,
   InvalidInputError,
+  loadApiKey,
+  loadOptionalApiKey,
   mapClientError,
   type SpeechToTextAudio,
   type SpeechToTextCallOptions,
@@ -11,7 +13,7 @@ import {
   type SpeechToTextWord,
   throwIfAborted,
   whisperLanguageCode,
-} from '@echolens/core';
+} from '@echolens/provider';
 import OpenAI, { toFile } from 'openai';
 import type { TranscriptionVerbose } from 'openai/resources/audio/transcriptions';
 import { encodePcm16Wav, longestWindowSec } from './wav-encoder.js';
@@ -69,17 +71,24 @@ export function createOpenAITranscription(settings: OpenAITranscriptionSettings 
       `createOpenAITranscription: maxWindowSec must be between 1 and ${largestWindowSec} (16-bit 16 kHz WAV under the 25 MB upload limit), got ${maxWindowSec}`,
     );
   }
-  const apiKey = () => settings.apiKey ?? (isGroq ? process.env.GROQ_API_KEY : process.env.OPENAI_API_KEY);
+  const keySource = {
+    apiKey: settings.apiKey,
+    environmentVariableName: isGroq ? 'GROQ_API_KEY' : 'OPENAI_API_KEY',
+  };
+  /** For scrubbing error messages: never throws. */
+  const knownKey = () => loadOptionalApiKey(keySource);
   let client: OpenAI | undefined;
   const getClient = (): OpenAI => {
     if (client) return client;
-    const key = apiKey();
-    if (!key && (isGroq || provider === 'openai')) {
-      const variable = isGroq ? 'GROQ_API_KEY' : 'OPENAI_API_KEY';
-      throw new ConfigurationError(
-        `No API key for ${provider} transcription: pass createOpenAITranscription({ apiKey }) or set ${variable}`,
-      );
-    }
+    // Hosted services need a key; a self-hosted Whisper server often does not.
+    const key =
+      isGroq || provider === 'openai'
+        ? loadApiKey({
+            ...keySource,
+            description: `${provider} transcription`,
+            factoryName: 'createOpenAITranscription',
+          })
+        : knownKey();
     client = new OpenAI({
       apiKey: key || 'no-key',
       baseURL,
@@ -125,7 +134,7 @@ export function createOpenAITranscription(settings: OpenAITranscriptionSettings 
           errorClasses: CLIENT_ERROR_CLASSES,
           provider,
           modelId,
-          secrets: [apiKey(), ...Object.values(settings.headers ?? {})],
+          secrets: [knownKey(), ...Object.values(settings.headers ?? {})],
           signal: options.signal,
         });
       }

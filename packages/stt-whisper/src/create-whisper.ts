@@ -9,7 +9,7 @@ import {
   type SpeechToTextResult,
   silentLogger,
   throwIfAborted,
-} from '@echolens/core';
+} from '@echolens/provider';
 import { WINDOW_SAMPLES } from './decode-window.js';
 import { type LoadedWhisper, loadWhisper } from './load-whisper.js';
 import { canonicalModelName, DEFAULT_WHISPER_MODEL, locateWhisperModel } from './model-location.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Logger, ModelLoadError } from '@echolens/core';
+import { type Logger, ModelLoadError } from '@echolens/provider';
 import {
   AutoProcessor,
   AutoTokenizer,

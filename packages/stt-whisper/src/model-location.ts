@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { resolveModelsDir } from '@echolens/core';
+import { resolveModelsDir } from '@echolens/provider';
 
 export const DEFAULT_WHISPER_MODEL = 'Xenova/whisper-tiny';
 

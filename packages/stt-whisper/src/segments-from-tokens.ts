@@ -1,4 +1,4 @@
-import type { SpeechToTextSegment, SpeechToTextWord } from '@echolens/core';
+import type { SpeechToTextSegment, SpeechToTextWord } from '@echolens/provider';
 import type { DecodedWindow } from './decode-window.js';
 import type { WhisperSpecialTokens, WhisperTokenizerLike } from './load-whisper.js';
 

@@ -3,7 +3,7 @@ import {
   type SpeechToTextResult,
   type SpeechToTextSegment,
   throwIfAborted,
-} from '@echolens/core';
+} from '@echolens/provider';
 import { type DecodedWindow, decodeWindow, SAMPLE_RATE, WINDOW_SAMPLES } from './decode-window.js';
 import type { LoadedWhisper } from './load-whisper.js';
 import { type ParsedWindow, segmentsFromTokens } from './segments-from-tokens.js';

@@ -6,10 +6,10 @@ import {
   ConfigurationError,
   InvalidInputError,
   ModelLoadError,
-  resolveModelsDir,
   type SpeechToTextResult,
 } from '@echolens/core';
 import { readPcmWav } from '@echolens/core/testing';
+import { resolveModelsDir } from '@echolens/provider';
 import { createWhisper } from '@echolens/stt-whisper';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wordErrorRate } from '../../../bench/stt/word-error-rate.mjs';

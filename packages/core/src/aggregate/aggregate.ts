@@ -1,55 +1,42 @@
-import { describeError } from '../errors/index.js';
-import type { AggregateReport, CallSummaryRow } from '../schema/aggregate.js';
+import type { Cache, LanguageModel, Logger } from '@echolens/provider';
+import type { AggregateReport } from '../schema/aggregate.js';
 import type { CallResult } from '../schema/call-result.js';
+import { type AggregateOptions, Aggregator } from './aggregator.js';
+import { summarizeWithModel } from './executive-summary.js';
 
-const round = (value: number, digits = 4) => Number(value.toFixed(digits));
-const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+export interface SummaryOptions {
+  /** Writes the executive summary with one request fed only the report's metrics (else a written one). */
+  languageModel?: LanguageModel;
+  /** Caches the model's summary by a hash of the metrics it was given. */
+  cache?: Cache;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+/** Replaces the written summary with the language model's when one is given. */
+export async function withExecutiveSummary(
+  report: AggregateReport,
+  options: SummaryOptions,
+): Promise<AggregateReport> {
+  if (!options.languageModel) return report;
+  const { executiveSummary: _written, ...body } = report;
+  const executiveSummary = await summarizeWithModel(body, {
+    languageModel: options.languageModel,
+    ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  return { ...report, executiveSummary };
+}
 
 /** Rolls per-call results up into one report; failures are listed, never dropped silently. */
-export function aggregateResults(
-  results: readonly CallResult[],
+export async function aggregateResults(
+  results: Iterable<CallResult>,
   failures: readonly { name: string; error: Error }[] = [],
-): AggregateReport {
-  const calls: CallSummaryRow[] = results.map((result) => {
-    const metrics = result.analysis.metrics;
-    const agent = metrics.speakers.find((speaker) => speaker.role === 'agent');
-    return {
-      callId: result.callId,
-      name: result.name,
-      durationSec: metrics.durationSec,
-      talkTimeSec: metrics.talkTimeSec,
-      nonTalkRatio: metrics.nonTalkRatio,
-      ...(agent ? { agentTalkRatio: agent.talkRatio } : {}),
-    };
-  });
-  const agentRatios = calls.flatMap((call) =>
-    call.agentTalkRatio === undefined ? [] : [call.agentTalkRatio],
-  );
-  return {
-    schemaVersion: 1,
-    generatedAt: new Date().toISOString(),
-    callCount: results.length,
-    failedCount: failures.length,
-    failures: failures.map((failure) => {
-      const { code, message } = describeError(failure.error);
-      return { name: failure.name, code, message };
-    }),
-    totals: {
-      durationSec: round(
-        calls.reduce((sum, call) => sum + call.durationSec, 0),
-        3,
-      ),
-      talkTimeSec: round(
-        calls.reduce((sum, call) => sum + call.talkTimeSec, 0),
-        3,
-      ),
-    },
-    averages: {
-      durationSec: round(mean(calls.map((call) => call.durationSec)), 3),
-      nonTalkRatio: round(mean(calls.map((call) => call.nonTalkRatio))),
-      ...(agentRatios.length ? { agentTalkRatio: round(mean(agentRatios)) } : {}),
-    },
-    calls,
-    alerts: [],
-  };
+  options: AggregateOptions & SummaryOptions = {},
+): Promise<AggregateReport> {
+  const aggregator = new Aggregator(options);
+  for (const result of results) aggregator.add(result.analysis, result.name);
+  for (const failure of failures) aggregator.addFailure(failure.name, failure.error);
+  return withExecutiveSummary(aggregator.report(), options);
 }

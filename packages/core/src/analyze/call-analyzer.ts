@@ -1,17 +1,28 @@
+import {
+  AbortError,
+  describeError,
+  EchoLensError,
+  type LanguageModel,
+  throwIfAborted,
+} from '@echolens/provider';
 import type { ZodRawShape } from 'zod';
-import type { LanguageModel } from '../adapters/language-model.js';
 import type { PreparedAudio } from '../audio/types.js';
-import { AbortError, describeError, EchoLensError, throwIfAborted } from '../errors/index.js';
-import { estimateCostUsd } from '../language-model/index.js';
+import { estimateCostUsd } from '../language-model/cost.js';
+import type { LanguageModelSettings } from '../language-model/model-settings.js';
 import type { Conversation } from '../schema/conversation.js';
 import type { Insights } from '../schema/insights.js';
 import type { AnalysisBody, AnalyzeStage, StageContext } from '../stages/stages.js';
+import {
+  applyCategories,
+  type CategoryRule,
+  type CategoryRuleInput,
+  parseCategoryRules,
+} from './categories/category-rules.js';
 import { finalizeInsights } from './evidence.js';
 import {
   draftSchemaFor,
+  type ExtractionSpend,
   extractInsightsWithModel,
-  type ModelSettings,
-  spendOf,
 } from './language-model/llm-extraction.js';
 import {
   FileMemoryStore,
@@ -27,12 +38,17 @@ import { HeuristicAnalyzer } from './offline/offline-analyzer.js';
 import type { Taxonomy } from './offline/taxonomy.js';
 import { type PiiType, type RedactionOptions, redactConversation, redactText } from './privacy/redaction.js';
 
+/**
+ * When personal data is redacted from text sent to a language model: `hosted` (the default) whenever the
+ * model does not run inside this process, which includes every endpoint on the network, 127.0.0.1 too
+ * (a local proxy or tunnel may forward to a hosted model); `always`; or `off` for an endpoint you trust
+ * with the raw text (e.g. your own Ollama).
+ */
+export type RedactionMode = 'hosted' | 'always' | 'off';
+
 export interface RedactionSettings {
-  /**
-   * Redact personal data from text sent to a language model that does not run locally (default true).
-   * Turning it off sends card numbers and the like to a third party: only for models you host.
-   */
-  beforeModel?: boolean;
+  /** Before text goes to a language model; default `hosted`. */
+  beforeModel?: RedactionMode;
   /** Also redact the transcript and conversation stored in results (default false). */
   storedTranscripts?: boolean;
   /** Kinds to redact; default all. */
@@ -54,8 +70,10 @@ export interface CallAnalyzerOptions {
    * `false` turns it off.
    */
   memory?: MemoryStore | false;
-  /** Repair attempts, retries, timeout, temperature for the language model. */
-  modelSettings?: ModelSettings;
+  /** Repair attempts, retries, timeout, temperature, rate limiter for the language model. */
+  modelSettings?: LanguageModelSettings;
+  /** Your category rules, applied to every call (results under `analysis.categories`). */
+  categories?: readonly CategoryRuleInput[];
 }
 
 function redactMemoryContext(memory: MemoryContext, options: RedactionOptions): MemoryContext {
@@ -65,6 +83,12 @@ function redactMemoryContext(memory: MemoryContext, options: RedactionOptions): 
     deliverables: memory.deliverables.map((item) => ({ ...item, item: clean(item.item) })),
     openIssues: memory.openIssues.map(clean),
   };
+}
+
+function redactsBeforeModel(mode: RedactionMode, model: LanguageModel): boolean {
+  if (mode === 'always') return true;
+  if (mode === 'off') return false;
+  return model.runsInProcess !== true;
 }
 
 const describeFailure = (error: unknown) => {
@@ -81,6 +105,7 @@ export class CallAnalyzer {
   readonly heuristic: HeuristicAnalyzer;
   private readonly options: CallAnalyzerOptions;
   private readonly memory: MemoryStore | undefined;
+  private readonly categories: CategoryRule[] | undefined;
   private draftSchema: ReturnType<typeof draftSchemaFor> | undefined;
 
   constructor(options: CallAnalyzerOptions = {}) {
@@ -90,6 +115,7 @@ export class CallAnalyzer {
       ...(options.complianceRules ? { complianceRules: options.complianceRules } : {}),
     });
     this.memory = options.memory === false ? undefined : (options.memory ?? new FileMemoryStore());
+    this.categories = options.categories ? parseCategoryRules(options.categories) : undefined;
   }
 
   /**
@@ -140,7 +166,10 @@ export class CallAnalyzer {
         context.signal,
       );
     }
-    return { metrics, insights };
+    const categories = this.categories
+      ? applyCategories(this.categories, { conversation, metrics, insights })
+      : undefined;
+    return { metrics, insights, ...(categories ? { categories } : {}) };
   }
 
   /** Insights from the model, or undefined after degrading when it fails (abort still aborts). */
@@ -151,13 +180,14 @@ export class CallAnalyzer {
     memory: ReturnType<typeof memoryContextFor>,
   ): Promise<Insights | undefined> {
     const redaction = this.options.redaction ?? {};
-    const mustRedact = !model.runsLocally && redaction.beforeModel !== false;
+    const mustRedact = redactsBeforeModel(redaction.beforeModel ?? 'hosted', model);
     const redactionOptions = redaction.types ? { types: redaction.types } : {};
     const sent = mustRedact ? redactConversation(conversation, redactionOptions) : conversation;
     // Earlier calls' summaries and promises may quote personal data the offline analyzer kept verbatim.
     const history = memory && mustRedact ? redactMemoryContext(memory, redactionOptions) : memory;
     context.provenance.languageModel = { provider: model.provider, modelId: model.modelId };
     context.progress(0, `asking ${model.provider}/${model.modelId}`);
+    const spend: ExtractionSpend = { requests: 0, usage: { inputTokens: 0, outputTokens: 0 } };
     try {
       const outcome = await extractInsightsWithModel({
         model,
@@ -171,6 +201,7 @@ export class CallAnalyzer {
         ...(this.options.modelSettings ? { settings: this.options.modelSettings } : {}),
         ...(context.cache ? { cache: context.cache } : {}),
         ...(context.signal ? { signal: context.signal } : {}),
+        spend,
         logger: context.logger,
       });
       context.provenance.languageModel = outcome.answeredBy;
@@ -185,13 +216,10 @@ export class CallAnalyzer {
     } catch (error) {
       if (AbortError.isInstance(error) || context.signal?.aborted) throw error;
       if (EchoLensError.isInstance(error) && error.code === 'invalid_configuration') throw error;
-      const spend = spendOf(error);
-      if (spend) {
-        context.provenance.usage.llmRequests += spend.requests;
-        context.provenance.usage.inputTokens += spend.usage.inputTokens;
-        context.provenance.usage.outputTokens += spend.usage.outputTokens;
-        context.provenance.usage.estimatedCostUsd += estimateCostUsd(model, spend.usage) ?? 0;
-      }
+      context.provenance.usage.llmRequests += spend.requests;
+      context.provenance.usage.inputTokens += spend.usage.inputTokens;
+      context.provenance.usage.outputTokens += spend.usage.outputTokens;
+      context.provenance.usage.estimatedCostUsd += estimateCostUsd(model.pricing, spend.usage) ?? 0;
       context.provenance.analysisCache = context.cache ? 'miss' : 'off';
       context.logger.warn(
         { callId: context.callId, error: describeError(error) },

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { CallMetadataSchema, InvalidInputError } from '@echolens/provider';
 import { z } from 'zod';
-import { InvalidInputError } from '../errors/index.js';
-import { CallMetadataSchema } from '../schema/audio-input.js';
 import type { Conversation, Speaker } from '../schema/conversation.js';
 
 /**

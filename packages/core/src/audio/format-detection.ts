@@ -1,4 +1,4 @@
-import { UnsupportedFormatError } from '../errors/index.js';
+import { UnsupportedFormatError } from '@echolens/provider';
 import type { AudioFormat } from '../schema/prepared-audio.js';
 import type { CompressedCodec } from './decoders/compressed.js';
 import { findMpegFrame } from './decoders/mpeg-frame.js';
@@ -328,9 +328,4 @@ export function detectAudioFormat(
     };
   }
   return { format: 'other', description: 'unrecognised bytes', route: { kind: 'ffmpeg', probe: true } };
-}
-
-/** For messages about bytes nobody recognised. */
-export function describeLeadingBytes(head: Uint8Array): string {
-  return [...head.subarray(0, 8)].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');
 }

@@ -4,14 +4,14 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { Storage } from '../adapters/storage.js';
+import type { Storage } from '@echolens/provider';
 import {
   ConfigurationError,
   EchoLensError,
   InvalidInputError,
   StorageError,
   throwIfAborted,
-} from '../errors/index.js';
+} from '@echolens/provider';
 import type { AudioInput, AudioSource } from './types.js';
 
 const FILE_READ_CHUNK_BYTES = 256 * 1024;

@@ -1,8 +1,8 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidInputError } from '../errors/index.js';
+import type { PcmReader } from '@echolens/provider';
+import { InvalidInputError } from '@echolens/provider';
 import type { TempWorkspace } from './temp-workspace.js';
-import type { PcmReader } from './types.js';
 
 export const PCM_SAMPLE_RATE = 16_000;
 const BYTES_PER_SAMPLE = Float32Array.BYTES_PER_ELEMENT;

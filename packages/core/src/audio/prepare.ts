@@ -2,17 +2,18 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { type Logger, silentLogger } from '../adapters/logger.js';
-import type { Storage } from '../adapters/storage.js';
+import type { Storage } from '@echolens/provider';
 import {
   AudioDecodeError,
   EchoLensError,
   EmptyInputError,
   InvalidInputError,
+  type Logger,
+  RawAudioFormatSchema,
+  silentLogger,
   throwIfAborted,
   toAbortError,
-} from '../errors/index.js';
-import { RawAudioFormatSchema } from '../schema/audio-input.js';
+} from '@echolens/provider';
 import type { PreparedAudioInfo, SpeechRegion } from '../schema/prepared-audio.js';
 import { decodeCompressed } from './decoders/compressed.js';
 import { decodeWithFfmpeg } from './decoders/ffmpeg.js';
@@ -295,7 +296,7 @@ export async function prepareAudio(
         signal,
         logger,
       });
-      logger.info({ file: name, method: detector.method, modelPath: detector.modelPath }, 'detecting speech');
+      logger.info({ file: name, method: detector.method }, 'detecting speech');
       speech = [];
       for (let channel = 0; channel < channelCount; channel++) {
         const share = (1 - DECODE_SHARE) / channelCount;
@@ -307,8 +308,8 @@ export async function prepareAudio(
         );
         speech.push(regions);
       }
-      vad = detector.modelPath
-        ? { method: detector.method, modelPath: detector.modelPath }
+      vad = detector.fallbackReason
+        ? { method: detector.method, fallbackReason: detector.fallbackReason }
         : { method: detector.method };
     }
     throwIfAborted(signal, name);

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Cache } from '../adapters/cache.js';
-import { defaultCacheRoot } from '../paths.js';
+import type { Cache } from '@echolens/provider';
+import { defaultCacheRoot } from '@echolens/provider';
 
 /**
  * The default cache: one JSON file per key under `<cache root>/results`, sharded by the first two hex

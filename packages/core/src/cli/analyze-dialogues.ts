@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describeError } from '@echolens/provider';
 import { readDialogues } from '../analyze/dialogue.js';
-import { describeError } from '../errors/index.js';
 import type { Pipeline } from '../pipeline/create-pipeline.js';
 import type { CallResult } from '../schema/call-result.js';
 import { forEachConcurrently } from '../util/concurrency.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { LanguageModel } from '../adapters/language-model.js';
-import { ConfigurationError, MissingDependencyError } from '../errors/index.js';
+import type { LanguageModel } from '@echolens/provider';
+import { ConfigurationError, MissingDependencyError } from '@echolens/provider';
 
 /**
  * `--llm provider:model` for the CLI. Adapter packages are optional and loaded only when asked for, so

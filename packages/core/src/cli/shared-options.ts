@@ -1,6 +1,6 @@
+import { type Role, RoleSchema } from '@echolens/provider';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createPipeline, type Pipeline, type PipelineOptions } from '../pipeline/create-pipeline.js';
-import { type Role, RoleSchema } from '../schema/common.js';
 
 /** Options every audio command takes. */
 export interface SharedCliOptions {

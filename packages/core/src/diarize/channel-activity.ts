@@ -1,3 +1,4 @@
+import { throwIfAborted } from '@echolens/provider';
 import type { PcmReader } from '../audio/types.js';
 import {
   loadSilero,
@@ -7,7 +8,6 @@ import {
   sileroProbabilities,
 } from '../audio/vad/silero.js';
 import { DEFAULT_SPEECH_REGION_SETTINGS } from '../audio/vad/speech-regions.js';
-import { throwIfAborted } from '../errors/index.js';
 import { FRAME_HOP_SAMPLES, FRAMES_PER_SECOND, runsOf } from './frames.js';
 
 /**
@@ -143,7 +143,7 @@ async function peakSpeechProbability(
  * The VAD's speech mask of one channel with the voice it missed added: sounds above the channel's noise
  * floor that overlap VAD speech (they extend it over soft onsets and tails), or that Silero scores at
  * its continuation threshold. Bleed from other channels is not handled here: `removeCrosstalk` runs on
- * the result. Nothing is added when the Silero model is not found.
+ * the result. Nothing is added when the Silero model is not found (the result says so in `warning`).
  */
 export async function addLevelActivity(
   pcm: PcmReader,
@@ -151,10 +151,13 @@ export async function addLevelActivity(
   energiesDb: Float32Array,
   vadMask: Uint8Array,
   options: LevelActivityOptions & { signal?: AbortSignal } = {},
-): Promise<{ mask: Uint8Array; addedFrames: number }> {
+): Promise<{ mask: Uint8Array; addedFrames: number; warning?: string }> {
   const mask = vadMask.slice();
   const modelPath = sileroModelPath(options.modelsDir);
-  if (!sileroModelExists(options.modelsDir)) return { mask, addedFrames: 0 };
+  if (!sileroModelExists(options.modelsDir)) {
+    const warning = `Silero VAD model not found at ${modelPath}: voice the VAD missed on each channel was not added`;
+    return { mask, addedFrames: 0, warning };
+  }
   const minRunFrames = Math.round((options.minRunSec ?? 0.2) * FRAMES_PER_SECOND);
   const threshold = options.voiceThreshold ?? DEFAULT_SPEECH_REGION_SETTINGS.negativeThreshold;
   let silero: LoadedSilero | undefined;

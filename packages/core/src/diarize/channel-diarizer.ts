@@ -1,7 +1,12 @@
-import { throwIfAborted } from '../errors/index.js';
-import type { Diarization, SpeakerSegment } from '../schema/diarization.js';
+import type {
+  Diarization,
+  Diarizer,
+  DiarizerCallOptions,
+  DiarizerInput,
+  SpeakerSegment,
+} from '@echolens/provider';
+import { throwIfAborted } from '@echolens/provider';
 import { addLevelActivity, type LevelActivityOptions } from './channel-activity.js';
-import type { Diarizer, DiarizerCallOptions, DiarizerInput } from './diarizer.js';
 import {
   energySpeechMask,
   FRAME_SEC,
@@ -152,6 +157,7 @@ export function createChannelDiarizer(options: ChannelDiarizerOptions = {}): Dia
         return regions ? spansToMask(regions, channelEnergies.length) : energySpeechMask(channelEnergies);
       });
       const addedSec: number[] = [];
+      const warnings = new Set<string>();
       if (options.levelActivity !== false) {
         for (let channel = 0; channel < channels; channel++) {
           const added = await addLevelActivity(audio.pcm, channel, energies[channel]!, masks[channel]!, {
@@ -161,6 +167,7 @@ export function createChannelDiarizer(options: ChannelDiarizerOptions = {}): Dia
           });
           masks[channel] = added.mask;
           addedSec.push(added.addedFrames * FRAME_SEC);
+          if (added.warning) warnings.add(added.warning);
         }
       }
       const cleaned = removeCrosstalk(energies, masks, options);
@@ -182,7 +189,14 @@ export function createChannelDiarizer(options: ChannelDiarizerOptions = {}): Dia
         speechSec: seconds.get(`spk_${channel}`) ?? 0,
       }));
       call.onProgress?.(1);
-      return { durationSec: audio.durationSec, speakers, segments, method: 'echolens/channel' };
+      for (const warning of warnings) call.logger?.warn({ file: audio.source?.name }, warning);
+      return {
+        durationSec: audio.durationSec,
+        speakers,
+        segments,
+        method: 'echolens/channel',
+        ...(warnings.size ? { warnings: [...warnings] } : {}),
+      };
     },
   };
 }

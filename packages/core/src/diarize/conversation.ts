@@ -1,7 +1,13 @@
-import type { Role, TimeSpan } from '../schema/common.js';
+import type {
+  Diarization,
+  Role,
+  Segment,
+  SpeakerSegment,
+  TimeSpan,
+  Transcript,
+  Word,
+} from '@echolens/provider';
 import type { Conversation, Speaker, SpeakerActivity } from '../schema/conversation.js';
-import type { Diarization, SpeakerSegment } from '../schema/diarization.js';
-import type { Segment, Transcript, Word } from '../schema/transcript.js';
 import { inferRolesFromCues } from './roles.js';
 import { type AttributedSegment, buildTurns } from './turns.js';
 

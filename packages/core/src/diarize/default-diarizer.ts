@@ -1,6 +1,5 @@
-import type { Diarization } from '../schema/diarization.js';
+import type { Diarization, Diarizer, DiarizerCallOptions, DiarizerInput } from '@echolens/provider';
 import { type ChannelDiarizerOptions, createChannelDiarizer } from './channel-diarizer.js';
-import type { Diarizer, DiarizerCallOptions, DiarizerInput } from './diarizer.js';
 import { frameEnergiesDb } from './frames.js';
 import { createSpectralDiarizer, type SpectralDiarizerOptions } from './spectral-diarizer.js';
 

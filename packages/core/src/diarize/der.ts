@@ -1,5 +1,5 @@
+import type { TimeSpan } from '@echolens/provider';
 import { mergeSpans } from '../analyze/metrics/intervals.js';
-import type { TimeSpan } from '../schema/common.js';
 import { minimumCostAssignment } from './hungarian.js';
 
 /** A labelled span, as in a reference or hypothesis RTTM. */

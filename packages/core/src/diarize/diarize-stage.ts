@@ -1,9 +1,8 @@
-import { EchoLensError } from '../errors/index.js';
-import type { Role } from '../schema/common.js';
+import type { Diarizer, Role } from '@echolens/provider';
+import { EchoLensError } from '@echolens/provider';
 import type { DiarizeStage } from '../stages/stages.js';
 import { buildConversation } from './conversation.js';
 import { createDefaultDiarizer, type DefaultDiarizerOptions } from './default-diarizer.js';
-import type { Diarizer } from './diarizer.js';
 
 export interface DiarizationOptions extends DefaultDiarizerOptions {
   /** Replace the built-in diarizer (channel / spectral), e.g. with `createOnnxDiarizer(...)`. */
@@ -46,6 +45,7 @@ export function createDiarizeStage(options: DiarizationOptions = {}): DiarizeSta
         },
       );
       context.provenance.diarizer = diarization.method;
+      for (const warning of diarization.warnings ?? []) context.degrade('conversation.activity', warning);
       return buildConversation({ ...common, diarization });
     } catch (error) {
       if (EchoLensError.isInstance(error) && error.code === 'aborted') throw error;

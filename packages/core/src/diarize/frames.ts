@@ -1,6 +1,6 @@
+import type { TimeSpan } from '@echolens/provider';
+import { throwIfAborted } from '@echolens/provider';
 import type { PcmReader } from '../audio/types.js';
-import { throwIfAborted } from '../errors/index.js';
-import type { TimeSpan } from '../schema/common.js';
 
 /** Analysis frames step by 10 ms: fine enough for turn boundaries, coarse enough to stay cheap. */
 export const FRAME_HOP_SAMPLES = 160;

@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
+import type {
+  Diarization,
+  Diarizer,
+  DiarizerCallOptions,
+  DiarizerInput,
+  SpeakerSegment,
+} from '@echolens/provider';
+import { ModelLoadError, throwIfAborted } from '@echolens/provider';
 import type { InferenceSession } from 'onnxruntime-node';
-import { ModelLoadError, throwIfAborted } from '../errors/index.js';
-import type { Diarization, SpeakerSegment } from '../schema/diarization.js';
 import { agglomerate, cutDendrogram } from './clustering.js';
-import type { Diarizer, DiarizerCallOptions, DiarizerInput } from './diarizer.js';
 import { bridgeShortPauses, speechSecondsBySpeaker } from './speaker-segments.js';
 import { createFft, melFilterbank } from './spectral-features.js';
 

@@ -1,4 +1,4 @@
-import type { Role } from '../schema/common.js';
+import type { Role } from '@echolens/provider';
 
 /** A phrase pattern and how strongly it suggests its speaker's role. */
 interface Cue {

@@ -1,5 +1,5 @@
-import { InvalidInputError } from '../errors/index.js';
-import type { SpeakerSegment } from '../schema/diarization.js';
+import type { SpeakerSegment } from '@echolens/provider';
+import { InvalidInputError } from '@echolens/provider';
 
 /** RTTM recording ids cannot contain whitespace: it separates the fields. */
 function recordingIdFor(name: string): string {

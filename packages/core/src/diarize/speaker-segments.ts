@@ -1,4 +1,4 @@
-import type { SpeakerSegment } from '../schema/diarization.js';
+import type { SpeakerSegment } from '@echolens/provider';
 
 /**
  * Joins consecutive segments of the same speaker separated by less than `maxGapSec`, unless another

@@ -1,7 +1,12 @@
-import { ConfigurationError, throwIfAborted } from '../errors/index.js';
-import type { Diarization, SpeakerSegment } from '../schema/diarization.js';
+import type {
+  Diarization,
+  Diarizer,
+  DiarizerCallOptions,
+  DiarizerInput,
+  SpeakerSegment,
+} from '@echolens/provider';
+import { ConfigurationError, throwIfAborted } from '@echolens/provider';
 import { agglomerate, cosine, cutDendrogram } from './clustering.js';
-import type { Diarizer, DiarizerCallOptions, DiarizerInput } from './diarizer.js';
 import { energySpeechMask, FRAME_SEC, spansToMask } from './frames.js';
 import { fitGaussian, type Gaussian, logLikelihood } from './gaussian.js';
 import { bridgeShortPauses, speechSecondsBySpeaker } from './speaker-segments.js';

@@ -1,6 +1,5 @@
-import type { Role } from '../schema/common.js';
+import type { Role, Segment } from '@echolens/provider';
 import type { Speaker, Turn } from '../schema/conversation.js';
-import type { Segment } from '../schema/transcript.js';
 
 /** A segment that already knows who spoke it. */
 export interface AttributedSegment extends Segment {

@@ -1,36 +1,30 @@
-import type { z } from 'zod';
 import type {
   ChatMessage,
   GenerateObjectResult,
   LanguageModel,
   LanguageModelUsage,
-} from '../adapters/language-model.js';
-import { type Logger, silentLogger } from '../adapters/logger.js';
-import { describeError, throwIfAborted } from '../errors/index.js';
-import { estimateRequestTokens, rateLimitOf } from '../middleware/rate-limit.js';
+  ModelReference,
+} from '@echolens/provider';
+import { describeError, type Logger, silentLogger, throwIfAborted } from '@echolens/provider';
+import type { z } from 'zod';
+import { estimateRequestTokens } from '../middleware/rate-limit.js';
 import { retryWithBackoff } from '../middleware/retry.js';
 import { runWithTimeout } from '../middleware/timeout.js';
+import { LANGUAGE_MODEL_DEFAULTS, type LanguageModelSettings } from './model-settings.js';
 import { parseJsonAnswer } from './parse-json-answer.js';
 import { dropNullsForOptionalProperties, prepareStructuredSchema } from './strict-json-schema.js';
 import { StructuredOutputError } from './structured-output-error.js';
 
-export interface GenerateStructuredOptions<T> {
+/** Settings not given here take `LANGUAGE_MODEL_DEFAULTS`. */
+export interface GenerateStructuredOptions<T> extends LanguageModelSettings {
   model: LanguageModel;
   system: string;
   prompt: string;
   schema: z.ZodType<T>;
   /** Short identifier for the schema (letters, digits, `_`, `-`); vendors require one. */
   schemaName: string;
-  /** Default 2: re-ask showing the model its own answer and the validation errors. */
-  maxRepairAttempts?: number;
-  /** Default 4: retryable APICallErrors (429, 5xx, network), with backoff honouring retry-after. */
-  maxRetries?: number;
-  /** Per request, default 60 000 → TimeoutError. Time queued in a `withRateLimit` model does not count. */
-  timeoutMs?: number;
-  /** Abort → AbortError, promptly, even mid-request and mid-backoff. */
+  /** Abort → AbortError, promptly, even mid-request, mid-backoff and while queued. */
   signal?: AbortSignal;
-  temperature?: number;
-  maxOutputTokens?: number;
   /** Retries and repairs are logged at `warn`. Silent by default. */
   logger?: Logger;
   /**
@@ -38,16 +32,6 @@ export interface GenerateStructuredOptions<T> {
    * so a caller can account for what a call cost even when `generateStructured` ends up throwing.
    */
   onRequestSettled?: (outcome: { usage?: LanguageModelUsage; error?: unknown }) => void;
-}
-
-/** Which model produced the accepted answer (differs from `model` behind `withFallback`). */
-export interface AnsweredBy {
-  provider: string;
-  modelId: string;
-  /** True when a fallback model answered instead of the primary. */
-  fallback: boolean;
-  runsLocally?: boolean;
-  pricing?: LanguageModel['pricing'];
 }
 
 export interface GenerateStructuredResult<T> {
@@ -58,7 +42,8 @@ export interface GenerateStructuredResult<T> {
   requests: number;
   repairs: number;
   retries: number;
-  answeredBy: AnsweredBy;
+  /** The model that produced the accepted answer (differs from `model` behind `withFallback`). */
+  answeredBy: ModelReference;
 }
 
 interface ValidationFailure {
@@ -80,15 +65,14 @@ export async function generateStructured<T>(
   options: GenerateStructuredOptions<T>,
 ): Promise<GenerateStructuredResult<T>> {
   const { model, schema, schemaName, signal } = options;
-  const maxRepairAttempts = options.maxRepairAttempts ?? 2;
+  const settings = { ...LANGUAGE_MODEL_DEFAULTS, ...withoutUndefined(options) };
+  const maxRepairAttempts = settings.maxRepairAttempts;
   const logger = options.logger ?? silentLogger;
   throwIfAborted(signal);
   const { strict, original } = prepareStructuredSchema(schema, schemaName);
   const messages: ChatMessage[] = [{ role: 'user', content: options.prompt }];
   const usage: LanguageModelUsage = { inputTokens: 0, outputTokens: 0 };
   const counts = { requests: 0, repairs: 0, retries: 0 };
-  const rateLimit = rateLimitOf(model);
-  const target = rateLimit?.model ?? model;
   const description = `${model.provider}/${model.modelId}`;
 
   const requestOnce = async (): Promise<GenerateObjectResult> => {
@@ -97,17 +81,17 @@ export async function generateStructured<T>(
       messages: [...messages],
       jsonSchema: strict,
       schemaName,
-      temperature: options.temperature,
-      maxOutputTokens: options.maxOutputTokens,
+      temperature: settings.temperature,
+      maxOutputTokens: settings.maxOutputTokens,
     };
-    const lease = await rateLimit?.limiter.acquire(estimateRequestTokens(request), signal);
+    const lease = await settings.rateLimiter?.acquire(estimateRequestTokens(request), signal);
     counts.requests++;
     let result: GenerateObjectResult | undefined;
     try {
       result = await runWithTimeout(
-        (requestSignal) => target.generateObject({ ...request, signal: requestSignal }),
+        (requestSignal) => model.generateObject({ ...request, signal: requestSignal }),
         {
-          timeoutMs: options.timeoutMs ?? 60_000,
+          timeoutMs: settings.timeoutMs,
           signal,
           description,
         },
@@ -125,7 +109,7 @@ export async function generateStructured<T>(
   let lastFailure: (ValidationFailure & { text: string; finishReason?: string }) | undefined;
   for (let attempt = 0; attempt <= maxRepairAttempts; attempt++) {
     const answer = await retryWithBackoff(requestOnce, {
-      maxRetries: options.maxRetries ?? 4,
+      maxRetries: settings.maxRetries,
       signal,
       onRetry: ({ retry, delayMs, error }) => {
         counts.retries++;
@@ -213,14 +197,20 @@ function repairInstruction(
   );
 }
 
-function answeredByOf(model: LanguageModel, answer: GenerateObjectResult): AnsweredBy {
-  const reported = (answer as GenerateObjectResult & { answeredBy?: AnsweredBy }).answeredBy;
-  if (reported) return reported;
-  return {
-    provider: model.provider,
-    modelId: model.modelId,
-    fallback: false,
-    runsLocally: model.runsLocally,
-    pricing: model.pricing,
-  };
+function answeredByOf(model: LanguageModel, answer: GenerateObjectResult): ModelReference {
+  return (
+    answer.answeredBy ?? {
+      provider: model.provider,
+      modelId: model.modelId,
+      fallback: false,
+      ...(model.cacheKey !== undefined ? { cacheKey: model.cacheKey } : {}),
+      ...(model.pricing ? { pricing: model.pricing } : {}),
+      ...(model.runsInProcess !== undefined ? { runsInProcess: model.runsInProcess } : {}),
+    }
+  );
+}
+
+/** Options given as `undefined` must not erase a default. */
+function withoutUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -1,6 +1,6 @@
+import type { JsonSchema } from '@echolens/provider';
+import { ConfigurationError } from '@echolens/provider';
 import { z } from 'zod';
-import type { JsonSchema } from '../adapters/language-model.js';
-import { ConfigurationError } from '../errors/index.js';
 
 /**
  * OpenAI's strict structured output (and Groq's, and the llama.cpp grammars behind Ollama) accept only a

@@ -1,5 +1,5 @@
-import type { LanguageModelUsage } from '../adapters/language-model.js';
-import { EchoLensError, SchemaValidationError } from '../errors/index.js';
+import type { LanguageModelUsage } from '@echolens/provider';
+import { EchoLensError, SchemaValidationError } from '@echolens/provider';
 
 export interface StructuredOutputErrorOptions {
   issues: { path: string; message: string }[];

@@ -1,5 +1,10 @@
-import type { GenerateObjectOptions, LanguageModel, LanguageModelUsage } from '../adapters/language-model.js';
-import { ConfigurationError, throwIfAborted, toAbortError } from '../errors/index.js';
+import {
+  ConfigurationError,
+  type GenerateObjectOptions,
+  type LanguageModelUsage,
+  throwIfAborted,
+  toAbortError,
+} from '@echolens/provider';
 
 export interface RateLimitOptions {
   /** Requests in flight at once. Default: unlimited. */
@@ -17,7 +22,6 @@ export interface RateLimiter {
   acquire(estimatedTokens: number, signal?: AbortSignal): Promise<RateLimitLease>;
 }
 
-const RATE_LIMIT = Symbol.for('echolens.rateLimit');
 const WINDOW_MS = 60_000;
 /**
  * Vendors count a request's output budget against the limit before it runs; when the caller sets no
@@ -26,48 +30,6 @@ const WINDOW_MS = 60_000;
 const ASSUMED_OUTPUT_TOKENS = 1500;
 /** English text averages about four characters per token in GPT-style tokenizers. */
 const CHARACTERS_PER_TOKEN = 4;
-
-interface RateLimitedModel extends LanguageModel {
-  readonly [RATE_LIMIT]: { limiter: RateLimiter; model: LanguageModel };
-}
-
-/**
- * Wraps a model so that at most `concurrency` requests run at once and the tokens sent in any minute stay
- * under `tokensPerMinute`. Tokens are estimated from the prompt's length before a request and corrected with
- * the usage the vendor reports after it. Share one wrapped model between all the calls that should share
- * the limit (e.g. every worker of a batch). `generateStructured` recognises a wrapped model and starts its
- * per-request timeout only once the request leaves the queue.
- */
-export function withRateLimit(model: LanguageModel, options: RateLimitOptions): LanguageModel {
-  const limiter = createRateLimiter(options);
-  const limited: RateLimitedModel = {
-    specificationVersion: model.specificationVersion,
-    provider: model.provider,
-    modelId: model.modelId,
-    runsLocally: model.runsLocally,
-    pricing: model.pricing,
-    async generateObject(callOptions) {
-      const lease = await limiter.acquire(estimateRequestTokens(callOptions), callOptions.signal);
-      let usage: LanguageModelUsage | undefined;
-      try {
-        const result = await model.generateObject(callOptions);
-        usage = result.usage;
-        return result;
-      } finally {
-        lease.release(usage);
-      }
-    },
-    [RATE_LIMIT]: { limiter, model },
-  };
-  return limited;
-}
-
-/** The limiter and the unwrapped model behind a `withRateLimit` model, if it is one. */
-export function rateLimitOf(
-  model: LanguageModel,
-): { limiter: RateLimiter; model: LanguageModel } | undefined {
-  return (model as Partial<RateLimitedModel>)[RATE_LIMIT];
-}
 
 /** Tokens a request will count against a tokens-per-minute limit, estimated before sending it. */
 export function estimateRequestTokens(options: GenerateObjectOptions): number {
@@ -86,13 +48,19 @@ interface WindowEntry {
   tokens: number;
 }
 
-/** A FIFO queue in front of a concurrency limit and a rolling one-minute token window. */
+/**
+ * A FIFO queue in front of a concurrency limit and a rolling one-minute token window. Tokens are estimated
+ * from the prompt's length before a request and corrected with the usage the vendor reports after it.
+ * Give one limiter to every request that shares the vendor's limit: `createPipeline({ modelSettings:
+ * { rateLimiter } })`, or `generateStructured({ rateLimiter })`; the per-request timeout starts only once
+ * the request leaves the queue.
+ */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const concurrency = options.concurrency ?? Number.POSITIVE_INFINITY;
   const tokensPerMinute = options.tokensPerMinute ?? Number.POSITIVE_INFINITY;
   if (!(concurrency >= 1) || !(tokensPerMinute > 0)) {
     throw new ConfigurationError(
-      `withRateLimit: concurrency must be at least 1 and tokensPerMinute above 0 (got ${options.concurrency}, ${options.tokensPerMinute})`,
+      `createRateLimiter: concurrency must be at least 1 and tokensPerMinute above 0 (got ${options.concurrency}, ${options.tokensPerMinute})`,
     );
   }
   const queue: Waiter[] = [];

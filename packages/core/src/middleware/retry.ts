@@ -1,4 +1,4 @@
-import { APICallError, toAbortError } from '../errors/index.js';
+import { APICallError, toAbortError } from '@echolens/provider';
 
 /** Waits `delayMs`, rejecting with an AbortError as soon as `signal` fires. */
 export function sleep(delayMs: number, signal?: AbortSignal): Promise<void> {

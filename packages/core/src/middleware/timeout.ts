@@ -1,4 +1,4 @@
-import { TimeoutError, throwIfAborted, toAbortError } from '../errors/index.js';
+import { TimeoutError, throwIfAborted, toAbortError } from '@echolens/provider';
 
 export interface TimeoutOptions {
   /** Milliseconds before the task's signal fires with a TimeoutError; 0 or Infinity for no limit. */

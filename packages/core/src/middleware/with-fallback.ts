@@ -1,24 +1,16 @@
-import type {
-  GenerateObjectOptions,
-  GenerateObjectResult,
-  LanguageModel,
-} from '../adapters/language-model.js';
-import { type Logger, silentLogger } from '../adapters/logger.js';
-import type {
-  SpeechToTextAudio,
-  SpeechToTextCallOptions,
-  SpeechToTextModel,
-  SpeechToTextResult,
-} from '../adapters/speech-to-text.js';
 import {
   APICallError,
   describeError,
+  type LanguageModel,
+  type Logger,
   MissingDependencyError,
   ModelLoadError,
+  type ModelReference,
+  type SpeechToTextModel,
+  silentLogger,
   TimeoutError,
   throwIfAborted,
-} from '../errors/index.js';
-import type { AnsweredBy } from '../language-model/generate-structured.js';
+} from '@echolens/provider';
 import { runWithTimeout } from './timeout.js';
 
 export interface FallbackOptions {
@@ -33,22 +25,14 @@ export interface FallbackOptions {
   shouldFallback?: (error: unknown) => boolean;
 }
 
-/** Results of a fallback model say which model produced them. */
-export type WithAnsweredBy<T> = T & { answeredBy: AnsweredBy };
-
 export interface FallbackLanguageModel extends LanguageModel {
   readonly primary: LanguageModel;
   readonly secondary: LanguageModel;
-  generateObject(options: GenerateObjectOptions): Promise<WithAnsweredBy<GenerateObjectResult>>;
 }
 
 export interface FallbackSpeechToTextModel extends SpeechToTextModel {
   readonly primary: SpeechToTextModel;
   readonly secondary: SpeechToTextModel;
-  transcribe(
-    audio: SpeechToTextAudio,
-    options?: SpeechToTextCallOptions,
-  ): Promise<WithAnsweredBy<SpeechToTextResult>>;
 }
 
 /**
@@ -70,11 +54,13 @@ export function isFallbackWorthy(error: unknown): boolean {
  * asks `secondary` with the same request. Works for language models and speech-to-text models alike, e.g.
  * hosted Whisper first and local Whisper when the API is down.
  *
- * Every result carries `answeredBy: { provider, modelId, fallback, runsLocally, pricing }` naming the model
- * that actually answered (`generateStructured` passes it through), and each fallback is logged. The
- * wrapper's own `provider` is `fallback` and its `modelId` names both models. It `runsLocally` only when
- * both do (so personal data is redacted if either could leave the machine); a speech-to-text wrapper's
- * `maxWindowSec` is the smaller of the two, so any window fits either model.
+ * Every result carries `answeredBy` (the contract's `ModelReference`) naming the model that actually
+ * answered, and each fallback is logged; costs, provenance and cache entries follow that model, so an
+ * answer from the fallback is never served later as if the primary had given it. The wrapper presents
+ * itself as the primary (provider, modelId, cacheKey: the model expected to answer, which is what cache
+ * lookups use). It `runsInProcess` only when both do (personal data is redacted if either could take
+ * it out of the process); a speech-to-text wrapper's `maxWindowSec` is the smaller of the two, so any
+ * window fits either model.
  */
 export function withFallback(
   primary: LanguageModel,
@@ -93,18 +79,17 @@ export function withFallback(
 ): FallbackLanguageModel | FallbackSpeechToTextModel {
   const identity = {
     specificationVersion: 'v1' as const,
-    provider: 'fallback',
-    modelId: `${primary.provider}/${primary.modelId} → ${secondary.provider}/${secondary.modelId}`,
-    primary,
-    secondary,
+    provider: primary.provider,
+    modelId: primary.modelId,
+    ...(primary.cacheKey !== undefined ? { cacheKey: primary.cacheKey } : {}),
   };
   if ('generateObject' in primary && 'generateObject' in secondary) {
     const model: FallbackLanguageModel = {
       ...identity,
       primary,
       secondary,
-      runsLocally: Boolean(primary.runsLocally && secondary.runsLocally),
-      pricing: primary.pricing,
+      runsInProcess: Boolean(primary.runsInProcess && secondary.runsInProcess),
+      ...(primary.pricing ? { pricing: primary.pricing } : {}),
       generateObject: (callOptions) =>
         callWithFallback(
           primary,
@@ -141,13 +126,13 @@ export function withFallback(
 
 type AnyModel = LanguageModel | SpeechToTextModel;
 
-async function callWithFallback<M extends AnyModel, R extends object>(
+async function callWithFallback<M extends AnyModel, R extends { answeredBy?: ModelReference }>(
   primary: M,
   secondary: M,
   call: (model: M, signal: AbortSignal | undefined) => Promise<R>,
   signal: AbortSignal | undefined,
   options: FallbackOptions,
-): Promise<WithAnsweredBy<R>> {
+): Promise<R> {
   throwIfAborted(signal);
   const shouldFallback = options.shouldFallback ?? isFallbackWorthy;
   let primaryError: unknown;
@@ -160,7 +145,7 @@ async function callWithFallback<M extends AnyModel, R extends object>(
             signal,
             description: `${primary.provider}/${primary.modelId}`,
           });
-    return { ...result, answeredBy: answeredBy(primary, false) };
+    return { ...result, answeredBy: result.answeredBy ?? referenceTo(primary, false) };
   } catch (error) {
     throwIfAborted(signal);
     if (!shouldFallback(error)) throw error;
@@ -175,16 +160,21 @@ async function callWithFallback<M extends AnyModel, R extends object>(
     'primary model failed; asking the fallback model',
   );
   const result = await call(secondary, signal);
-  return { ...result, answeredBy: answeredBy(secondary, true) };
+  // A nested fallback's own answerer is kept, but it answered for this wrapper's secondary.
+  return {
+    ...result,
+    answeredBy: { ...(result.answeredBy ?? referenceTo(secondary, true)), fallback: true },
+  };
 }
 
-function answeredBy(model: AnyModel, fallback: boolean): AnsweredBy {
+function referenceTo(model: AnyModel, fallback: boolean): ModelReference {
   const languageModel = model as Partial<LanguageModel>;
   return {
     provider: model.provider,
     modelId: model.modelId,
     fallback,
-    runsLocally: languageModel.runsLocally,
-    pricing: languageModel.pricing,
+    ...(model.cacheKey !== undefined ? { cacheKey: model.cacheKey } : {}),
+    ...(languageModel.pricing ? { pricing: languageModel.pricing } : {}),
+    ...(languageModel.runsInProcess !== undefined ? { runsInProcess: languageModel.runsInProcess } : {}),
   };
 }

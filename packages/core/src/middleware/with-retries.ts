@@ -1,6 +1,5 @@
-import { type Logger, silentLogger } from '../adapters/logger.js';
-import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
-import { describeError } from '../errors/index.js';
+import type { SpeechToTextModel } from '@echolens/provider';
+import { describeError, type Logger, silentLogger } from '@echolens/provider';
 import { retryWithBackoff } from './retry.js';
 import { runWithTimeout } from './timeout.js';
 
@@ -29,6 +28,7 @@ export function withRetries(
     specificationVersion: model.specificationVersion,
     provider: model.provider,
     modelId: model.modelId,
+    ...(model.cacheKey !== undefined ? { cacheKey: model.cacheKey } : {}),
     maxWindowSec: model.maxWindowSec,
     transcribe: (audio, callOptions = {}) =>
       retryWithBackoff(

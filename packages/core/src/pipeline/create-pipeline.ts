@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { basename, extname } from 'node:path';
+import type {
+  Cache,
+  CallMetadata,
+  ChannelRoles,
+  SpeechToTextModel,
+  Storage,
+  Transcript,
+} from '@echolens/provider';
+import { EchoLensError, type Logger, StageError, silentLogger, throwIfAborted } from '@echolens/provider';
 import { EventEmitter } from 'eventemitter3';
-import type { Cache } from '../adapters/cache.js';
-import { type Logger, silentLogger } from '../adapters/logger.js';
-import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
-import type { Storage } from '../adapters/storage.js';
 import { aggregateResults } from '../aggregate/aggregate.js';
 import { CallAnalyzer, type CallAnalyzerOptions } from '../analyze/call-analyzer.js';
 import { conversationFromDialogue, type Dialogue } from '../analyze/dialogue.js';
@@ -13,20 +18,18 @@ import { type PrepareAudioOptions, prepareAudio } from '../audio/prepare.js';
 import type { AudioInput, AudioSource, PreparedAudio } from '../audio/types.js';
 import { FileCache } from '../cache/file-cache.js';
 import { createDiarizeStage, type DiarizationOptions } from '../diarize/diarize-stage.js';
-import { EchoLensError, StageError, throwIfAborted } from '../errors/index.js';
 import type { AggregateReport } from '../schema/aggregate.js';
 import type { CallAnalysis } from '../schema/analysis.js';
-import type { CallMetadata } from '../schema/audio-input.js';
 import type { CallResult } from '../schema/call-result.js';
-import type { Role } from '../schema/common.js';
+import type { Conversation } from '../schema/conversation.js';
 import type { PreparedAudioInfo } from '../schema/prepared-audio.js';
-import type { Transcript } from '../schema/transcript.js';
 import type { PipelineEvents, StageName } from '../stages/events.js';
 import type { AnalysisBody, StageContext, StageProvenance, Stages } from '../stages/stages.js';
 import { type LocalWhisperOptions, loadLocalWhisper } from '../transcribe/local-whisper.js';
 import { createTranscribeStage } from '../transcribe/transcribe-stage.js';
 import { forEachConcurrently } from '../util/concurrency.js';
 import { ECHOLENS_VERSION } from '../version.js';
+import { compactConversation, roundNumbers, withoutWordsHeldByTurns } from './compact-result.js';
 
 /**
  * Analysis options (`languageModel`, `taxonomy`, `complianceRules`, `extraFields`, `redaction`, `memory`,
@@ -36,19 +39,27 @@ export interface PipelineOptions extends CallAnalyzerOptions {
   /** Speech-to-text model; default: local Whisper (`@echolens/stt-whisper`), loaded on first use. */
   speechToText?: SpeechToTextModel;
   /** Options for the default local Whisper when `speechToText` is not given. */
-  whisper?: LocalWhisperOptions;
+  whisper?: Omit<LocalWhisperOptions, 'modelsDir'>;
+  /**
+   * The folder of local models (Whisper, Silero VAD), for every stage that loads one. Giving it turns
+   * downloads off. Default: `$ECHOLENS_MODELS_DIR`, else `~/.cache/echolens/models`.
+   */
+  modelsDir?: string;
   /** Language of the calls (ISO 639-1); detected per call when absent. */
   language?: string;
   /** Vocabulary hint for the speech-to-text model (product names, jargon). */
   prompt?: string;
   /** Word timestamps when the model can give them (default true: diarization and metrics use them). */
   wordTimestamps?: boolean;
-  /** Channel roles for inputs whose metadata does not say, e.g. `{ "0": "agent", "1": "customer" }`. */
-  channelRoles?: Record<string, Role>;
+  /**
+   * Roles of the channels of multi-channel recordings, e.g. `{ "0": "agent", "1": "customer" }`. An
+   * input's own `metadata.channelRoles` wins over it.
+   */
+  channelRoles?: ChannelRoles;
   /** Speaker-count hints, a replacement diarizer (e.g. a neural ONNX one), crosstalk and clustering settings. */
-  diarization?: DiarizationOptions;
+  diarization?: Omit<DiarizationOptions, 'channelRoles' | 'modelsDir'>;
   /** Decoding, normalisation and voice-activity options. */
-  audio?: Omit<PrepareAudioOptions, 'signal' | 'onProgress' | 'logger' | 'storage'>;
+  audio?: Omit<PrepareAudioOptions, 'signal' | 'onProgress' | 'logger' | 'storage' | 'modelsDir'>;
   /** Resolves `{ storageKey }` inputs. */
   storage?: Storage;
   /** Content-hash cache for transcripts and analyses; default on disk, `false` turns it off. */
@@ -88,12 +99,27 @@ export interface BatchResult {
   report: AggregateReport;
 }
 
-/** What `pipeline.transcribe()` returns: the call's identity, its audio description and transcript. */
+/**
+ * What `pipeline.transcribe()` returns: the call's identity, its audio description, the transcript and
+ * the conversation (who said what: turns by speaker, named by role where known). Words are on the turns.
+ */
 export interface TranscriptionResult {
   callId: string;
   name: string;
   audio: PreparedAudioInfo;
   transcript: Transcript;
+  conversation: Conversation;
+}
+
+/**
+ * What `pipeline.diarize()` returns: who spoke when, without transcription. The conversation has the
+ * speakers (named by role where channel metadata says) and their `activity`, and no turns.
+ */
+export interface DiarizationResult {
+  callId: string;
+  name: string;
+  audio: PreparedAudioInfo;
+  conversation: Conversation;
 }
 
 /** A conversation given as text (chat log, existing transcript) for `pipeline.analyzeConversation`. */
@@ -148,7 +174,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
 
   /** The speech-to-text model in use, loading the default local Whisper on first call. */
   getSpeechToText(): Promise<SpeechToTextModel> {
-    this.speechToText ??= loadLocalWhisper(this.options.whisper);
+    const { whisper, modelsDir } = this.options;
+    this.speechToText ??= loadLocalWhisper({ ...whisper, ...(modelsDir ? { modelsDir } : {}) });
     // A failed load must not poison later calls (e.g. the user installs the package and retries).
     this.speechToText.catch(() => {
       this.speechToText = undefined;
@@ -162,6 +189,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       preprocess: (input, context) =>
         prepareAudio(input, {
           ...options.audio,
+          ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
           storage: options.storage,
           signal: context.signal,
           onProgress: context.progress,
@@ -176,14 +204,21 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       }),
 
       diarize: createDiarizeStage({
-        ...(options.audio?.modelsDir ? { modelsDir: options.audio.modelsDir } : {}),
         ...options.diarization,
+        ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
         ...(options.channelRoles ? { channelRoles: options.channelRoles } : {}),
       }),
 
       analyze: this.analyzer.asStage(),
 
-      aggregate: async ({ results, failures }) => aggregateResults(results, failures),
+      // The executive summary is one request fed only the computed metrics, cached like an analysis.
+      aggregate: async ({ results, failures }, { signal, logger }) =>
+        aggregateResults(results, failures, {
+          ...(options.languageModel ? { languageModel: options.languageModel } : {}),
+          ...(this.cache ? { cache: this.cache } : {}),
+          ...(signal ? { signal } : {}),
+          logger,
+        }),
     };
   }
 
@@ -243,13 +278,17 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
 
     /** Wraps the stages' outputs into the call's result and announces it. */
     const complete = (parts: Omit<CallResult, 'callId' | 'name' | 'analysis'> & { body: AnalysisBody }) => {
-      const { body, ...rest } = parts;
-      const result: CallResult = {
+      const { body, transcript, conversation, ...rest } = parts;
+      const result: CallResult = roundNumbers({
         callId,
         name,
         ...rest,
+        ...(transcript ? { transcript: withoutWordsHeldByTurns(transcript, conversation) } : {}),
+        conversation: compactConversation(conversation),
         analysis: assembleAnalysis(callId, metadata, body, provenance, timingsMs, degraded),
-      };
+      });
+      // The caller's metadata comes back exactly as given.
+      result.analysis.metadata = metadata;
       this.emit('call-done', { callId, name, result });
       return result;
     };
@@ -269,16 +308,28 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     return this.execute(input, options, 'analyze') as Promise<CallResult>;
   }
 
-  /** Runs preprocess → transcribe only: a transcript (cached like any other) without analysis. */
+  /**
+   * Runs preprocess → transcribe → diarize: the transcript (cached like any other) and who said what,
+   * without analysis. Diarization costs little next to transcription and every readable transcript
+   * format shows speakers.
+   */
   async transcribe(input: PipelineInput, options: RunOptions = {}): Promise<TranscriptionResult> {
     return this.execute(input, options, 'transcribe') as Promise<TranscriptionResult>;
+  }
+
+  /**
+   * Runs preprocess → diarize only: who spoke when from the audio alone, no transcription (what
+   * `echolens diarize` prints as RTTM).
+   */
+  async diarize(input: PipelineInput, options: RunOptions = {}): Promise<DiarizationResult> {
+    return this.execute(input, options, 'diarize') as Promise<DiarizationResult>;
   }
 
   private async execute(
     input: PipelineInput,
     options: RunOptions,
-    lastStage: 'transcribe' | 'analyze',
-  ): Promise<CallResult | TranscriptionResult> {
+    lastStage: 'transcribe' | 'diarize' | 'analyze',
+  ): Promise<CallResult | TranscriptionResult | DiarizationResult> {
     const audioInput: AudioInput = isAudioInput(input) ? input : { source: input };
     const name = nameOfInput(audioInput);
     const metadata: CallMetadata = { ...audioInput.metadata, ...options.metadata };
@@ -291,19 +342,40 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       );
       const preparedAudio = audio;
       call.provenance.vad = preparedAudio.vad.method;
+      if (preparedAudio.vad.fallbackReason)
+        call.context.degrade('audio.speech', preparedAudio.vad.fallbackReason);
       const { pcm: _pcm, dispose: _dispose, ...audioInfo } = preparedAudio;
+      if (lastStage === 'diarize') {
+        const unheard: Transcript = { language: 'und', durationSec: preparedAudio.durationSec, segments: [] };
+        const conversation = await call.runStage('diarize', () =>
+          this.stages.diarize({ transcript: unheard, audio: preparedAudio }, call.context),
+        );
+        return roundNumbers({
+          callId,
+          name,
+          audio: audioInfo,
+          conversation: compactConversation(conversation),
+        });
+      }
       const transcribed = await call.runStage('transcribe', () =>
         this.stages.transcribe(preparedAudio, call.context),
       );
       const redaction = this.storedRedaction();
       const transcript = redaction ? redactTranscript(transcribed, redaction) : transcribed;
-      if (lastStage === 'transcribe') return { callId, name, audio: audioInfo, transcript };
-
       const diarized = await call.runStage('diarize', () =>
         this.stages.diarize({ transcript: transcribed, audio: preparedAudio }, call.context),
       );
       // Analysis sees what is stored, so evidence quotes never bring back redacted data.
       const conversation = redaction ? redactConversation(diarized, redaction) : diarized;
+      if (lastStage === 'transcribe') {
+        return roundNumbers({
+          callId,
+          name,
+          audio: audioInfo,
+          transcript: withoutWordsHeldByTurns(transcript, conversation),
+          conversation: compactConversation(conversation),
+        });
+      }
       const body = await call.runStage('analyze', () =>
         this.stages.analyze({ conversation, transcript, audio: preparedAudio }, call.context),
       );

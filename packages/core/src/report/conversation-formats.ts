@@ -1,5 +1,5 @@
+import type { Transcript } from '@echolens/provider';
 import type { Conversation } from '../schema/conversation.js';
-import type { Transcript } from '../schema/transcript.js';
 import { formatTranscript, type TranscriptFormat } from './transcript-formats.js';
 
 export interface ConversationFormatOptions {

@@ -1,4 +1,4 @@
-import type { Transcript } from '../schema/transcript.js';
+import type { Transcript } from '@echolens/provider';
 
 export const TRANSCRIPT_FORMATS = ['json', 'txt', 'srt', 'vtt'] as const;
 export type TranscriptFormat = (typeof TRANSCRIPT_FORMATS)[number];

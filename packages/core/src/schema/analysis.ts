@@ -1,6 +1,6 @@
+import { CallMetadataSchema, TimeSpanSchema } from '@echolens/provider';
 import { z } from 'zod';
-import { CallMetadataSchema } from './audio-input.js';
-import { InsightsSchema } from './insights.js';
+import { EvidenceSchema, InsightsSchema } from './insights.js';
 import { CallMetricsSchema } from './metrics.js';
 
 export const AdapterRefSchema = z.object({ provider: z.string(), modelId: z.string() });
@@ -42,6 +42,15 @@ export const ProvenanceSchema = z.object({
 });
 export type Provenance = z.infer<typeof ProvenanceSchema>;
 
+/** A user-defined category that fired on the call, with the turns (and times) that made it fire. */
+export const CategoryMatchSchema = z.object({
+  id: z.string(),
+  evidence: z.array(EvidenceSchema),
+  /** Silences or interruptions that made it fire, on the call's timeline. */
+  spans: z.array(TimeSpanSchema),
+});
+export type CategoryMatch = z.infer<typeof CategoryMatchSchema>;
+
 export const CallAnalysisSchema = z.object({
   schemaVersion: z.literal(1),
   callId: z.string(),
@@ -52,6 +61,8 @@ export const CallAnalysisSchema = z.object({
    * fails (then `provenance.degraded` says why).
    */
   insights: InsightsSchema,
+  /** Categories that fired, when category rules were given (see `CategoryRule`). */
+  categories: z.array(CategoryMatchSchema).optional(),
   provenance: ProvenanceSchema,
 });
 export type CallAnalysis = z.infer<typeof CallAnalysisSchema>;

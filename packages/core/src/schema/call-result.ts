@@ -1,8 +1,8 @@
+import { TranscriptSchema } from '@echolens/provider';
 import { z } from 'zod';
 import { CallAnalysisSchema } from './analysis.js';
 import { ConversationSchema } from './conversation.js';
 import { PreparedAudioInfoSchema } from './prepared-audio.js';
-import { TranscriptSchema } from './transcript.js';
 
 /** Everything the pipeline learned about one call: what `echolens analyze` writes as `<name>.json`. */
 export const CallResultSchema = z.object({

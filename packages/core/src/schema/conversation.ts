@@ -1,6 +1,5 @@
+import { RoleSchema, SecondsSchema, TimeSpanSchema, WordSchema } from '@echolens/provider';
 import { z } from 'zod';
-import { RoleSchema, SecondsSchema, TimeSpanSchema } from './common.js';
-import { WordSchema } from './transcript.js';
 
 export const SpeakerSchema = z.object({
   /** `agent`, `customer`, or `spk_N` when the role is not known. */

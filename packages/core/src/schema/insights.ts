@@ -1,5 +1,5 @@
+import { SecondsSchema } from '@echolens/provider';
 import { type ZodRawShape, type ZodType, z } from 'zod';
-import { SecondsSchema } from './common.js';
 
 /**
  * Insights are built twice from one definition: the *draft* a model (or the offline analyzer) writes,

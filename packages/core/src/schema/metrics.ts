@@ -1,5 +1,5 @@
+import { RoleSchema, SecondsSchema, TimeSpanSchema } from '@echolens/provider';
 import { z } from 'zod';
-import { RoleSchema, SecondsSchema, TimeSpanSchema } from './common.js';
 
 /** Per-speaker figures: times from the conversation's voice activity when present, else turn and word timings. */
 export const SpeakerMetricsSchema = z.object({

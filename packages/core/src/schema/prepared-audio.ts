@@ -1,5 +1,5 @@
+import { TimeSpanSchema } from '@echolens/provider';
 import { z } from 'zod';
-import { TimeSpanSchema } from './common.js';
 
 /** Audio formats EchoLens recognises from the bytes (never from the file name). */
 export const AudioFormatSchema = z.enum(['wav', 'mp3', 'ogg', 'flac', 'mp4', 'webm', 'aac', 'raw', 'other']);
@@ -50,6 +50,10 @@ export const PreparedAudioInfoSchema = z.object({
   loudness: z.array(ChannelLoudnessSchema),
   /** Speech regions per channel, in time order. */
   speech: z.array(z.array(SpeechRegionSchema)),
-  vad: z.object({ method: z.enum(['silero', 'energy', 'none']), modelPath: z.string().optional() }),
+  vad: z.object({
+    method: z.enum(['silero', 'energy', 'none']),
+    /** Why the energy detector stood in for Silero (its model missing or unloadable), when it did. */
+    fallbackReason: z.string().optional(),
+  }),
 });
 export type PreparedAudioInfo = z.infer<typeof PreparedAudioInfoSchema>;

@@ -1,13 +1,9 @@
-import type { Cache } from '../adapters/cache.js';
-import type { Logger } from '../adapters/logger.js';
+import type { Cache, CallMetadata, Logger, Transcript } from '@echolens/provider';
 import type { AudioInput, PreparedAudio } from '../audio/types.js';
 import type { AggregateReport } from '../schema/aggregate.js';
 import type { CallAnalysis } from '../schema/analysis.js';
-import type { CallMetadata } from '../schema/audio-input.js';
 import type { CallResult } from '../schema/call-result.js';
 import type { Conversation } from '../schema/conversation.js';
-import type { Transcript } from '../schema/transcript.js';
-import type { StageName } from './events.js';
 
 /** What every stage receives besides its input: identity, cancellation, progress, logging, caching. */
 export interface StageContext {
@@ -69,11 +65,3 @@ export interface Stages {
   analyze: AnalyzeStage;
   aggregate: AggregateStage;
 }
-
-export const STAGE_ORDER: readonly StageName[] = [
-  'preprocess',
-  'transcribe',
-  'diarize',
-  'analyze',
-  'aggregate',
-];

@@ -3,8 +3,8 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Storage, StorageObject } from '../adapters/storage.js';
-import { StorageError, throwIfAborted } from '../errors/index.js';
+import type { Storage, StorageObject } from '@echolens/provider';
+import { StorageError, throwIfAborted } from '@echolens/provider';
 
 /**
  * The default Storage: keys are `/`-separated paths under a root folder. Keys that would escape the

@@ -1,7 +1,7 @@
+import type { GenerateObjectOptions, LanguageModel } from '@echolens/provider';
+import { AbortError, APICallError, TimeoutError } from '@echolens/provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { GenerateObjectOptions, LanguageModel } from '../adapters/language-model.js';
-import { AbortError, APICallError, TimeoutError } from '../errors/index.js';
 import { generateStructured } from '../language-model/generate-structured.js';
 import { toStrictJsonSchema } from '../language-model/strict-json-schema.js';
 import { captureError, createTestApiKey, errorExposure, unreachableOrigin } from './conformance-helpers.js';

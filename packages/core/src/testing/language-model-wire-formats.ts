@@ -1,4 +1,4 @@
-import type { ChatMessage, JsonSchema, LanguageModelUsage } from '../adapters/language-model.js';
+import type { ChatMessage, JsonSchema, LanguageModelUsage } from '@echolens/provider';
 import type { RecordedRequest, WireHandler, WireResponse } from './wire-server.js';
 
 /** What the scripted model "says", before a wire format dresses it in a vendor's response shape. */

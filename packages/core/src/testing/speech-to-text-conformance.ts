@@ -1,6 +1,6 @@
+import type { SpeechToTextModel } from '@echolens/provider';
+import { AbortError, APICallError } from '@echolens/provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
-import { AbortError, APICallError } from '../errors/index.js';
 import { captureError, createTestApiKey, errorExposure, unreachableOrigin } from './conformance-helpers.js';
 import type { SpeechToTextWireFormat, TranscriptionAnswer } from './speech-to-text-wire-formats.js';
 import { startWireServer, type WireServer } from './wire-server.js';

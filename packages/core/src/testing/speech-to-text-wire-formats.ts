@@ -1,4 +1,4 @@
-import { WHISPER_LANGUAGES } from '../adapters/whisper-languages.js';
+import { WHISPER_LANGUAGES } from '@echolens/provider';
 import type { WireError } from './language-model-wire-formats.js';
 import { type DecodedPcmWav, readPcmWav } from './wav-reader.js';
 import {

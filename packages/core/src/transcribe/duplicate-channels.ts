@@ -1,4 +1,4 @@
-import type { PcmReader } from '../audio/types.js';
+import type { PcmReader } from '@echolens/provider';
 import type { SpeechRegion } from '../schema/prepared-audio.js';
 
 /**

@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import type { SpeechToTextSegment } from '../adapters/speech-to-text.js';
+import type { SpeechToTextSegment } from '@echolens/provider';
 
 /**
  * Thresholds for dropping text a speech-to-text model invents. The defaults follow Whisper's own

@@ -1,5 +1,5 @@
-import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
-import { MissingDependencyError } from '../errors/index.js';
+import type { SpeechToTextModel } from '@echolens/provider';
+import { MissingDependencyError } from '@echolens/provider';
 
 export interface LocalWhisperOptions {
   /** Transformers.js Whisper id or a local path; default `Xenova/whisper-tiny`. */

@@ -1,4 +1,4 @@
-import type { SpeechToTextSegment, SpeechToTextWord } from '../adapters/speech-to-text.js';
+import type { SpeechToTextSegment, SpeechToTextWord } from '@echolens/provider';
 import type { Span, WindowPiece } from './window-plan.js';
 
 /**

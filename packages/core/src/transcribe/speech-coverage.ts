@@ -1,6 +1,5 @@
-import type { TimeSpan } from '../schema/common.js';
+import type { TimeSpan, Transcript, UnintelligibleSpan } from '@echolens/provider';
 import type { SpeechRegion } from '../schema/prepared-audio.js';
-import type { Transcript, UnintelligibleSpan } from '../schema/transcript.js';
 
 /**
  * Seconds a word's timing may be off either way and still cover the speech beside it: cross-attention

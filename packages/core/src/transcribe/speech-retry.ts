@@ -1,4 +1,4 @@
-import type { SpeechToTextSegment } from '../adapters/speech-to-text.js';
+import type { SpeechToTextSegment } from '@echolens/provider';
 import type { PlacedSegment } from './segment-placement.js';
 import type { PlannedWindow, Span } from './window-plan.js';
 

@@ -1,14 +1,15 @@
-import { type Logger, silentLogger } from '../adapters/logger.js';
 import type {
+  Segment,
   SpeechToTextModel,
   SpeechToTextResult,
   SpeechToTextSegment,
-} from '../adapters/speech-to-text.js';
+  Transcript,
+  Word,
+} from '@echolens/provider';
+import { type Logger, silentLogger, throwIfAborted } from '@echolens/provider';
 import type { PreparedAudio } from '../audio/types.js';
 import { contentHash } from '../cache/hash.js';
-import { throwIfAborted } from '../errors/index.js';
 import type { PreparedAudioInfo, SpeechRegion } from '../schema/prepared-audio.js';
-import type { Segment, Transcript, Word } from '../schema/transcript.js';
 import { distinctChannels } from './duplicate-channels.js';
 import {
   DEFAULT_HALLUCINATION_GUARDS,

@@ -1,5 +1,4 @@
-import type { SpeechToTextModel } from '../adapters/speech-to-text.js';
-import type { Transcript } from '../schema/transcript.js';
+import type { SpeechToTextModel, Transcript } from '@echolens/provider';
 import type { TranscribeStage } from '../stages/stages.js';
 import { transcribeAudio, transcriptCacheKey } from './transcribe-audio.js';
 

@@ -1,5 +1,5 @@
-import type { PcmReader } from '../audio/types.js';
-import { throwIfAborted } from '../errors/index.js';
+import type { PcmReader } from '@echolens/provider';
+import { throwIfAborted } from '@echolens/provider';
 import type { SpeechRegion } from '../schema/prepared-audio.js';
 
 /** How speech regions are packed into model windows. Defaults: DEFAULT_WINDOW_PACKING. */

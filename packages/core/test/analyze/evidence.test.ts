@@ -1,5 +1,6 @@
-import { type Conversation, quoteMatchesTurn, verifyEvidence } from '@echolens/core';
+import type { Conversation } from '@echolens/core';
 import { describe, expect, it } from 'vitest';
+import { quoteMatchesTurn, verifyEvidence } from '../../src/analyze/evidence.js';
 
 const conversation: Conversation = {
   callId: 'evidence',

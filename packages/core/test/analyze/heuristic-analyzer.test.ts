@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import {
   conversationFromDialogue,
   type Dialogue,
-  finalizeInsights,
   HeuristicAnalyzer,
   type Insights,
   InsightsSchema,
-  scoreText,
-  TopicMatcher,
 } from '@echolens/core';
 import { describe, expect, it } from 'vitest';
+import { finalizeInsights } from '../../src/analyze/evidence.js';
+import { scoreText } from '../../src/analyze/offline/sentiment.js';
+import { TopicMatcher } from '../../src/analyze/offline/taxonomy.js';
 import { dataPath } from '../helpers/data.js';
 
 type Row = Dialogue & { id: string; labels: Record<string, unknown> };

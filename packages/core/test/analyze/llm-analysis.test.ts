@@ -4,11 +4,11 @@ import {
   type ConversationInput,
   conversationFromDialogue,
   createPipeline,
+  createRateLimiter,
   HeuristicAnalyzer,
   InProcessMemoryStore,
   MemoryCache,
   redactConversation,
-  withRateLimit,
 } from '@echolens/core';
 import {
   openAIChatWireFormat,
@@ -66,11 +66,12 @@ describe('one structured request per call through a real OpenAI client and a loc
   let model: ReturnType<ReturnType<typeof createOpenAI>>;
   beforeAll(async () => {
     server = await startWireServer();
-    // A hosted model as far as redaction is concerned, although the test server is on loopback.
+    // A hosted model as far as redaction is concerned, although the test server is on loopback: only an
+    // in-process model escapes redaction by default.
     model = createOpenAI({
       baseURL: openAIChatWireFormat.baseURL(server.origin),
       apiKey: 'sk-test-analysis',
-    })('gpt-4o-mini', { runsLocally: false, pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6 } });
+    })('gpt-4o-mini', { pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6 } });
   });
   afterEach(() => server.reset());
   afterAll(() => server.close());
@@ -173,8 +174,13 @@ describe('one structured request per call through a real OpenAI client and a loc
   });
 
   it('counts requests through a rate-limited model and keeps its concurrency limit', async () => {
-    const limited = withRateLimit(model, { concurrency: 1 });
-    const pipeline = createPipeline({ languageModel: limited, cache: false, memory: false });
+    const rateLimiter = createRateLimiter({ concurrency: 1 });
+    const pipeline = createPipeline({
+      languageModel: model,
+      modelSettings: { rateLimiter },
+      cache: false,
+      memory: false,
+    });
     const second: ConversationInput = { ...call, id: 'second', metadata: {} };
     let inFlight = 0;
     let most = 0;

@@ -1,13 +1,6 @@
-import {
-  type Conversation,
-  findPii,
-  isValidIban,
-  passesLuhn,
-  redactConversation,
-  redactText,
-  redactTranscript,
-} from '@echolens/core';
+import { type Conversation, findPii, redactConversation, redactText, redactTranscript } from '@echolens/core';
 import { describe, expect, it } from 'vitest';
+import { isValidIban, passesLuhn } from '../../src/analyze/privacy/redaction.js';
 
 const redact = (text: string) => redactText(text).text;
 

@@ -2,8 +2,6 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
-import { prepareAudio } from '../../src/audio/prepare.js';
 import {
   AbortError,
   AudioDecodeError,
@@ -12,7 +10,9 @@ import {
   InvalidInputError,
   MissingDependencyError,
   UnsupportedFormatError,
-} from '../../src/errors/index.js';
+} from '@echolens/provider';
+import { afterAll, describe, expect, it } from 'vitest';
+import { prepareAudio } from '../../src/audio/prepare.js';
 import { dataPath } from '../helpers/data.js';
 import { encodeWav, tone, whiteNoise } from './signals.js';
 

@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from '@echolens/provider';
+import { ModelLoadError } from '@echolens/provider';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/adapters/logger.js';
 import { prepareAudio } from '../../src/audio/prepare.js';
 import { detectSpeech } from '../../src/audio/vad/detect-speech.js';
 import { loadSilero, sileroModelPath } from '../../src/audio/vad/silero.js';
 import { DEFAULT_SPEECH_REGION_SETTINGS, SpeechRegionTracker } from '../../src/audio/vad/speech-regions.js';
-import { ModelLoadError } from '../../src/errors/index.js';
 import type { SpeechRegion } from '../../src/schema/prepared-audio.js';
 import { dataPath, readManifest } from '../helpers/data.js';
 import { readPcm16Wav, whiteNoise } from './signals.js';

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { PcmReader } from '@echolens/core';
-import type { DiarizerAudio } from '../../src/diarize/diarizer.js';
+import type { DiarizerAudio } from '@echolens/provider';
 
 /** An in-memory PcmReader over per-channel 16 kHz samples (test material only: real calls stream from disk). */
 export function memoryPcm(channels: Float32Array[]): PcmReader {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Diarization, Transcript } from '@echolens/provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareAudio } from '../../src/audio/prepare.js';
 import type { PreparedAudio } from '../../src/audio/types.js';
@@ -8,8 +9,6 @@ import { createDefaultDiarizer } from '../../src/diarize/default-diarizer.js';
 import { diarizationErrorRate } from '../../src/diarize/der.js';
 import { energySpeechMask, frameEnergiesDb } from '../../src/diarize/frames.js';
 import { parseRttm } from '../../src/diarize/rttm.js';
-import type { Diarization } from '../../src/schema/diarization.js';
-import type { Transcript } from '../../src/schema/transcript.js';
 import { dataPath } from '../helpers/data.js';
 import { decodeChannels, diarizerAudio, memoryPcm } from './audio-fixture.js';
 

@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ModelLoadError, silentLogger } from '@echolens/provider';
 import { afterAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/adapters/logger.js';
 import type { PreparedAudio } from '../../src/audio/types.js';
 import { createDiarizeStage } from '../../src/diarize/diarize-stage.js';
 import { createOnnxDiarizer, decodePowerset, kaldiFilterbank } from '../../src/diarize/onnx-diarizer.js';
-import { ModelLoadError } from '../../src/errors/index.js';
 import type { StageContext } from '../../src/stages/stages.js';
 import { diarizerAudio } from './audio-fixture.js';
 

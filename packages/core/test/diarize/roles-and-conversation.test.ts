@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
+import type { Diarization, Transcript } from '@echolens/provider';
 import { describe, expect, it } from 'vitest';
 import { buildConversation } from '../../src/diarize/conversation.js';
 import { inferRolesFromCues } from '../../src/diarize/roles.js';
 import { ConversationSchema } from '../../src/schema/conversation.js';
-import type { Diarization } from '../../src/schema/diarization.js';
-import type { Transcript } from '../../src/schema/transcript.js';
 import { dataPath } from '../helpers/data.js';
 
 interface Dialogue {

@@ -1,8 +1,8 @@
+import type { Diarization } from '@echolens/provider';
+import { ConfigurationError } from '@echolens/provider';
 import { describe, expect, it } from 'vitest';
 import { prepareAudio } from '../../src/audio/prepare.js';
 import { createSpectralDiarizer } from '../../src/diarize/spectral-diarizer.js';
-import { ConfigurationError } from '../../src/errors/index.js';
-import type { Diarization } from '../../src/schema/diarization.js';
 import { dataPath } from '../helpers/data.js';
 import { diarizerAudio } from './audio-fixture.js';
 

@@ -1,4 +1,4 @@
-import { createAPICallError, parseRetryAfterMs, redactSecrets } from '@echolens/core';
+import { createAPICallError, parseRetryAfterMs, redactSecrets } from '@echolens/provider';
 import { describe, expect, it } from 'vitest';
 
 describe('HTTP error helpers for adapters', () => {

@@ -1,5 +1,6 @@
-import { AbortError, APICallError, retryWithBackoff, sleep } from '@echolens/core';
+import { AbortError, APICallError } from '@echolens/core';
 import { describe, expect, it } from 'vitest';
+import { retryWithBackoff, sleep } from '../../src/middleware/retry.js';
 
 describe('retryWithBackoff', () => {
   it('retries retryable API errors only, and gives up after maxRetries', async () => {

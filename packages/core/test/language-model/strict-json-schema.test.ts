@@ -1,6 +1,7 @@
-import { ConfigurationError, dropNullsForOptionalProperties, toStrictJsonSchema } from '@echolens/core';
+import { ConfigurationError, toStrictJsonSchema } from '@echolens/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { dropNullsForOptionalProperties } from '../../src/language-model/strict-json-schema.js';
 
 type Schema = Record<string, unknown>;
 

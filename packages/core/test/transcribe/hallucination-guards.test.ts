@@ -1,7 +1,7 @@
-import { DEFAULT_HALLUCINATION_GUARDS } from '@echolens/core';
 import { describe, expect, it } from 'vitest';
 import {
   compressionRatio,
+  DEFAULT_HALLUCINATION_GUARDS,
   findRepetitionLoop,
   rejectionReason,
   removeRepetitionLoops,

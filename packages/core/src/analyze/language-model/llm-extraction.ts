@@ -1,9 +1,9 @@
+import type { Cache, LanguageModel, LanguageModelUsage, Logger, ModelReference } from '@echolens/provider';
 import { type ZodRawShape, type ZodType, z } from 'zod';
-import type { Cache } from '../../adapters/cache.js';
-import type { LanguageModel, LanguageModelUsage } from '../../adapters/language-model.js';
-import type { Logger } from '../../adapters/logger.js';
 import { contentHash } from '../../cache/hash.js';
-import { type AnsweredBy, estimateCostUsd, generateStructured } from '../../language-model/index.js';
+import { estimateCostUsd } from '../../language-model/cost.js';
+import { generateStructured } from '../../language-model/generate-structured.js';
+import { LANGUAGE_MODEL_DEFAULTS, type LanguageModelSettings } from '../../language-model/model-settings.js';
 import type { Conversation } from '../../schema/conversation.js';
 import { createInsightsDraftSchema, type InsightsDraft, OTHER_TOPIC_ID } from '../../schema/insights.js';
 import type { MemoryContext } from '../memory/memory-box.js';
@@ -95,25 +95,15 @@ export function buildAnalysisPrompt(input: PromptInput): string {
   return sections.join('\n\n');
 }
 
-export interface ModelSettings {
-  /** Default 2. */
-  maxRepairAttempts?: number;
-  /** Default 4. */
-  maxRetries?: number;
-  /** Per request; default 120 000 (a full analysis is a long answer). */
-  timeoutMs?: number;
-  /** Default 0: the same call should get the same analysis. */
-  temperature?: number;
-  maxOutputTokens?: number;
-}
-
 export interface ExtractionInput extends PromptInput {
   model: LanguageModel;
   extraFields?: ZodRawShape;
   /** The draft schema from `draftSchemaFor` (built here when absent; pass it to reuse one across calls). */
   schema?: ReturnType<typeof draftSchemaFor>;
-  settings?: ModelSettings;
+  settings?: LanguageModelSettings;
   cache?: Cache;
+  /** Filled in as requests are sent, so the caller can account for a failed attempt too. */
+  spend?: ExtractionSpend;
   signal?: AbortSignal;
   logger?: Logger;
 }
@@ -161,28 +151,34 @@ export function draftSchemaFor(
   });
 }
 
+/** The model identity that separates cache entries: who answers, and what else changes the answers. */
+type CacheIdentity = Pick<ModelReference, 'provider' | 'modelId' | 'cacheKey'>;
+
 /**
  * Asks the model for every insight at once, or returns the cached answer for the same transcript,
  * schema, model, rules, taxonomy, history and prompt version. Throws what `generateStructured` throws;
- * the thrown error carries `spend` (requests and tokens of the failed attempt).
+ * `input.spend` then holds the requests and tokens of the failed attempt.
  */
 export async function extractInsightsWithModel(input: ExtractionInput): Promise<ExtractionOutcome> {
   const schema = input.schema ?? draftSchemaFor(input.taxonomy, input.rules, input.extraFields);
   const extraFieldNotes = fieldNotes(input.extraFields);
   const prompt = buildAnalysisPrompt({ ...input, ...(extraFieldNotes ? { extraFieldNotes } : {}) });
   const settings = input.settings ?? {};
-  const temperature = settings.temperature ?? 0;
-  const key = input.cache
-    ? `analysis-${contentHash({
-        version: ANALYSIS_PROMPT_VERSION,
-        provider: input.model.provider,
-        modelId: input.model.modelId,
-        system: ANALYSIS_SYSTEM_PROMPT,
-        prompt,
-        schema: schemaFingerprint(schema),
-        temperature,
-      })}`
-    : undefined;
+  const temperature = settings.temperature ?? LANGUAGE_MODEL_DEFAULTS.temperature;
+  const fingerprint = input.cache ? schemaFingerprint(schema) : undefined;
+  const keyFor = (model: CacheIdentity) =>
+    `analysis-${contentHash({
+      version: ANALYSIS_PROMPT_VERSION,
+      provider: model.provider,
+      modelId: model.modelId,
+      cacheKey: model.cacheKey ?? null,
+      system: ANALYSIS_SYSTEM_PROMPT,
+      prompt,
+      schema: fingerprint,
+      temperature,
+    })}`;
+  // Looked up under the model expected to answer; stored under the one that did (see withFallback).
+  const key = input.cache ? keyFor(input.model) : undefined;
   if (input.cache && key) {
     const cached = (await input.cache.get(key)) as
       | { object: unknown; answeredBy: { provider: string; modelId: string } }
@@ -200,37 +196,28 @@ export async function extractInsightsWithModel(input: ExtractionInput): Promise<
     }
   }
 
-  const spend: ExtractionSpend = { requests: 0, usage: { inputTokens: 0, outputTokens: 0 } };
-  let result: Awaited<ReturnType<typeof generateStructured<z.infer<typeof schema>>>>;
-  try {
-    result = await generateStructured({
-      model: input.model,
-      // Every request sent counts, retried and rejected ones too: a degraded result still shows its cost.
-      onRequestSettled: ({ usage }) => {
-        spend.requests++;
-        spend.usage.inputTokens += usage?.inputTokens ?? 0;
-        spend.usage.outputTokens += usage?.outputTokens ?? 0;
-      },
-      system: ANALYSIS_SYSTEM_PROMPT,
-      prompt,
-      schema,
-      schemaName: 'call_insights',
-      maxRepairAttempts: settings.maxRepairAttempts ?? 2,
-      maxRetries: settings.maxRetries ?? 4,
-      timeoutMs: settings.timeoutMs ?? 120_000,
-      temperature,
-      ...(settings.maxOutputTokens ? { maxOutputTokens: settings.maxOutputTokens } : {}),
-      ...(input.signal ? { signal: input.signal } : {}),
-      ...(input.logger ? { logger: input.logger } : {}),
-    });
-  } catch (error) {
-    if (error && typeof error === 'object') Object.assign(error, { spend });
-    throw error;
-  }
-  const answeredBy: AnsweredBy = result.answeredBy;
-  const costUsd = estimateCostUsd(answeredBy, result.usage) ?? 0;
+  const spend: ExtractionSpend = input.spend ?? { requests: 0, usage: { inputTokens: 0, outputTokens: 0 } };
+  const result = await generateStructured({
+    ...settings,
+    temperature,
+    model: input.model,
+    // Every request sent counts, retried and rejected ones too: a degraded result still shows its cost.
+    onRequestSettled: ({ usage }) => {
+      spend.requests++;
+      spend.usage.inputTokens += usage?.inputTokens ?? 0;
+      spend.usage.outputTokens += usage?.outputTokens ?? 0;
+    },
+    system: ANALYSIS_SYSTEM_PROMPT,
+    prompt,
+    schema,
+    schemaName: 'call_insights',
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.logger ? { logger: input.logger } : {}),
+  });
+  const answeredBy = result.answeredBy;
+  const costUsd = estimateCostUsd(answeredBy.pricing, result.usage) ?? 0;
   const identity = { provider: answeredBy.provider, modelId: answeredBy.modelId };
-  if (input.cache && key) await input.cache.set(key, { object: result.object, answeredBy: identity });
+  if (input.cache) await input.cache.set(keyFor(answeredBy), { object: result.object, answeredBy: identity });
   return {
     draft: result.object as ExtractionOutcome['draft'],
     requests: spend.requests,
@@ -239,11 +226,4 @@ export async function extractInsightsWithModel(input: ExtractionInput): Promise<
     cache: input.cache ? 'miss' : 'off',
     answeredBy: identity,
   };
-}
-
-/** The spend attached to an error thrown by `extractInsightsWithModel`. */
-export function spendOf(error: unknown): ExtractionSpend | undefined {
-  return error && typeof error === 'object' && 'spend' in error
-    ? (error as { spend: ExtractionSpend }).spend
-    : undefined;
 }

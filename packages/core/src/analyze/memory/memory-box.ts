@@ -1,11 +1,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { defaultCacheRoot, Mutex, StorageError } from '@echolens/provider';
 import { z } from 'zod';
 import { contentHash } from '../../cache/hash.js';
-import { StorageError } from '../../errors/index.js';
-import { defaultCacheRoot } from '../../paths.js';
 import type { Insights } from '../../schema/insights.js';
-import { Mutex } from '../../util/concurrency.js';
 
 /**
  * The memory box: per customer, what each analysed call left owed (deliverables) and open. It is given

@@ -1,4 +1,4 @@
-import type { TimeSpan } from '../../schema/common.js';
+import type { TimeSpan } from '@echolens/provider';
 
 /** Sorts and merges overlapping or touching spans; the basis of every "time in which …" metric. */
 export function mergeSpans(spans: readonly TimeSpan[]): TimeSpan[] {

@@ -1,6 +1,6 @@
+import type { TimeSpan } from '@echolens/provider';
+import { throwIfAborted } from '@echolens/provider';
 import type { PcmReader } from '../../audio/types.js';
-import { throwIfAborted } from '../../errors/index.js';
-import type { TimeSpan } from '../../schema/common.js';
 import type { Conversation, Turn } from '../../schema/conversation.js';
 import type { CallMetrics, LoudnessTimeline, ResponseLatency, SpeakerMetrics } from '../../schema/metrics.js';
 import { gapsBetween, intersectSpans, mergeSpans, multiSpeakerSpans, totalSeconds } from './intervals.js';
@@ -81,27 +81,46 @@ interface TalkStart {
   endSec: number;
 }
 
+/** One interruption: who started talking over whom, and when. */
+export interface InterruptionEvent {
+  interrupter: string;
+  interrupted: string;
+  atSec: number;
+}
+
 /**
- * Who interrupted whom: a stretch of talk of at least `minimumSec` that starts while another speaker is
- * talking (inside one of their talk spans) interrupts that speaker.
+ * Who interrupted whom, when: a stretch of talk of at least `minimumSec` that starts while another
+ * speaker is talking (inside one of their talk spans) interrupts that speaker.
  */
+function interruptionEvents(
+  starts: readonly TalkStart[],
+  spansBySpeaker: ReadonlyMap<string, readonly TimeSpan[]>,
+  minimumSec: number,
+): InterruptionEvent[] {
+  const events: InterruptionEvent[] = [];
+  for (const start of starts) {
+    if (start.endSec - start.startSec < minimumSec) continue;
+    for (const [speaker, spans] of spansBySpeaker) {
+      if (speaker === start.speaker) continue;
+      if (!spans.some((span) => span.startSec < start.startSec && start.startSec < span.endSec)) continue;
+      events.push({ interrupter: start.speaker, interrupted: speaker, atSec: round(start.startSec) });
+      break;
+    }
+  }
+  return events;
+}
+
 function interruptions(
   starts: readonly TalkStart[],
   spansBySpeaker: ReadonlyMap<string, readonly TimeSpan[]>,
   minimumSec: number,
 ) {
   const pairs = new Map<string, { interrupter: string; interrupted: string; count: number }>();
-  for (const start of starts) {
-    if (start.endSec - start.startSec < minimumSec) continue;
-    for (const [speaker, spans] of spansBySpeaker) {
-      if (speaker === start.speaker) continue;
-      if (!spans.some((span) => span.startSec < start.startSec && start.startSec < span.endSec)) continue;
-      const key = `${start.speaker}\u0000${speaker}`;
-      const pair = pairs.get(key) ?? { interrupter: start.speaker, interrupted: speaker, count: 0 };
-      pair.count++;
-      pairs.set(key, pair);
-      break;
-    }
+  for (const { interrupter, interrupted } of interruptionEvents(starts, spansBySpeaker, minimumSec)) {
+    const key = `${interrupter}\u0000${interrupted}`;
+    const pair = pairs.get(key) ?? { interrupter, interrupted, count: 0 };
+    pair.count++;
+    pairs.set(key, pair);
   }
   return [...pairs.values()].sort((a, b) => b.count - a.count || a.interrupter.localeCompare(b.interrupter));
 }
@@ -245,6 +264,24 @@ export function computeCallMetrics(
     ...(longestMonologue ? { longestMonologue } : {}),
     ...(options.loudness ? { loudness: options.loudness } : {}),
   };
+}
+
+/**
+ * The interruptions `computeCallMetrics` counts, each with its time (for rules about a part of the call,
+ * such as category rules on the first minute): voice activity when the conversation has it, else turns.
+ */
+export function interruptionTimes(conversation: Conversation, minInterruptionSec = 1): InterruptionEvent[] {
+  const activity = activityBySpeaker(conversation);
+  const talkBySpeaker = activity ?? new Map<string, TimeSpan[]>();
+  if (!activity) {
+    for (const turn of conversation.turns)
+      talkBySpeaker.set(turn.speaker, [...(talkBySpeaker.get(turn.speaker) ?? []), ...talkSpans(turn)]);
+    for (const [speaker, spans] of talkBySpeaker) talkBySpeaker.set(speaker, mergeSpans(spans));
+  }
+  const starts: TalkStart[] = activity
+    ? [...activity].flatMap(([speaker, spans]) => spans.map((span) => ({ speaker, ...span })))
+    : conversation.turns.filter(isTimed);
+  return interruptionEvents(starts, talkBySpeaker, minInterruptionSec).sort((a, b) => a.atSec - b.atSec);
 }
 
 const SILENCE_DBFS = -120;

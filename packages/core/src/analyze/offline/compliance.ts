@@ -1,5 +1,5 @@
+import { ConfigurationError } from '@echolens/provider';
 import { z } from 'zod';
-import { ConfigurationError } from '../../errors/index.js';
 import type { Conversation, Turn } from '../../schema/conversation.js';
 import type { ComplianceStatus, EvidenceDraft } from '../../schema/insights.js';
 import { citeTurn } from '../evidence.js';

@@ -1,5 +1,5 @@
+import { ConfigurationError } from '@echolens/provider';
 import { z } from 'zod';
-import { ConfigurationError } from '../../errors/index.js';
 import { contentStems, stem } from '../text.js';
 
 /** One intent or topic a call can be about. Only `id` is required: its words are matched too. */

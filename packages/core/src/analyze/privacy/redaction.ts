@@ -1,5 +1,5 @@
+import type { Transcript, Word } from '@echolens/provider';
 import type { Conversation } from '../../schema/conversation.js';
-import type { Transcript, Word } from '../../schema/transcript.js';
 
 /**
  * Personal data redaction for text that leaves the machine (prompts to hosted models) and, optionally,

@@ -1,4 +1,4 @@
-import { AudioDecodeError } from '../../errors/index.js';
+import { AudioDecodeError } from '@echolens/provider';
 import type { DecodeContext, PcmBlock } from './types.js';
 
 /** Codecs decoded in-process by the WebAssembly decoders (no system tools needed). */

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { AudioDecodeError, MissingDependencyError, UnsupportedFormatError } from '../../errors/index.js';
+import { AudioDecodeError, MissingDependencyError, UnsupportedFormatError } from '@echolens/provider';
 import type { DecodeContext, PcmBlock } from './types.js';
 import { decodeWav } from './wav.js';
 

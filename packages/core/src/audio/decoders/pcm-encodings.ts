@@ -1,4 +1,4 @@
-import type { RawEncoding } from '../../schema/audio-input.js';
+import type { RawEncoding } from '@echolens/provider';
 
 const BYTES_PER_SAMPLE: Record<RawEncoding, number> = {
   pcm_u8: 1,

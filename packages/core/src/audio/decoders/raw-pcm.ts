@@ -1,5 +1,5 @@
+import type { RawAudioFormatSchema } from '@echolens/provider';
 import type { z } from 'zod';
-import type { RawAudioFormatSchema } from '../../schema/audio-input.js';
 import { InterleavedPcmDecoder } from './pcm-encodings.js';
 import type { PcmBlock } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../../adapters/logger.js';
+import type { Logger } from '@echolens/provider';
 
 /** A run of decoded samples at the decoder's native rate, one Float32Array per channel (equal lengths). */
 export interface PcmBlock {

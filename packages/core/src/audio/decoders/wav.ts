@@ -1,5 +1,5 @@
-import { AudioDecodeError } from '../../errors/index.js';
-import type { RawEncoding } from '../../schema/audio-input.js';
+import type { RawEncoding } from '@echolens/provider';
+import { AudioDecodeError } from '@echolens/provider';
 import { ByteStreamReader } from './byte-stream-reader.js';
 import { bytesPerSample, InterleavedPcmDecoder } from './pcm-encodings.js';
 import type { DecodeContext, PcmBlock } from './types.js';

@@ -1,5 +1,4 @@
-import { type Logger, silentLogger } from '../../adapters/logger.js';
-import { EchoLensError, throwIfAborted } from '../../errors/index.js';
+import { EchoLensError, type Logger, silentLogger, throwIfAborted } from '@echolens/provider';
 import type { SpeechRegion } from '../../schema/prepared-audio.js';
 import { energySpeechRegions } from './energy.js';
 import {
@@ -28,14 +27,16 @@ export interface DetectSpeechOptions extends Partial<SpeechRegionSettings> {
 
 export interface SpeechDetection {
   method: 'silero' | 'energy';
-  modelPath?: string;
+  /** Why the energy detector stands in for Silero, when it does (model missing or unloadable). */
+  fallbackReason?: string;
   regions: SpeechRegion[];
 }
 
 /** A chosen detector, reusable across the channels of one recording. */
 export interface SpeechDetector {
   method: 'silero' | 'energy';
-  modelPath?: string;
+  /** Why the energy detector stands in for Silero, when it does (model missing or unloadable). */
+  fallbackReason?: string;
   /** Regions of one 16 kHz channel; `openChunks` may be called more than once (energy reads twice). */
   detect(
     openChunks: () => AsyncIterable<Float32Array>,
@@ -56,32 +57,31 @@ export async function createSpeechDetector(options: DetectSpeechOptions = {}): P
   for (const key of Object.keys(settings) as (keyof SpeechRegionSettings)[]) {
     if (options[key] !== undefined) settings[key] = options[key]!;
   }
-  const energy: SpeechDetector = {
+  const energy = (fallbackReason?: string): SpeechDetector => ({
     method: 'energy',
+    ...(fallbackReason ? { fallbackReason } : {}),
     detect: (openChunks, totalSamples) =>
       energySpeechRegions(openChunks, totalSamples, settings, options.signal),
-  };
-  if (method === 'energy') return energy;
+  });
+  if (method === 'energy') return energy();
 
   const modelPath = sileroModelPath(options.modelsDir);
   if (method === 'auto' && !sileroModelExists(options.modelsDir)) {
-    logger.warn({ modelPath }, 'Silero VAD model not found; using the energy-based speech detector');
-    return energy;
+    const reason = `Silero VAD model not found at ${modelPath}; the weaker energy-based speech detector was used (run \`npm run setup\` or set --models-dir)`;
+    logger.warn({ modelPath }, reason);
+    return energy(reason);
   }
   let loaded: Awaited<ReturnType<typeof loadSilero>>;
   try {
     loaded = await loadSilero(modelPath);
   } catch (error) {
     if (method === 'silero') throw error;
-    logger.warn(
-      { modelPath, error: EchoLensError.isInstance(error) ? error.message : String(error) },
-      'Silero VAD could not be loaded; using the energy-based speech detector',
-    );
-    return energy;
+    const reason = `Silero VAD could not be loaded (${EchoLensError.isInstance(error) ? error.message : String(error)}); the weaker energy-based speech detector was used`;
+    logger.warn({ modelPath }, reason);
+    return energy(reason);
   }
   return {
     method: 'silero',
-    modelPath,
     async detect(openChunks, totalSamples, onSamples) {
       const tracker = new SpeechRegionTracker(settings, SILERO_WINDOW_SAMPLES, 16_000);
       let processed = 0;
@@ -109,5 +109,9 @@ export async function detectSpeech(
     }
   };
   const regions = await detector.detect(openChunks, samples.length);
-  return { method: detector.method, modelPath: detector.modelPath, regions };
+  return {
+    method: detector.method,
+    ...(detector.fallbackReason ? { fallbackReason: detector.fallbackReason } : {}),
+    regions,
+  };
 }

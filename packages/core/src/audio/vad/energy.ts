@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../../errors/index.js';
+import { throwIfAborted } from '@echolens/provider';
 import type { SpeechRegion } from '../../schema/prepared-audio.js';
 import { FRAME_SAMPLES, FrameLevels } from '../frame-levels.js';
 import { NORMALISATION_RULE } from '../loudness.js';

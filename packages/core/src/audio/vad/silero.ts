@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ModelLoadError, resolveModelsDir, throwIfAborted } from '@echolens/provider';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { ModelLoadError, throwIfAborted } from '../../errors/index.js';
-import { resolveModelsDir } from '../../paths.js';
 
 export const SILERO_MODEL_ID = 'snakers4/silero-vad';
 /** Silero v5/v6 at 16 kHz: 512 new samples per step, plus 64 samples of context from the step before. */

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfigurationError, describeError } from '@echolens/provider';
 import type { Command } from 'commander';
-import { ConfigurationError, describeError } from '../../errors/index.js';
 import type { PipelineOptions } from '../../pipeline/create-pipeline.js';
 import type { CallResult } from '../../schema/call-result.js';
 import { analyzeDialoguesFile } from '../analyze-dialogues.js';

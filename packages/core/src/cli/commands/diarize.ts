@@ -1,12 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { Diarization, Role } from '@echolens/provider';
+import { describeError } from '@echolens/provider';
 import { type Command, Option } from 'commander';
 import { prepareAudio } from '../../audio/prepare.js';
 import { createDefaultDiarizer } from '../../diarize/default-diarizer.js';
 import { formatRttm } from '../../diarize/rttm.js';
-import { describeError } from '../../errors/index.js';
-import type { Role } from '../../schema/common.js';
-import type { Diarization } from '../../schema/diarization.js';
 import { forEachConcurrently } from '../../util/concurrency.js';
 import { collectRecordings, createOutputNamer } from '../inputs.js';
 import { abortOnInterrupt, parseChannelRoles, positiveInteger } from '../shared-options.js';

@@ -1,13 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Transcript } from '@echolens/provider';
+import { describeError } from '@echolens/provider';
 import { type Command, Option } from 'commander';
-import { describeError } from '../../errors/index.js';
 import {
   formatTranscript,
   TRANSCRIPT_FORMATS,
   type TranscriptFormat,
 } from '../../report/transcript-formats.js';
-import type { Transcript } from '../../schema/transcript.js';
 import { forEachConcurrently } from '../../util/concurrency.js';
 import { collectRecordings, createOutputNamer } from '../inputs.js';
 import { trackProgress } from '../progress.js';

@@ -1,3 +1,5 @@
+import type { ModelReference } from './language-model.js';
+
 /**
  * The contract every speech-to-text backend implements (local Whisper, hosted APIs, plugins).
  * Core packs speech into windows no longer than `maxWindowSec`, calls `transcribe` once per window,
@@ -66,4 +68,6 @@ export interface SpeechToTextResult {
   /** Seconds of audio billed by a hosted API (0 for local models). */
   billedAudioSec?: number;
   raw?: unknown;
+  /** The model that produced this result when it is not the one asked (set by wrappers such as `withFallback`). */
+  answeredBy?: ModelReference;
 }

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { RoleSchema } from './common.js';
 
 /**
+ * The role of each channel of a multi-channel recording, keyed by 0-based channel index:
+ * `{ "0": "agent", "1": "customer" }` for the usual contact-center stereo file (agent left).
+ */
+export const ChannelRolesSchema = z.record(z.string().regex(/^\d+$/), RoleSchema);
+export type ChannelRoles = z.infer<typeof ChannelRolesSchema>;
+
+/**
  * What the caller knows about a call. Unknown keys are kept, so products can carry their own
  * identifiers through the pipeline into the results.
  */
@@ -11,8 +18,8 @@ export const CallMetadataSchema = z.looseObject({
   customerId: z.string().optional(),
   /** ISO 8601 timestamp of when the call started. */
   startedAt: z.string().optional(),
-  /** Role of each channel of a multi-channel recording, e.g. `{ "0": "agent", "1": "customer" }`. */
-  channelRoles: z.record(z.string().regex(/^\d+$/), RoleSchema).optional(),
+  /** Role of each channel of a multi-channel recording; overrides the pipeline's `channelRoles`. */
+  channelRoles: ChannelRolesSchema.optional(),
   /** BCP-47 / ISO 639-1 language code when known (skips language detection). */
   language: z.string().optional(),
   tags: z.array(z.string()).optional(),

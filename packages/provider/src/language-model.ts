@@ -9,12 +9,18 @@ export interface LanguageModel {
   readonly provider: string;
   readonly modelId: string;
   /**
-   * True when requests never leave this machine (e.g. Ollama on localhost). Core redacts personal data
-   * from everything sent to a model that does not run locally.
+   * True only when the model runs inside this process, so no text ever leaves it. Anything reached over
+   * a network, even on 127.0.0.1 (a proxy or tunnel may forward it), is not: core redacts personal data
+   * before such requests unless the user turns redaction off.
    */
-  readonly runsLocally?: boolean;
-  /** USD per million tokens, for cost estimates; absent for local or unknown models. */
-  readonly pricing?: { inputPerMillion: number; outputPerMillion: number };
+  readonly runsInProcess?: boolean;
+  /** USD per million tokens, for cost estimates; `{ 0, 0 }` for free local models, absent when unknown. */
+  readonly pricing?: ModelPricing;
+  /**
+   * Whatever else changes the answers for the same prompt and modelId (a base URL serving another model
+   * under the same name, a fine-tune); part of the analysis cache key.
+   */
+  readonly cacheKey?: string;
   generateObject(options: GenerateObjectOptions): Promise<GenerateObjectResult>;
 }
 
@@ -50,4 +56,26 @@ export interface GenerateObjectResult {
   finishReason?: 'stop' | 'length' | 'content-filter' | 'error' | 'other';
   /** The vendor's response body, for debugging. */
   raw?: unknown;
+  /**
+   * The model that produced this answer when it is not the one asked: wrappers such as core's
+   * `withFallback` set it, so costs, caching and provenance follow the model that actually answered.
+   */
+  answeredBy?: ModelReference;
+}
+
+/** USD per million tokens. */
+export interface ModelPricing {
+  inputPerMillion: number;
+  outputPerMillion: number;
+}
+
+/** Identifies the model behind an answer (see `answeredBy`). */
+export interface ModelReference {
+  provider: string;
+  modelId: string;
+  /** True when a fallback model answered instead of the primary. */
+  fallback: boolean;
+  cacheKey?: string;
+  pricing?: ModelPricing;
+  runsInProcess?: boolean;
 }

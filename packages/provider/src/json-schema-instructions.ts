@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../adapters/language-model.js';
+import type { JsonSchema } from './language-model.js';
 
 /**
  * The system-prompt addition for a model that has only a JSON mode (or none): without a schema in the

@@ -5,7 +5,7 @@ import {
   isRetryableStatus,
   TimeoutError,
   toAbortError,
-} from '../errors/index.js';
+} from './errors.js';
 
 /**
  * Helpers for adapter authors: turn an HTTP failure from any vendor client into core's APICallError, with

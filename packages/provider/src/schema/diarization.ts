@@ -26,5 +26,10 @@ export const DiarizationSchema = z.object({
   segments: z.array(SpeakerSegmentSchema),
   /** Which diarizer produced it, e.g. `echolens/channel`, `echolens/spectral`, `onnx/<model>`. */
   method: z.string(),
+  /**
+   * What the diarizer could not do as configured (a missing model, a skipped refinement); the pipeline
+   * records each in the call's `provenance.degraded`, so a weaker result is never silent.
+   */
+  warnings: z.array(z.string()).optional(),
 });
 export type Diarization = z.infer<typeof DiarizationSchema>;

@@ -1,14 +1,34 @@
-import type { Logger } from '../adapters/logger.js';
-import type { PreparedAudio } from '../audio/types.js';
-import type { CallMetadata } from '../schema/audio-input.js';
-import type { Diarization } from '../schema/diarization.js';
-import type { Transcript } from '../schema/transcript.js';
+import type { Logger } from './logger.js';
+import type { CallMetadata } from './schema/audio-input.js';
+import type { TimeSpan } from './schema/common.js';
+import type { Diarization } from './schema/diarization.js';
+import type { Transcript } from './schema/transcript.js';
 
-/** The part of `PreparedAudio` a diarizer reads: samples, channel count, duration, VAD speech regions. */
-export type DiarizerAudio = Pick<PreparedAudio, 'pcm' | 'channelCount' | 'durationSec' | 'speech'> & {
+/** Random access to 16 kHz float PCM, one channel at a time (core's prepared audio implements it). */
+export interface PcmReader {
+  readonly sampleRate: 16_000;
+  readonly channelCount: number;
+  /** Samples per channel. */
+  readonly length: number;
+  /** Samples [start, end) of one channel; the range is clamped to the recording. */
+  read(channel: number, start: number, end: number): Promise<Float32Array>;
+  /** Walks a channel in consecutive chunks (default 30 s) so long calls never sit in memory whole. */
+  chunks(
+    channel: number,
+    options?: { chunkSamples?: number; start?: number; end?: number },
+  ): AsyncIterable<Float32Array>;
+}
+
+/** What a diarizer reads of a prepared recording: samples, channel count, duration, VAD speech regions. */
+export interface DiarizerAudio {
+  pcm: PcmReader;
+  channelCount: number;
+  durationSec: number;
+  /** Voice-activity regions per channel, in time order. */
+  speech: readonly (readonly (TimeSpan & { score?: number })[])[];
   /** Used in errors; the input's name when known. */
   source?: { name: string };
-};
+}
 
 export interface DiarizerInput {
   audio: DiarizerAudio;

@@ -1,2 +1,0 @@
-export * from './file-cache.js';
-export * from './hash.js';

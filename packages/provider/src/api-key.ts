@@ -1,0 +1,32 @@
+import { ConfigurationError } from './errors.js';
+
+export interface LoadApiKeyOptions {
+  /** The key passed in code; wins over the environment. */
+  apiKey: string | undefined;
+  /** The variable the vendor documents, e.g. `OPENAI_API_KEY`. */
+  environmentVariableName: string;
+  /** Names the vendor and the factory in the error, e.g. `OpenAI` and `createOpenAI`. */
+  description: string;
+  factoryName: string;
+}
+
+/**
+ * The API key from the option or the vendor's environment variable; a `ConfigurationError` that says
+ * both ways of giving it when neither does. Read lazily (at the first request), so creating a provider
+ * never fails and a key set after import still counts.
+ */
+export function loadApiKey(options: LoadApiKeyOptions): string {
+  const key = options.apiKey ?? process.env[options.environmentVariableName];
+  if (key?.trim()) return key;
+  throw new ConfigurationError(
+    `No ${options.description} API key: set the ${options.environmentVariableName} environment variable or pass ${options.factoryName}({ apiKey })`,
+  );
+}
+
+/** The key from the option or the environment, or undefined: for endpoints where a key is optional. */
+export function loadOptionalApiKey(
+  options: Pick<LoadApiKeyOptions, 'apiKey' | 'environmentVariableName'>,
+): string | undefined {
+  const key = options.apiKey ?? process.env[options.environmentVariableName];
+  return key?.trim() ? key : undefined;
+}
