@@ -194,6 +194,7 @@ async function generateTokens(
         alignmentHeads: whisper.alignmentHeads,
         promptLength: initialTokens.length,
         tokenCount: tokens.length,
+        isText: tokens.map((token) => token < whisper.tokens.endOfText),
         frames: audioFrames(options.samples, Math.ceil(options.samples.length / SAMPLES_PER_FRAME)),
         medianFilterWidth: whisper.medianFilterWidth,
       })

@@ -1,9 +1,11 @@
 /**
- * Token timings from Whisper's cross-attention, as OpenAI's `find_alignment` computes them: the
- * attention of the alignment heads, normalised per audio frame over the tokens, median-filtered along
- * time, averaged over heads, then a monotonic path through tokens × frames by dynamic time warping.
+ * Token timings from Whisper's cross-attention: the attention of the alignment heads, median-filtered
+ * along time and averaged over heads, gives each generated token a distribution over the audio
+ * frames; a monotonic path through tokens × frames (dynamic time warping) then gives every frame to
+ * one token, each token paying -log of its attention on the frames it takes.
  *
- * Two things differ from Transformers.js's `return_token_timestamps`, and both matter for turns:
+ * Three things differ from Transformers.js's `return_token_timestamps` (OpenAI's `find_alignment`),
+ * and each of them moved words across turns:
  * - Each token is timed by the decoding step that *predicts* it (OpenAI's convention). Transformers.js
  *   drops the step that predicts the first generated token, which shifts every time one token late:
  *   a one-token word was timed where the next word starts, so the last word of a sentence moved
@@ -11,6 +13,12 @@
  * - Frames of digital silence (exact zeros: what packing inserts between pieces of a window, and the
  *   padding after the audio) are not on the path. Every frame must belong to some token, so with them
  *   a word before an inserted gap stretched over the gap and could land in the next piece.
+ * - Timestamp tokens and end-of-text stand for "no words here" and pay the price of a uniform
+ *   attention, log(frames), anywhere; a text token takes a frame cheaply only where it attends more
+ *   than chance. OpenAI's cost (attention z-scored across tokens per frame) always has some text token
+ *   above average, so when the model ended early and left speech untranscribed, that speech was
+ *   spread over the words it did write (one word stretched over 12 s) and hid the untranscribed part
+ *   from the retry.
  */
 
 /** One encoder position covers 20 ms: 320 samples at 16 kHz (two 10 ms mel frames). */
@@ -121,6 +129,8 @@ export function alignTokens(
     tokenCount: number;
     /** Frames holding real audio (see `audioFrames`); only these are on the path. */
     frames: readonly boolean[];
+    /** Per generated token, whether it is text; timestamps and end-of-text mean "no words here". */
+    isText: readonly boolean[];
     medianFilterWidth: number;
   },
 ): TokenSpan[] {
@@ -139,10 +149,10 @@ export function alignTokens(
   const available = Math.min(tokenCount, attentions.length === 0 ? 0 : attentions.length);
   const rows = Math.max(1, available);
   const columns = kept.length;
-  const matrix = new Float32Array(rows * columns);
-  const column = new Float32Array(rows);
+  // Attention of each token over the kept frames, median-filtered per head, averaged over heads.
+  const attention = new Float32Array(rows * columns);
+  const weights = new Float32Array(columns);
   for (const [layer, head] of options.alignmentHeads) {
-    const weights = new Float32Array(rows * columns);
     for (let token = 0; token < rows; token++) {
       const { step, row } = rowOf(token);
       const tensor = attentions[step]?.[layer];
@@ -150,34 +160,31 @@ export function alignTokens(
       const [, heads = 1, rowCount = 1, frameCount = 0] = tensor.dims;
       if (head >= heads) continue;
       const offset = (head * rowCount + Math.min(row, rowCount - 1)) * frameCount;
-      for (let c = 0; c < columns; c++)
-        weights[token * columns + c] = tensor.data[offset + (kept[c] as number)] ?? 0;
-    }
-    // Normalise each frame over the tokens (z-score), then smooth each token's row along time.
-    for (let c = 0; c < columns; c++) {
-      let sum = 0;
-      for (let r = 0; r < rows; r++) sum += weights[r * columns + c] as number;
-      const mean = sum / rows;
-      let squares = 0;
-      for (let r = 0; r < rows; r++) squares += ((weights[r * columns + c] as number) - mean) ** 2;
-      const deviation = Math.sqrt(squares / rows) || 1;
-      for (let r = 0; r < rows; r++) column[r] = ((weights[r * columns + c] as number) - mean) / deviation;
-      for (let r = 0; r < rows; r++) weights[r * columns + c] = column[r] as number;
-    }
-    for (let r = 0; r < rows; r++) {
-      const smoothed = medianOfWindow(
-        weights.subarray(r * columns, (r + 1) * columns),
-        options.medianFilterWidth,
-      );
+      for (let c = 0; c < columns; c++) weights[c] = tensor.data[offset + (kept[c] as number)] ?? 0;
+      const smoothed = medianOfWindow(weights, options.medianFilterWidth);
       for (let c = 0; c < columns; c++) {
-        const index = r * columns + c;
-        matrix[index] = (matrix[index] as number) + (smoothed[c] as number) / options.alignmentHeads.length;
+        const index = token * columns + c;
+        attention[index] = (attention[index] as number) + (smoothed[c] as number);
       }
     }
   }
-  for (let k = 0; k < matrix.length; k++) matrix[k] = -(matrix[k] as number);
+  // Cost: -log of the token's attention share on the frame; "no words here" tokens pay the uniform price.
+  const cost = new Float32Array(rows * columns);
+  const uniform = Math.log(columns);
+  for (let r = 0; r < rows; r++) {
+    if (!(options.isText[r] ?? true)) {
+      cost.fill(uniform, r * columns, (r + 1) * columns);
+      continue;
+    }
+    let sum = 0;
+    for (let c = 0; c < columns; c++) sum += Math.max(0, attention[r * columns + c] as number);
+    for (let c = 0; c < columns; c++) {
+      const share = Math.max(0, attention[r * columns + c] as number) / (sum || 1);
+      cost[r * columns + c] = -Math.log(Math.max(share, MIN_SHARE));
+    }
+  }
 
-  const starts = firstColumnPerRow(matrix, rows, columns);
+  const starts = firstColumnPerRow(cost, rows, columns);
   const time = (keptIndex: number) => (kept[Math.min(columns - 1, keptIndex)] as number) * SECONDS_PER_FRAME;
   const spans: TokenSpan[] = [];
   for (let token = 0; token < tokenCount; token++) {
@@ -192,3 +199,6 @@ export function alignTokens(
 }
 
 const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
+
+/** Floor on an attention share before its logarithm (a frame the token ignores entirely). */
+const MIN_SHARE = 1e-12;

@@ -494,6 +494,7 @@ export function assembleAnalysis(
         ...(provenance.analysisCache ? { analysis: provenance.analysisCache } : {}),
       },
       usage: provenance.usage,
+      ...(provenance.speechCoverage !== undefined ? { speechCoverage: provenance.speechCoverage } : {}),
       timingsMs,
       degraded,
     },

@@ -36,6 +36,11 @@ export const ProvenanceSchema = z.object({
   }),
   cache: z.object({ transcript: CacheStatusSchema.optional(), analysis: CacheStatusSchema.optional() }),
   usage: UsageSchema,
+  /**
+   * Share of the detected speech (voiced seconds) that the transcript's words account for, 0-1; the
+   * rest is listed in the transcript's `unintelligible` spans. Absent for text-only conversations.
+   */
+  speechCoverage: z.number().min(0).max(1).optional(),
   /** Wall-clock milliseconds per stage. */
   timingsMs: z.record(z.string(), z.number().nonnegative()),
   degraded: z.array(DegradedSchema),

@@ -29,6 +29,8 @@ export interface StageProvenance {
   vad?: string;
   diarizer?: string;
   transcriptCache?: 'hit' | 'miss' | 'off';
+  /** Share of the detected speech the transcript's words account for (set by the transcribe stage). */
+  speechCoverage?: number;
   analysisCache?: 'hit' | 'miss' | 'off';
   usage: {
     llmRequests: number;

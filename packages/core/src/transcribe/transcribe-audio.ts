@@ -35,7 +35,7 @@ export { DEFAULT_HALLUCINATION_GUARDS, type HallucinationGuardOptions } from './
 export { DEFAULT_WINDOW_PACKING, type WindowPackingOptions } from './window-plan.js';
 
 /** Bumped whenever packing, mapping or guards change the transcript for the same inputs. */
-export const TRANSCRIBE_VERSION = 2;
+export const TRANSCRIBE_VERSION = 3;
 
 /**
  * Once this much speech has voted for a language (and none was forced), the leading language is
@@ -346,9 +346,9 @@ export async function transcribeAudio(
       ...(multiChannel ? { channel } : {}),
     })),
   };
-  const { unintelligible } = measureSpeechCoverage(speech, transcript, channels);
+  const { unintelligible, coverage } = measureSpeechCoverage(speech, transcript, channels);
   if (unintelligible.length > 0) {
-    logger.debug({ name, spans: unintelligible.length }, 'transcribe: speech left without words');
+    logger.debug({ name, spans: unintelligible.length, coverage }, 'transcribe: speech left without words');
   }
-  return { ...transcript, unintelligible };
+  return { ...transcript, unintelligible, speechCoverage: Math.round(coverage * 1000) / 1000 };
 }

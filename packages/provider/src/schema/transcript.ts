@@ -44,5 +44,7 @@ export const TranscriptSchema = z.object({
   segments: z.array(SegmentSchema),
   /** Detected speech without words, in time order (absent when the transcript did not come from audio). */
   unintelligible: z.array(UnintelligibleSpanSchema).optional(),
+  /** Share of the detected speech (voiced seconds) that the words account for, 0-1. */
+  speechCoverage: z.number().min(0).max(1).optional(),
 });
 export type Transcript = z.infer<typeof TranscriptSchema>;
