@@ -19,7 +19,7 @@ function attentionsFor(promptLength: number, tokenFrames: number[][]): Attention
   const steps: AttentionTensor[][] = [];
   const first = [...prompt, row(tokenFrames[0] ?? [])];
   const data0 = new Float32Array(first.length * FRAMES);
-  first.forEach((values, index) => data0.set(values, index * FRAMES));
+  for (const [index, values] of first.entries()) data0.set(values, index * FRAMES);
   steps.push([{ data: data0, dims: [1, 1, first.length, FRAMES] }]);
   for (const frames of tokenFrames.slice(1)) steps.push([{ data: row(frames), dims: [1, 1, 1, FRAMES] }]);
   return steps;
