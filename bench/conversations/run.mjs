@@ -8,7 +8,9 @@
 //   (d) the dev call recordings (dense speech), (e) a 12-min call-like recording with realistic silence.
 // Scores: WER (with the peer's, as a ratio, paired bootstrap CI), coverage of voiced seconds, speed,
 // peak RSS; word-level speaker accuracy with a reference (oracle) diarization and with EchoLens's own.
-//   node bench/conversations/run.mjs [--model whisper-tiny] [--extra-model whisper-base] [--render]
+//   node bench/conversations/run.mjs [--model whisper-tiny] [--extra-model whisper-base] [--render] [--reuse]
+// (--reuse scores the children's saved results again, --render rewrites RESULTS.md from the last JSON,
+// --sets c,d runs only those sets: c, c-phone, c-stereo, d, e).
 // Needs built packages (`pnpm build`). Writes bench/out/conversations.json and its RESULTS.md section.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -41,7 +43,23 @@ const dtype = argument('dtype', 'q8');
 const CALL_MINUTES = 12;
 const CALL_SEED = 7;
 
-function runChild(system, model, files, extra = {}) {
+const reuse = process.argv.includes('--reuse');
+const runsDir = join(outDir, 'conversations', 'runs');
+
+/**
+ * Runs one system on a set in its own child process. Each child's raw result is kept in
+ * bench/out/conversations/runs/; `--reuse` scores those again without running the models.
+ */
+function runChild(system, model, files, extra = {}, key = '') {
+  const saved = join(runsDir, `${model.replace('/', '_')}-${key}-${system}.json`);
+  if (reuse && existsSync(saved)) return JSON.parse(readFileSync(saved, 'utf8'));
+  const result = runChildProcess(system, model, files, extra);
+  mkdirSync(runsDir, { recursive: true });
+  writeFileSync(saved, JSON.stringify(result));
+  return result;
+}
+
+function runChildProcess(system, model, files, extra) {
   const job = { files, model, dtype, modelsDir, language: 'en', ...extra };
   const load = loadavg()[0];
   const output = execFileSync(process.execPath, [join(sttDir, `system-${system}.mjs`), JSON.stringify(job)], {
@@ -64,11 +82,13 @@ function runChild(system, model, files, extra = {}) {
 function scoreText(result, references) {
   result.results.forEach((entry, index) => {
     const { errors, words } = wordErrorRate(references[index], entry.text);
-    Object.assign(entry, { errors, words, wer: words ? errors / words : 0 });
+    Object.assign(entry, { errors, referenceWords: words, wer: words ? errors / words : 0 });
   });
-  const errors = result.results.reduce((sum, entry) => sum + entry.errors, 0);
-  const words = result.results.reduce((sum, entry) => sum + entry.words, 0);
-  result.wer = errors / words;
+  result.wer = pooled(
+    result.results,
+    (entry) => entry.errors,
+    (entry) => entry.referenceWords,
+  );
 }
 
 function pooled(entries, numerator, denominator) {
@@ -95,7 +115,7 @@ function peerCoverage(peer, echolens) {
   );
 }
 
-function scoreSpeakers(echolens, turnsPerFile) {
+function scoreSpeakers(echolens, turnsPerFile, references) {
   for (const [field, key] of [
     ['words', 'diarized'],
     ['oracleWords', 'oracle'],
@@ -106,7 +126,16 @@ function scoreSpeakers(echolens, turnsPerFile) {
     if (perFile.some((score) => !score)) continue;
     echolens.results.forEach((entry, index) => {
       entry[`${key}Speakers`] = perFile[index];
+      // WER of the words in the order the conversation's turns read: a reply placed after the
+      // sentence it interrupted costs here, not in the transcript's own (time-sorted) WER.
+      const reading = wordErrorRate(references[index], entry[field].map((word) => word.text).join(' '));
+      entry[`${key}ReadingErrors`] = reading.errors;
     });
+    echolens[`${key}ReadingWer`] = pooled(
+      echolens.results,
+      (e) => e[`${key}ReadingErrors`],
+      (e) => e.referenceWords,
+    );
     const accuracy = (sample) =>
       pooled(
         sample,
@@ -196,16 +225,25 @@ async function measure() {
     })),
     runs: [],
   };
+  const only = argument('sets')?.split(',');
   for (const model of models) {
-    for (const set of sets) {
+    for (const set of sets.filter((candidate) => !only || only.includes(candidate.id))) {
       console.log(`${model}: ${set.input} (${set.files.length} files)`);
-      const echolens = runChild('echolens', model, set.files, {
-        wordTimestamps: true,
-        words: true,
-        diarize: set.diarize ?? false,
-        ...(set.turns ? { references: set.turns } : {}),
-      });
-      const peer = set.peerFiles ? runChild('peer', model, set.peerFiles, { chunks: true }) : undefined;
+      const echolens = runChild(
+        'echolens',
+        model,
+        set.files,
+        {
+          wordTimestamps: true,
+          words: true,
+          diarize: set.diarize ?? false,
+          ...(set.turns ? { references: set.turns } : {}),
+        },
+        set.id,
+      );
+      const peer = set.peerFiles
+        ? runChild('peer', model, set.peerFiles, { chunks: true }, set.id)
+        : undefined;
       if (set.references) {
         scoreText(echolens, set.references);
         if (peer) scoreText(peer, set.references);
@@ -216,7 +254,7 @@ async function measure() {
         (e) => e.voicedSec,
       );
       if (peer) peerCoverage(peer, echolens);
-      if (set.turns) scoreSpeakers(echolens, set.turns);
+      if (set.turns) scoreSpeakers(echolens, set.turns, set.references);
       const run = { id: set.id, input: set.input, model, echolens, ...(peer ? { peer } : {}) };
       if (peer && set.references) {
         const pairs = echolens.results.map((entry, k) => ({ e: entry, p: peer.results[k] }));
@@ -224,12 +262,12 @@ async function measure() {
           pooled(
             sample,
             (x) => x.e.errors,
-            (x) => x.e.words,
+            (x) => x.e.referenceWords,
           ) /
           pooled(
             sample,
             (x) => x.p.errors,
-            (x) => x.p.words,
+            (x) => x.p.referenceWords,
           );
         run.werRatio = { value: echolens.wer / peer.wer, interval: bootstrapInterval(pairs, ratio) };
         run.worstClipExcess = Math.max(...pairs.map((x) => x.e.wer - x.p.wer));
@@ -270,7 +308,7 @@ const speakerRows = report.runs
   .filter((run) => run.echolens.oracleSpeakerAccuracy)
   .map(
     (run) =>
-      `| ${run.input} | ${short(run.model)} | ${interval(run.echolens.oracleSpeakerAccuracy)} | ${interval(run.echolens.oracleEdgeAccuracy)} | ${interval(run.echolens.diarizedSpeakerAccuracy)} | ${interval(run.echolens.diarizedEdgeAccuracy)} | ${run.echolens.results[0]?.diarizer ?? '–'} |`,
+      `| ${run.input} | ${short(run.model)} | ${interval(run.echolens.oracleSpeakerAccuracy)} | ${interval(run.echolens.oracleEdgeAccuracy)} | ${percent(run.echolens.oracleReadingWer)} | ${interval(run.echolens.diarizedSpeakerAccuracy)} | ${interval(run.echolens.diarizedEdgeAccuracy)} | ${percent(run.echolens.diarizedReadingWer)} | ${run.echolens.results[0]?.diarizer ?? '–'} |`,
   );
 const loads = report.runs.flatMap((run) =>
   [run.echolens, run.peer].filter(Boolean).map((result) => result.loadAverageBefore),
@@ -308,9 +346,11 @@ whose speaker is right under the best one-to-one speaker mapping, 95 % bootstrap
 "Turn edges" = the first and last word of every reference turn (where a word lands on the wrong side of a turn
 change). "Reference diarization" attributes EchoLens's words to the known speaker turns (isolates word timings and
 word→speaker assignment); "own diarizer" is EchoLens's default (channel diarizer on stereo, spectral on mono).
+"WER in turn order" scores the words in the order the conversation's turns present them (a reply read after the
+sentence it came in the middle of costs there), against the transcript's own WER in the first table.
 
-| input | model | reference diarization: all words | turn edges | own diarizer: all words | turn edges | diarizer |
-|---|---|---:|---:|---:|---:|---|
+| input | model | reference diarization: all words | turn edges | WER in turn order | own diarizer: all words | turn edges | WER in turn order | diarizer |
+|---|---|---:|---:|---:|---:|---:|---:|---|
 ${speakerRows.join('\n')}
 <!-- conversations:end -->`;
 const resultsPath = join(root, 'bench', 'RESULTS.md');
