@@ -1,5 +1,14 @@
-import { formatTranscript, measureSpeechCoverage, type Transcript } from '@echolens/core';
+import {
+  createTranscribeStage,
+  formatTranscript,
+  MemoryCache,
+  measureSpeechCoverage,
+  type StageContext,
+  silentLogger,
+  type Transcript,
+} from '@echolens/core';
 import { describe, expect, it } from 'vitest';
+import { preparedFromChannels, RATE, runDetectingModel, toneChannel } from './prepared-fixture.js';
 
 const word = (startSec: number, endSec: number, text = 'word') => ({ startSec, endSec, text });
 
@@ -76,5 +85,42 @@ describe('unintelligible spans in the transcript formats', () => {
     expect(JSON.parse(formatTranscript(transcript, 'json')).unintelligible).toEqual(
       transcript.unintelligible,
     );
+  });
+});
+
+describe('the transcribe stage', () => {
+  it('puts the speech coverage in the provenance, from a fresh transcript and from the cache alike', async () => {
+    const regions = [
+      { startSec: 1, endSec: 4 },
+      { startSec: 6, endSec: 9 },
+    ];
+    // The model hears only the first region, even when the second is retried at the head of a window.
+    const { model } = runDetectingModel({
+      keep: (_call, run, samples) => run === 0 && samples.length > 5 * RATE,
+    });
+    const stage = createTranscribeStage({ getModel: async () => model });
+    const cache = new MemoryCache();
+    const context = () =>
+      ({
+        callId: 'call',
+        name: 'fixture.wav',
+        metadata: {},
+        signal: undefined,
+        logger: silentLogger,
+        cache,
+        progress: () => {},
+        degrade: () => {},
+        provenance: {
+          usage: { llmRequests: 0, inputTokens: 0, outputTokens: 0, estimatedCostUsd: 0, hostedAudioSec: 0 },
+        },
+      }) satisfies StageContext;
+    const audio = preparedFromChannels([toneChannel(10, regions)], [regions]);
+    const first = context();
+    const transcript = await stage(audio, first);
+    expect(transcript.unintelligible).toEqual([{ startSec: 6, endSec: 9 }]);
+    expect(first.provenance).toMatchObject({ transcriptCache: 'miss', speechCoverage: 0.5 });
+    const again = context();
+    await stage(audio, again);
+    expect(again.provenance).toMatchObject({ transcriptCache: 'hit', speechCoverage: 0.5 });
   });
 });
