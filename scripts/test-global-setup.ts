@@ -9,10 +9,13 @@ import { resolveModelsDir } from '../packages/provider/src/models-dir.js';
  */
 export default function setup(): () => void {
   const { dir } = resolveModelsDir();
-  if (!existsSync(join(dir, 'Xenova', 'whisper-tiny', 'config.json'))) {
-    throw new Error(
-      `Whisper tiny is not in ${dir}. Run \`npm run setup\` first (it provides the local models).`,
-    );
+  // Tiny for almost every test (fast), base for the test of the default model.
+  for (const model of ['whisper-tiny', 'whisper-base']) {
+    if (!existsSync(join(dir, 'Xenova', model, 'config.json'))) {
+      throw new Error(
+        `Xenova/${model} is not in ${dir}. Run \`npm run setup\` first (it provides the local models).`,
+      );
+    }
   }
   process.env.ECHOLENS_MODELS_DIR = dir;
   const scratch = mkdtempSync(join(tmpdir(), 'echolens-test-cache-'));

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Diarization error rate (collar 0.25 s, overlap scored) and real-time factor on ../shared/data/diarization,
-// EchoLens against the baselines a user would otherwise have offline, in the same run:
+// Diarization error rate (collar 0.25 s, overlap scored) and real-time factor on ../shared/data/diarization
+// and on mono recordings constructed from the dev material with known speaker timings (construct.mjs:
+// one-speaker, dominant-speaker and two-speaker, wide-band and telephone copies), EchoLens against the
+// baselines a user would otherwise have offline, in the same run; pooled DER with bootstrap intervals:
 //   node bench/diarization/run.mjs          (after `pnpm --filter @echolens/core build`)
 // No neural diarizer with bundled weights is installable from npm here (see docs/diarization.md), so the
 // peers are the trivial baselines: everything one speaker (mono) and per-channel energy (stereo).
@@ -15,6 +17,8 @@ import {
   parseRttm,
   prepareAudio,
 } from '@echolens/core';
+import { mulberry32 } from '../stt/build-call.mjs';
+import { constructedSet } from './construct.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -55,8 +59,16 @@ const systems = {
   },
 };
 
+/** Share of the reference speech held by its most talkative speaker. */
+function topShare(reference) {
+  const seconds = new Map();
+  for (const s of reference) seconds.set(s.speaker, (seconds.get(s.speaker) ?? 0) + s.endSec - s.startSec);
+  const total = [...seconds.values()].reduce((sum, value) => sum + value, 0);
+  return total > 0 ? Math.max(...seconds.values()) / total : 1;
+}
+
 /** Each recording as it would arrive: the stereo original where one exists, and the mono mix. */
-const cases = rows.flatMap((row) => {
+const devCases = rows.flatMap((row) => {
   const reference = parseRttm(readFileSync(join(dataRoot, 'diarization', row.rttm), 'utf8'), row.rttm);
   const mono = {
     name: `${row.rttm.replace(/^rttm\/|\.rttm$/g, '')}${row.stereo ? ' (mono mix)' : ''}`,
@@ -64,6 +76,8 @@ const cases = rows.flatMap((row) => {
     path: join(dataRoot, 'diarization', row.audio),
     speakers: row.num_speakers,
     referenceKind: row.reference.startsWith('human') ? 'human' : 'derived',
+    band: 'wide',
+    topShare: topShare(reference),
     reference,
     systems: ['echolens', 'one-speaker'],
   };
@@ -80,6 +94,24 @@ const cases = rows.flatMap((row) => {
     mono,
   ];
 });
+const constructedCases = (
+  await constructedSet({ dataRoot, outDir: join(root, 'bench', 'out', 'diarization-constructed') })
+).map((row) => {
+  const reference = parseRttm(readFileSync(row.rttm, 'utf8'), row.rttm);
+  return {
+    name: row.name,
+    kind: 'mono',
+    construction: row.kind,
+    path: row.path,
+    speakers: row.speakers,
+    referenceKind: 'constructed',
+    band: row.band,
+    topShare: topShare(reference),
+    reference,
+    systems: ['echolens', 'one-speaker'],
+  };
+});
+const cases = [...devCases, ...constructedCases];
 
 /** 10 ms frames covered by spans, for frame-level recall / precision (no collar). */
 function toFrames(spans, frameCount) {
@@ -161,10 +193,14 @@ for (const testCase of cases) {
     results.push({
       file: testCase.name,
       kind: testCase.kind,
+      construction: testCase.construction,
+      band: testCase.band,
+      topShare: testCase.topShare,
       reference: testCase.referenceKind,
       referenceSpeakers: testCase.speakers,
       system: systemName,
       foundSpeakers: new Set(diarization.segments.map((segment) => segment.speaker)).size,
+      segments: diarization.segments.map(({ startSec, endSec, speaker }) => ({ startSec, endSec, speaker })),
       der: score.diarizationErrorRate,
       missedSec: score.missedSec,
       falseAlarmSec: score.falseAlarmSec,
@@ -187,32 +223,91 @@ for (const testCase of cases) {
 }
 
 /** Pooled DER: total errors over total scored speech, the way DER is reported over a test set. */
-function pooled(filter) {
-  const chosen = results.filter(filter);
-  const errors = chosen.reduce((sum, r) => sum + r.missedSec + r.falseAlarmSec + r.confusionSec, 0);
-  const scored = chosen.reduce((sum, r) => sum + r.scoredSec, 0);
-  const seconds = chosen.reduce((sum, r) => sum + r.durationSec, 0);
-  const time = chosen.reduce((sum, r) => sum + r.diarizeSec, 0);
-  return {
-    files: chosen.length,
-    der: scored > 0 ? errors / scored : 0,
-    realTimeFactor: seconds > 0 ? time / seconds : 0,
-  };
+function pooledDer(chosen) {
+  let errors = 0;
+  let scored = 0;
+  for (const r of chosen) {
+    errors += r.missedSec + r.falseAlarmSec + r.confusionSec;
+    scored += r.scoredSec;
+  }
+  return scored > 0 ? errors / scored : 0;
 }
+
+const BOOTSTRAP_RESAMPLES = 2000;
+/**
+ * Pooled DER per system over a group's recordings, with a 95 % percentile-bootstrap interval from
+ * resampling recordings (the same resample for every system, so the difference to the one-speaker
+ * baseline gets its own interval).
+ */
+function summarise(filter) {
+  const bySystem = {};
+  for (const system of Object.keys(systems)) {
+    const chosen = results.filter((r) => filter(r) && r.system === system);
+    if (chosen.length > 0) bySystem[system] = chosen;
+  }
+  const files = [
+    ...new Set(
+      Object.values(bySystem)
+        .flat()
+        .map((r) => r.file),
+    ),
+  ];
+  const random = mulberry32(1);
+  const draws = Array.from({ length: BOOTSTRAP_RESAMPLES }, () =>
+    Array.from({ length: files.length }, () => files[Math.floor(random() * files.length)]),
+  );
+  const interval = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return [sorted[Math.floor(0.025 * sorted.length)], sorted[Math.ceil(0.975 * sorted.length) - 1]];
+  };
+  const resampled = (chosen) => {
+    const byFile = new Map(chosen.map((r) => [r.file, r]));
+    return draws.map((draw) => pooledDer(draw.map((file) => byFile.get(file))));
+  };
+  const baseline = bySystem['one-speaker'] && resampled(bySystem['one-speaker']);
+  return Object.fromEntries(
+    Object.entries(bySystem).map(([system, chosen]) => {
+      const byFile = new Map((bySystem['one-speaker'] ?? []).map((r) => [r.file, r]));
+      const own = resampled(chosen);
+      const seconds = chosen.reduce((sum, r) => sum + r.durationSec, 0);
+      const time = chosen.reduce((sum, r) => sum + r.diarizeSec, 0);
+      return [
+        system,
+        {
+          files: chosen.length,
+          der: pooledDer(chosen),
+          derInterval: interval(own),
+          differenceToOneSpeaker: baseline && pooledDer(chosen) - pooledDer(bySystem['one-speaker']),
+          differenceInterval: baseline && interval(own.map((value, i) => value - baseline[i])),
+          speakerCountRight: chosen.filter((r) => r.foundSpeakers === r.referenceSpeakers).length,
+          worseThanOneSpeaker: chosen.filter(
+            (r) => byFile.has(r.file) && r.der > byFile.get(r.file).der + 1e-9,
+          ).length,
+          realTimeFactor: seconds > 0 ? time / seconds : 0,
+        },
+      ];
+    }),
+  );
+}
+const isMono = (r) => r.kind === 'mono';
+const constructed = (construction, band) => (r) =>
+  isMono(r) && r.construction === construction && r.band === band;
 const groups = {
   stereo: (r) => r.kind === 'stereo',
-  'mono, 2+ speakers': (r) => r.kind === 'mono' && r.referenceSpeakers >= 2,
-  'mono, all': (r) => r.kind === 'mono',
+  'human mono, 2 speakers': (r) => isMono(r) && r.reference === 'human' && r.referenceSpeakers === 2,
+  'human mono, all': (r) => isMono(r) && r.reference === 'human',
+  'derived mono mixes': (r) => isMono(r) && r.reference === 'derived',
+  'constructed two-speaker, wide-band': constructed('two-speaker', 'wide'),
+  'constructed two-speaker, telephone': constructed('two-speaker', 'telephone'),
+  'constructed dominant, wide-band': constructed('dominant', 'wide'),
+  'constructed dominant, telephone': constructed('dominant', 'telephone'),
+  'constructed one-speaker, wide-band': constructed('one-speaker', 'wide'),
+  'constructed one-speaker, telephone': constructed('one-speaker', 'telephone'),
+  'all mono, 2+ speakers, none > 90 %': (r) => isMono(r) && r.referenceSpeakers >= 2 && r.topShare <= 0.9,
+  'all mono, one speaker > 90 %': (r) => isMono(r) && r.referenceSpeakers >= 2 && r.topShare > 0.9,
 };
 const summary = Object.fromEntries(
-  Object.entries(groups).map(([group, filter]) => [
-    group,
-    Object.fromEntries(
-      Object.keys(systems)
-        .map((system) => [system, pooled((r) => filter(r) && r.system === system)])
-        .filter(([, value]) => value.files > 0),
-    ),
-  ]),
+  Object.entries(groups).map(([group, filter]) => [group, summarise(filter)]),
 );
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`;
@@ -227,22 +322,78 @@ const percent = (value) => `${(100 * value).toFixed(1)} %`;
 const table = [
   '| recording | reference | system | speakers found / ref | DER | missed s | false alarm s | confusion s | RTF |',
   '|---|---|---|---|---:|---:|---:|---:|---:|',
-  ...results.map(
-    (r) =>
-      `| ${r.file} | ${r.reference} | ${r.system} | ${r.foundSpeakers} / ${r.referenceSpeakers} | ${percent(r.der)} | ${r.missedSec.toFixed(1)} | ${r.falseAlarmSec.toFixed(1)} | ${r.confusionSec.toFixed(1)} | ${r.realTimeFactor.toFixed(4)} |`,
-  ),
+  ...results
+    .filter((r) => r.reference !== 'constructed')
+    .map(
+      (r) =>
+        `| ${r.file} | ${r.reference} | ${r.system} | ${r.foundSpeakers} / ${r.referenceSpeakers} | ${percent(r.der)} | ${r.missedSec.toFixed(1)} | ${r.falseAlarmSec.toFixed(1)} | ${r.confusionSec.toFixed(1)} | ${r.realTimeFactor.toFixed(4)} |`,
+    ),
 ].join('\n');
+const constructedTable = [
+  '| recording | kind | band | top speaker share | speakers found / ref | DER echolens | DER one-speaker | confusion s |',
+  '|---|---|---|---:|---|---:|---:|---:|',
+  ...results
+    .filter((r) => r.reference === 'constructed' && r.system === 'echolens')
+    .map((r) => {
+      const baseline = results.find((b) => b.file === r.file && b.system === 'one-speaker');
+      return `| ${r.file} | ${r.construction} | ${r.band} | ${r.topShare.toFixed(3)} | ${r.foundSpeakers} / ${r.referenceSpeakers} | ${percent(r.der)} | ${percent(baseline.der)} | ${r.confusionSec.toFixed(1)} |`;
+    }),
+].join('\n');
+const range = ([low, high]) => `${(100 * low).toFixed(1)}–${(100 * high).toFixed(1)}`;
 const summaryTable = [
-  '| group | system | files | pooled DER | RTF (diarization only) |',
-  '|---|---|---:|---:|---:|',
+  '| group | system | files | pooled DER [95 % CI] | vs one-speaker, points [95 % CI] | speaker count right | files worse than one-speaker | RTF (diarization only) |',
+  '|---|---|---:|---:|---:|---:|---:|---:|',
   ...Object.entries(summary).flatMap(([group, bySystem]) =>
     Object.entries(bySystem).map(
       ([system, value]) =>
-        `| ${group} | ${system} | ${value.files} | ${percent(value.der)} | ${value.realTimeFactor.toFixed(4)} |`,
+        `| ${group} | ${system} | ${value.files} | ${percent(value.der)} [${range(value.derInterval)}] | ${system === 'one-speaker' || value.differenceToOneSpeaker === undefined ? '' : `${(100 * value.differenceToOneSpeaker).toFixed(1)} [${range(value.differenceInterval)}]`} | ${value.speakerCountRight} / ${value.files} | ${system === 'one-speaker' ? '' : value.worseThanOneSpeaker} | ${value.realTimeFactor.toFixed(4)} |`,
     ),
   ),
 ].join('\n');
 const share = (value) => value.toFixed(3);
+// Figures of the previous speaker-count rule (held-out likelihood with each held-out frame scored under
+// its own Viterbi label), measured by this script at commit 1cb0a51 on the same recordings.
+const before = {
+  'human mono, 2 speakers': 0.205,
+  'constructed two-speaker, wide-band': 0.09,
+  'constructed two-speaker, telephone': 0.198,
+  'constructed dominant, wide-band': 0.203,
+  'constructed dominant, telephone': 0.357,
+  'constructed one-speaker, wide-band': 0.272,
+  'constructed one-speaker, telephone': 0.281,
+  'all mono, one speaker > 90 %': 0.269,
+};
+const dominantGroup = summary['all mono, one speaker > 90 %'];
+const humanGroup = summary['human mono, 2 speakers'];
+const countSection = `### Mono speaker count (issue 8)
+
+The spectral diarizer picks the number of speakers by **predictive** held-out likelihood: speaker models fitted on
+alternate seconds of speech, scored on the others, with the speaker of each held-out frame predicted from the nearest
+fitted frames before and after it instead of read off the frame's own Viterbi label. A second voice must add 0.1
+nats per frame of all speech (the constant of the previous rule, unchanged) and hold at least 3 s (two voice-print
+windows). All constants were fixed before this table was measured. Before → now, pooled DER, echolens:
+
+| group | before | now | one-speaker labelling |
+|---|---:|---:|---:|
+${Object.entries(before)
+  .map(
+    ([group, value]) =>
+      `| ${group} | ${percent(value)} | ${percent(summary[group].echolens.der)} | ${percent(summary[group]['one-speaker'].der)} |`,
+  )
+  .join('\n')}
+
+Targets. **Mono two-speaker DER ≤ 20 % on human-labelled references**: ${percent(humanGroup.echolens.der)}
+[${range(humanGroup.echolens.derInterval)}] over the ${humanGroup.echolens.files} two-speaker AMI excerpts of the dev set,
+${humanGroup.echolens.der <= 0.2 ? 'met' : 'not met'}. ami-excerpt-dev00 gets its two speakers; in ami-excerpt-trn03 the second
+voice speaks 1.2 s and is folded into the first, as the rule intends. What remains is speech the VAD misses inside
+turns the annotators marked whole, and turn boundaries placed up to a second off (see the per-file table). **Never worse than
+one-speaker labelling when one speaker holds > 90 % of the speech**: ${dominantGroup.echolens.worseThanOneSpeaker} of
+${dominantGroup.echolens.files} such recordings are worse (pooled ${percent(dominantGroup.echolens.der)} against
+${percent(dominantGroup['one-speaker'].der)}, difference ${(100 * dominantGroup.echolens.differenceToOneSpeaker).toFixed(1)}
+points [${range(dominantGroup.echolens.differenceInterval)}]). Read by hand, the file-level failures that remain are
+one voice split in two by loudness: the customer leg of the stereo call in its telephone copy, where the quieter
+turns (-21 to -26 dBFS against -16 to -20) sit closer to the added line noise and become "another speaker" with a
+predictive gain of 0.16 nats/frame (0.08 on the wide-band copy, which stays one speaker).`;
 const activityTable = [
   '| recording | channel | reference | VAD only vs ref: recall / precision | + level vs ref: recall / precision | missed s → | false alarm s → | + level vs Silero: recall / precision | added s |',
   '|---|---|---|---|---|---:|---:|---|---:|',
@@ -283,10 +434,26 @@ all errors / all scored speech. VAD is Silero (from \`prepareAudio\`) for every 
 duration (decode + VAD excluded; the per-file line in the JSON has it included). No neural peer was available offline
 (no npm package ships pyannote / WeSpeaker / 3D-Speaker weights), so the peers are the trivial baselines.
 "derived" references come from per-channel energy on the separate recordings (see shared/data SOURCES.md).
+"constructed" recordings are assembled by \`bench/diarization/construct.mjs\` from single-speaker dev material (ASR
+utterances, the stretches of the AMI excerpts where the human RTTM has one speaker, the turns of each leg of the stereo
+call), turns 0.2–0.8 s apart with an occasional 0.1–0.4 s overlap, each voice at its own level over a faint noise
+floor, plus a telephone copy of each (300–3400 Hz, 8 kHz µ-law, \`bench/stt/phone-band.mjs\`): one-speaker, dominant
+(one voice > 90 % of the speech, one or two short turns of another, preferably from the same recording) and
+two-speaker. Their references are exact in who speaks, approximate in where (Silero on the clean utterance, or the
+source RTTM). Intervals: 95 % percentile bootstrap over recordings (${BOOTSTRAP_RESAMPLES} resamples, the same
+resamples for every system, so "vs one-speaker" is a paired difference).
 
 ${summaryTable}
 
+${countSection}
+
 ${table}
+
+<details><summary>Constructed mono recordings, per file (echolens and the one-speaker baseline)</summary>
+
+${constructedTable}
+
+</details>
 
 ### Channel activity: VAD only vs. VAD + level (frame level, 10 ms, no collar)
 

@@ -22,7 +22,7 @@ const PAUSES = [
   [0.05, 15, 45], // "let me check that for you" hold
 ];
 
-function mulberry32(seed) {
+export function mulberry32(seed) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,11 +1,7 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.package.js';
 
-export default defineConfig({
+export default packageBuild({
   entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'cli/main': 'src/cli/main.ts' },
-  format: ['esm'],
   dts: { entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' } },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
   splitting: true,
 });

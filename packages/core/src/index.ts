@@ -42,6 +42,7 @@ export type {
 export {
   AbortError,
   APICallError,
+  AUDIO_LIMITS,
   AudioDecodeError,
   type CallMetadata,
   CallMetadataSchema,
@@ -57,6 +58,7 @@ export {
   EmptyInputError,
   type ErrorCode,
   InvalidInputError,
+  MissingCredentialsError,
   MissingDependencyError,
   ModelLoadError,
   type RawAudioFormat,
@@ -112,6 +114,8 @@ export {
 export {
   conversationFromDialogue,
   type Dialogue,
+  type DialogueLimits,
+  DialogueLimitsSchema,
   DialogueSchema,
   DialogueTurnSchema,
   readDialogues,
@@ -156,6 +160,7 @@ export {
   redactText,
   redactTranscript,
 } from './analyze/privacy/redaction.js';
+export { type ChannelDenoising, denoise, loadDenoiser } from './audio/denoise.js';
 // Audio
 export { type DetectedFormat, detectAudioFormat } from './audio/format-detection.js';
 export { type PrepareAudioOptions, prepareAudio } from './audio/prepare.js';
@@ -163,6 +168,8 @@ export type { AudioInput, AudioSource, PreparedAudio } from './audio/types.js';
 // Caching and storage
 export { FileCache, MemoryCache } from './cache/file-cache.js';
 export { contentHash } from './cache/hash.js';
+// Language-model runtime: validation, repair, retries, timeouts, rate limits, fallback
+export { loadLanguageModel } from './cli/language-model-option.js';
 // Diarization
 export { type ChannelDiarizerOptions, createChannelDiarizer } from './diarize/channel-diarizer.js';
 export { type BuildConversationOptions, buildConversation } from './diarize/conversation.js';
@@ -177,7 +184,6 @@ export { createDiarizeStage, type DiarizationOptions } from './diarize/diarize-s
 export { createOnnxDiarizer, type OnnxDiarizerOptions } from './diarize/onnx-diarizer.js';
 export { formatRttm, parseRttm, type RttmSegment } from './diarize/rttm.js';
 export { createSpectralDiarizer, type SpectralDiarizerOptions } from './diarize/spectral-diarizer.js';
-// Language-model runtime: validation, repair, retries, timeouts, rate limits, fallback
 export { estimateCostUsd } from './language-model/cost.js';
 export {
   type GenerateStructuredOptions,

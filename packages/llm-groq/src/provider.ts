@@ -1,15 +1,17 @@
 import {
-  type ClientErrorClasses,
+  chatCompletionsStructuredOutput,
   findModelPricing,
   type GenerateObjectOptions,
   type GenerateObjectResult,
-  jsonSchemaInstructions,
+  type HostedProviderSettings,
   type LanguageModel,
   loadApiKey,
   loadOptionalApiKey,
   type ModelPricing,
   mapClientError,
   mapOpenAIFinishReason,
+  requireListedModel,
+  stainlessErrorClasses,
   throwIfAborted,
 } from '@echolens/provider';
 import Groq from 'groq-sdk';
@@ -22,20 +24,11 @@ import {
   isJsonSchemaUnsupported,
 } from './structured-output-modes.js';
 
-const CLIENT_ERROR_CLASSES: ClientErrorClasses = {
-  abort: Groq.APIUserAbortError,
-  timeout: Groq.APIConnectionTimeoutError,
-  connection: Groq.APIConnectionError,
-  http: Groq.APIError,
-};
+const CLIENT_ERROR_CLASSES = stainlessErrorClasses(Groq);
 
-export interface GroqProviderSettings {
-  /** Default: the `GROQ_API_KEY` environment variable, read at the first request. */
-  apiKey?: string;
-  /** Default `https://api.groq.com` (the client adds `/openai/v1/…`). */
+export interface GroqProviderSettings extends HostedProviderSettings {
+  /** Default `https://api.groq.com` (the client adds `/openai/v1/…`). The key defaults to `GROQ_API_KEY`. */
   baseURL?: string;
-  fetch?: typeof globalThis.fetch;
-  headers?: Record<string, string>;
 }
 
 export interface GroqChatSettings {
@@ -75,28 +68,11 @@ export function createGroq(settings: GroqProviderSettings = {}): GroqProvider {
     let mode = chatSettings.structuredOutputs ?? defaultStructuredOutputMode(modelId);
 
     const send = async (options: GenerateObjectOptions): Promise<GenerateObjectResult> => {
-      const jsonMode = mode === 'json_object';
+      const { system, responseFormat } = chatCompletionsStructuredOutput(options, mode);
       const body: ChatCompletionCreateParamsNonStreaming = {
         model: modelId,
-        messages: [
-          {
-            role: 'system',
-            content: jsonMode
-              ? `${options.system}\n\n${jsonSchemaInstructions(options.jsonSchema, options.schemaName)}`
-              : options.system,
-          },
-          ...options.messages,
-        ],
-        response_format: jsonMode
-          ? { type: 'json_object' }
-          : {
-              type: 'json_schema',
-              json_schema: {
-                name: options.schemaName,
-                schema: options.jsonSchema,
-                strict: mode === 'strict',
-              },
-            },
+        messages: [{ role: 'system', content: system }, ...options.messages],
+        response_format: responseFormat,
         stream: false,
       };
       if (options.temperature !== undefined) body.temperature = options.temperature;
@@ -119,6 +95,26 @@ export function createGroq(settings: GroqProviderSettings = {}): GroqProvider {
       provider: PROVIDER,
       modelId,
       ...pricingOf(chatSettings.pricing ?? findModelPricing(GROQ_PRICING, modelId)),
+      async preflight(options = {}) {
+        throwIfAborted(options.signal);
+        let ids: string[];
+        try {
+          const page = await getClient().models.list({ signal: options.signal });
+          ids = page.data.map((model) => model.id);
+        } catch (error) {
+          throw mapClientError(error, {
+            errorClasses: CLIENT_ERROR_CLASSES,
+            provider: PROVIDER,
+            modelId,
+            secrets: [knownKey()],
+            signal: options.signal,
+          });
+        }
+        requireListedModel(ids, modelId, {
+          provider: PROVIDER,
+          endpoint: settings.baseURL ?? 'https://api.groq.com',
+        });
+      },
       async generateObject(options) {
         throwIfAborted(options.signal);
         try {

@@ -3,7 +3,10 @@
  * models, best-effort `json_schema` on a few more, and the rest have only JSON mode (`json_object`), where
  * the schema travels in the system prompt. See console.groq.com/docs/structured-outputs.
  */
-export type GroqStructuredOutputMode = 'strict' | 'json_schema' | 'json_object';
+import type { StructuredOutputMode } from '@echolens/provider';
+
+/** The structured-output modes Groq's models accept (the OpenAI-compatible three). */
+export type GroqStructuredOutputMode = StructuredOutputMode;
 
 const STRICT_MODELS = [/^openai\/gpt-oss-/];
 const JSON_SCHEMA_MODELS = [/^moonshotai\/kimi-k2/, /^meta-llama\/llama-4-/];

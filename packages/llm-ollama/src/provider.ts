@@ -5,6 +5,9 @@ import {
   type LanguageModel,
   mapClientError,
   mapOpenAIFinishReason,
+  registerSecrets,
+  requireListedModel,
+  secretHeaderValues,
   throwIfAborted,
 } from '@echolens/provider';
 import { Ollama } from 'ollama';
@@ -41,6 +44,37 @@ export function createOllama(settings: OllamaProviderSettings = {}): OllamaProvi
   const host = settings.baseURL ?? process.env.OLLAMA_HOST ?? DEFAULT_BASE_URL;
   const headers = settings.headers ?? {};
   const secrets = Object.values(headers);
+  registerSecrets(...secretHeaderValues(headers));
+
+  /**
+   * Runs one request on a client whose fetch carries the signal (the ollama client takes no per-request
+   * signal for non-streamed calls) and reads error responses itself, with their headers; anything thrown
+   * becomes core's error.
+   */
+  const request = async <T>(
+    modelId: string,
+    signal: AbortSignal | undefined,
+    call: (client: Ollama) => Promise<T>,
+  ): Promise<T> => {
+    throwIfAborted(signal);
+    const client = new Ollama({
+      host,
+      headers,
+      fetch: signalledFetch(settings.fetch ?? globalThis.fetch, signal, modelId, secrets),
+    });
+    try {
+      return await call(client);
+    } catch (error) {
+      throw mapClientError(error, {
+        // fetch rejects with a TypeError when the server cannot be reached; HTTP errors are mapped in signalledFetch.
+        errorClasses: { connection: TypeError },
+        provider: PROVIDER,
+        modelId,
+        secrets,
+        signal,
+      });
+    }
+  };
 
   const createChatModel = (modelId: string, chatSettings: OllamaChatSettings = {}): LanguageModel => ({
     specificationVersion: 'v1',
@@ -50,17 +84,21 @@ export function createOllama(settings: OllamaProviderSettings = {}): OllamaProvi
     // personal data is redacted before it unless the user trusts the endpoint (redaction 'off').
     pricing: { inputPerMillion: 0, outputPerMillion: 0 },
     cacheKey: host,
+    async preflight(options = {}) {
+      const listed = await request(modelId, options.signal, (client) => client.list());
+      requireListedModel(
+        listed.models.map((model) => model.name),
+        modelId,
+        {
+          provider: PROVIDER,
+          endpoint: host,
+          advice: `pull it first: ollama pull ${modelId}`,
+        },
+      );
+    },
     async generateObject(options: GenerateObjectOptions): Promise<GenerateObjectResult> {
-      throwIfAborted(options.signal);
-      // The ollama client takes no per-request signal for non-streamed calls, so each request gets a client
-      // whose fetch carries the signal; the same fetch reads error responses itself, with their headers.
-      const client = new Ollama({
-        host,
-        headers,
-        fetch: signalledFetch(settings.fetch ?? globalThis.fetch, options.signal, modelId, secrets),
-      });
-      try {
-        const response = await client.chat({
+      const response = await request(modelId, options.signal, (client) =>
+        client.chat({
           model: modelId,
           messages: [{ role: 'system', content: options.system }, ...options.messages],
           format: options.jsonSchema,
@@ -72,24 +110,15 @@ export function createOllama(settings: OllamaProviderSettings = {}): OllamaProvi
             num_predict: options.maxOutputTokens,
             num_ctx: chatSettings.contextLength,
           },
-        });
-        return {
-          text: response.message?.content ?? '',
-          // Ollama leaves prompt_eval_count out when the whole prompt came from its cache.
-          usage: { inputTokens: response.prompt_eval_count ?? 0, outputTokens: response.eval_count ?? 0 },
-          finishReason: mapOpenAIFinishReason(response.done_reason),
-          raw: response,
-        };
-      } catch (error) {
-        throw mapClientError(error, {
-          // fetch rejects with a TypeError when the server cannot be reached; HTTP errors are mapped in signalledFetch.
-          errorClasses: { connection: TypeError },
-          provider: PROVIDER,
-          modelId,
-          secrets,
-          signal: options.signal,
-        });
-      }
+        }),
+      );
+      return {
+        text: response.message?.content ?? '',
+        // Ollama leaves prompt_eval_count out when the whole prompt came from its cache.
+        usage: { inputTokens: response.prompt_eval_count ?? 0, outputTokens: response.eval_count ?? 0 },
+        finishReason: mapOpenAIFinishReason(response.done_reason),
+        raw: response,
+      };
     },
   });
 

@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 
+export type { StructuredOutputMode } from '@echolens/provider';
 export { OPENAI_PRICING } from './pricing.js';
 export {
   createOpenAI,
@@ -15,5 +16,4 @@ export {
   type OpenAIProvider,
   type OpenAIProviderSettings,
   openai,
-  type StructuredOutputMode,
 } from './provider.js';

@@ -1,54 +1,41 @@
 import {
   APICallError,
-  type ClientErrorClasses,
+  chatCompletionsStructuredOutput,
   findModelPricing,
   type GenerateObjectOptions,
   type GenerateObjectResult,
-  jsonSchemaInstructions,
+  type HostedProviderSettings,
   type LanguageModel,
   loadApiKey,
   loadOptionalApiKey,
   type ModelPricing,
   mapClientError,
   mapOpenAIFinishReason,
+  registerSecrets,
+  requireListedModel,
+  type StructuredOutputMode,
+  secretHeaderValues,
+  stainlessErrorClasses,
   throwIfAborted,
 } from '@echolens/provider';
 import OpenAI from 'openai';
 import { OPENAI_PRICING } from './pricing.js';
 
-const CLIENT_ERROR_CLASSES: ClientErrorClasses = {
-  abort: OpenAI.APIUserAbortError,
-  timeout: OpenAI.APIConnectionTimeoutError,
-  connection: OpenAI.APIConnectionError,
-  http: OpenAI.APIError,
-};
+const CLIENT_ERROR_CLASSES = stainlessErrorClasses(OpenAI);
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
-export interface OpenAIProviderSettings {
-  /** Default: the `OPENAI_API_KEY` environment variable, read at the first request. */
-  apiKey?: string;
+export interface OpenAIProviderSettings extends HostedProviderSettings {
   /**
    * Any OpenAI-compatible endpoint: `https://openrouter.ai/api/v1`, a vLLM or LM Studio server
-   * (`http://127.0.0.1:8000/v1`). Default: `OPENAI_BASE_URL`, else OpenAI's.
+   * (`http://127.0.0.1:8000/v1`). Default: `OPENAI_BASE_URL`, else OpenAI's. The key defaults to `OPENAI_API_KEY`.
    */
   baseURL?: string;
   organization?: string;
   project?: string;
-  /** Custom fetch (proxies, tests). */
-  fetch?: typeof globalThis.fetch;
-  /** Extra headers on every request (e.g. OpenRouter's `HTTP-Referer`). */
-  headers?: Record<string, string>;
   /** Reported as the model's `provider`; default `openai`, or `openai-compatible` with a custom baseURL. */
   name?: string;
 }
-
-/**
- * How the JSON schema is passed: `strict` (`json_schema` with `strict: true`, constrained decoding; OpenAI
- * and most compatible servers), `json_schema` (best-effort schema), or `json_object` (JSON mode with the
- * schema in the system prompt, for servers without structured outputs).
- */
-export type StructuredOutputMode = 'strict' | 'json_schema' | 'json_object';
 
 export interface OpenAIChatSettings {
   structuredOutputs?: StructuredOutputMode;
@@ -77,6 +64,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
   const keySource = { apiKey: settings.apiKey, environmentVariableName: 'OPENAI_API_KEY' };
   /** For scrubbing error messages: never throws. */
   const knownKey = () => loadOptionalApiKey(keySource);
+  registerSecrets(...secretHeaderValues(settings.headers));
 
   const getClient = (): OpenAI => {
     if (client) return client;
@@ -111,27 +99,32 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
       ),
       // Another server behind the same model name answers differently: keep their cache entries apart.
       ...(isOpenAI ? {} : { cacheKey: baseURL }),
+      async preflight(options = {}) {
+        throwIfAborted(options.signal);
+        const ids: string[] = [];
+        try {
+          for await (const model of getClient().models.list({ signal: options.signal })) ids.push(model.id);
+        } catch (error) {
+          // Some compatible servers have no model list; a missing endpoint is not a failure.
+          if (error instanceof OpenAI.NotFoundError) return;
+          throw mapClientError(error, {
+            errorClasses: CLIENT_ERROR_CLASSES,
+            provider,
+            modelId,
+            secrets: [knownKey()],
+            signal: options.signal,
+          });
+        }
+        requireListedModel(ids, modelId, { provider, endpoint: baseURL });
+      },
       async generateObject(options: GenerateObjectOptions): Promise<GenerateObjectResult> {
         throwIfAborted(options.signal);
         const openAIClient = getClient();
-        const system =
-          mode === 'json_object'
-            ? `${options.system}\n\n${jsonSchemaInstructions(options.jsonSchema, options.schemaName)}`
-            : options.system;
+        const { system, responseFormat } = chatCompletionsStructuredOutput(options, mode);
         const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = {
           model: modelId,
           messages: [{ role: 'system', content: system }, ...options.messages],
-          response_format:
-            mode === 'json_object'
-              ? { type: 'json_object' }
-              : {
-                  type: 'json_schema',
-                  json_schema: {
-                    name: options.schemaName,
-                    schema: options.jsonSchema,
-                    strict: mode === 'strict',
-                  },
-                },
+          response_format: responseFormat,
         };
         if (options.temperature !== undefined) body.temperature = options.temperature;
         if (options.maxOutputTokens !== undefined) body[maxTokensParameter] = options.maxOutputTokens;

@@ -1,11 +1,11 @@
 import {
   AbortError,
-  ConfigurationError,
   createRateLimiter,
   estimateCostUsd,
   type GenerateStructuredOptions,
   generateStructured,
   type LanguageModel,
+  MissingCredentialsError,
   StructuredOutputError,
   toStrictJsonSchema,
 } from '@echolens/core';
@@ -239,7 +239,8 @@ describe('createOpenAI configuration', () => {
       const error = await model
         .generateObject({ system: 's', messages: [], jsonSchema: {}, schemaName: 'x' })
         .catch((caught: unknown) => caught);
-      expect(ConfigurationError.isInstance(error)).toBe(true);
+      expect(MissingCredentialsError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ environmentVariableName: 'OPENAI_API_KEY', service: 'OpenAI' });
       expect((error as Error).message).toContain('OPENAI_API_KEY');
     } finally {
       if (saved !== undefined) process.env.OPENAI_API_KEY = saved;

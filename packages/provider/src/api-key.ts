@@ -1,4 +1,5 @@
-import { ConfigurationError } from './errors.js';
+import { MissingCredentialsError } from './errors.js';
+import { registerSecrets } from './secrets.js';
 
 export interface LoadApiKeyOptions {
   /** The key passed in code; wins over the environment. */
@@ -11,14 +12,19 @@ export interface LoadApiKeyOptions {
 }
 
 /**
- * The API key from the option or the vendor's environment variable; a `ConfigurationError` that says
- * both ways of giving it when neither does. Read lazily (at the first request), so creating a provider
+ * The API key from the option or the vendor's environment variable; a `MissingCredentialsError` that
+ * says both ways of giving it when neither does. Read lazily (at the first request), so creating a provider
  * never fails and a key set after import still counts.
  */
 export function loadApiKey(options: LoadApiKeyOptions): string {
   const key = options.apiKey ?? process.env[options.environmentVariableName];
-  if (key?.trim()) return key;
-  throw new ConfigurationError(
+  if (key?.trim()) {
+    registerSecrets(key); // from now on scrubbed from every error, log line and result
+    return key;
+  }
+  throw new MissingCredentialsError(
+    options.description,
+    options.environmentVariableName,
     `No ${options.description} API key: set the ${options.environmentVariableName} environment variable or pass ${options.factoryName}({ apiKey })`,
   );
 }
@@ -28,5 +34,7 @@ export function loadOptionalApiKey(
   options: Pick<LoadApiKeyOptions, 'apiKey' | 'environmentVariableName'>,
 ): string | undefined {
   const key = options.apiKey ?? process.env[options.environmentVariableName];
-  return key?.trim() ? key : undefined;
+  if (!key?.trim()) return undefined;
+  registerSecrets(key);
+  return key;
 }

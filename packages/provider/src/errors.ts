@@ -4,6 +4,8 @@
  * `@echolens/core` in one `node_modules` tree would defeat `instanceof`).
  */
 
+import { scrubSecrets } from './secrets.js';
+
 const MARKER = Symbol.for('echolens.error');
 
 export type ErrorCode =
@@ -18,6 +20,7 @@ export type ErrorCode =
   | 'aborted'
   | 'timeout'
   | 'invalid_configuration'
+  | 'missing_credentials'
   | 'invalid_input'
   | 'stage_failed';
 
@@ -33,7 +36,8 @@ export class EchoLensError extends Error {
   readonly [MARKER] = true;
 
   constructor(code: ErrorCode, message: string, options: EchoLensErrorOptions = {}) {
-    super(options.file ? `${options.file}: ${message}` : message, { cause: options.cause });
+    // Scrubbed here, once, so no error of any kind can carry a credential into a log or a result.
+    super(scrubSecrets(options.file ? `${options.file}: ${message}` : message), { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.file = options.file;
@@ -124,10 +128,11 @@ export class APICallError extends EchoLensError {
     super('api_call_failed', message, options);
     this.statusCode = options.statusCode;
     this.isRetryable = options.isRetryable ?? isRetryableStatus(options.statusCode);
-    this.responseBody = options.responseBody?.slice(0, 2000);
+    this.responseBody =
+      options.responseBody === undefined ? undefined : scrubSecrets(options.responseBody).slice(0, 2000);
     this.retryAfterMs = options.retryAfterMs;
     this.provider = options.provider;
-    this.url = options.url;
+    this.url = options.url === undefined ? undefined : scrubSecrets(options.url);
   }
   static override isInstance = hasCode<APICallError>('api_call_failed');
 
@@ -151,7 +156,7 @@ export class SchemaValidationError extends EchoLensError {
     options: EchoLensErrorOptions & { issues?: { path: string; message: string }[]; value?: unknown } = {},
   ) {
     super('schema_validation_failed', message, options);
-    this.issues = options.issues ?? [];
+    this.issues = (options.issues ?? []).map((issue) => ({ ...issue, message: scrubSecrets(issue.message) }));
     this.value = options.value;
   }
   static override isInstance = hasCode<SchemaValidationError>('schema_validation_failed');
@@ -193,6 +198,25 @@ export class ConfigurationError extends EchoLensError {
   static override isInstance = hasCode<ConfigurationError>('invalid_configuration');
 }
 
+/** A hosted API needs credentials that were neither passed nor found in the environment. */
+export class MissingCredentialsError extends EchoLensError {
+  /** The variable the vendor documents, e.g. `OPENAI_API_KEY`. */
+  readonly environmentVariableName: string;
+  /** Names the vendor, e.g. `OpenAI`. */
+  readonly service: string;
+  constructor(
+    service: string,
+    environmentVariableName: string,
+    message: string,
+    options?: EchoLensErrorOptions,
+  ) {
+    super('missing_credentials', message, options);
+    this.service = service;
+    this.environmentVariableName = environmentVariableName;
+  }
+  static override isInstance = hasCode<MissingCredentialsError>('missing_credentials');
+}
+
 /** The input to a stage is not usable (e.g. a dialogue without turns, an unknown source kind). */
 export class InvalidInputError extends EchoLensError {
   constructor(message: string, options?: EchoLensErrorOptions) {
@@ -225,9 +249,10 @@ export function toAbortError(reason: unknown, file?: string): EchoLensError {
   return new AbortError(message, { cause: reason, file });
 }
 
-/** A plain-object view of any thrown value, safe to log or serialise into a batch report. */
+/** A plain-object view of any thrown value, safe to log or serialise into a batch report (secrets scrubbed). */
 export function describeError(error: unknown): { code: string; message: string; name: string } {
   if (EchoLensError.isInstance(error)) return { code: error.code, message: error.message, name: error.name };
-  if (error instanceof Error) return { code: 'unexpected', message: error.message, name: error.name };
-  return { code: 'unexpected', message: String(error), name: 'Error' };
+  if (error instanceof Error)
+    return { code: 'unexpected', message: scrubSecrets(error.message), name: error.name };
+  return { code: 'unexpected', message: scrubSecrets(String(error)), name: 'Error' };
 }

@@ -6,6 +6,7 @@ import {
   TimeoutError,
   toAbortError,
 } from './errors.js';
+import { redactSecrets } from './secrets.js';
 
 /**
  * Helpers for adapter authors: turn an HTTP failure from any vendor client into core's APICallError, with
@@ -35,26 +36,6 @@ export function parseRetryAfterMs(headers: HeaderSource, now = Date.now()): numb
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(retryAfter);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-const REDACTED = '[REDACTED]';
-
-/**
- * Replaces every occurrence of each secret, and anything sent as a bearer token, with `[REDACTED]`.
- * Servers and proxies do echo credentials back in error bodies ("Incorrect API key provided: sk-…").
- */
-export function redactSecrets(text: string, secrets: readonly (string | undefined | null)[]): string {
-  let redacted = text;
-  for (const secret of secrets) {
-    if (!secret) continue;
-    // A header value such as `Bearer sk-…`: the credential alone is what a server would echo.
-    const credential = secret.replace(/^(Bearer|Basic|Token)\s+/i, '');
-    for (const text of [secret, credential]) {
-      // Very short "secrets" (a placeholder like "x") would shred ordinary words.
-      if (text.length >= 6) redacted = redacted.split(text).join(REDACTED);
-    }
-  }
-  return redacted.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${REDACTED}`);
 }
 
 export interface HttpFailure {

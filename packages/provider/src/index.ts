@@ -35,6 +35,7 @@ export {
   type ErrorCode,
   InvalidInputError,
   isRetryableStatus,
+  MissingCredentialsError,
   MissingDependencyError,
   ModelLoadError,
   SchemaValidationError,
@@ -53,7 +54,6 @@ export {
   type HttpFailure,
   mapClientError,
   parseRetryAfterMs,
-  redactSecrets,
 } from './http-errors.js';
 export { jsonSchemaInstructions } from './json-schema-instructions.js';
 export type {
@@ -69,9 +69,18 @@ export type {
 export { type Logger, silentLogger } from './logger.js';
 export { defaultCacheRoot, resolveModelsDir } from './models-dir.js';
 export { Mutex } from './mutex.js';
+export {
+  chatCompletionsStructuredOutput,
+  type HostedProviderSettings,
+  type StainlessClientClass,
+  type StructuredOutputMode,
+  stainlessErrorClasses,
+} from './openai-compatible.js';
+export { requireListedModel } from './preflight.js';
 export { findModelPricing } from './pricing.js';
 // Data the contracts exchange
 export {
+  AUDIO_LIMITS,
   type CallMetadata,
   CallMetadataSchema,
   type ChannelRoles,
@@ -100,6 +109,7 @@ export {
   type Word,
   WordSchema,
 } from './schema/transcript.js';
+export { redactSecrets, registerSecrets, scrubSecrets, secretHeaderValues } from './secrets.js';
 export type {
   SpeechToTextAudio,
   SpeechToTextCallOptions,
@@ -108,5 +118,7 @@ export type {
   SpeechToTextSegment,
   SpeechToTextWord,
 } from './speech-to-text.js';
+export { attachWordsToSegments, checkSpeechWindow } from './speech-window.js';
 export type { Storage, StorageObject } from './storage.js';
+export { encodePcm16Wav, longestWindowSec } from './wav-encoder.js';
 export { WHISPER_LANGUAGES, whisperLanguageCode } from './whisper-languages.js';

@@ -22,6 +22,13 @@ export interface LanguageModel {
    */
   readonly cacheKey?: string;
   generateObject(options: GenerateObjectOptions): Promise<GenerateObjectResult>;
+  /**
+   * Checks, without a billable request, that the model can be used before a batch starts: credentials
+   * present (`ConfigurationError` naming the variable), the endpoint reachable and the model known to it
+   * (`APICallError`, or `ConfigurationError` with what to do, e.g. `ollama pull <model>`). Optional: a
+   * model without it is simply tried at the first call.
+   */
+  preflight?(options?: { signal?: AbortSignal }): Promise<void>;
 }
 
 /** A JSON Schema (draft 2020-12 subset) describing the expected object. */

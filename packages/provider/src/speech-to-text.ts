@@ -22,6 +22,12 @@ export interface SpeechToTextModel {
    */
   readonly cacheKey?: string;
   transcribe(audio: SpeechToTextAudio, options?: SpeechToTextCallOptions): Promise<SpeechToTextResult>;
+  /**
+   * Checks before a batch starts that transcription can run: a local model is found and loads, a hosted
+   * API has credentials (and, when it can be asked for free, is reachable). Throws what `transcribe`
+   * would (`ModelLoadError`, `ConfigurationError`, `APICallError`). Optional.
+   */
+  preflight?(options?: { signal?: AbortSignal }): Promise<void>;
   /** Releases loaded models or connections. */
   dispose?(): Promise<void>;
 }

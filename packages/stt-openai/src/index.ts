@@ -8,9 +8,11 @@
  * ```
  * @packageDocumentation
  */
+
+/** Moved to `@echolens/provider`; re-exported so existing imports keep working. */
+export { encodePcm16Wav } from '@echolens/provider';
 export {
   createOpenAITranscription,
   type OpenAITranscriptionSettings,
   openAITranscription,
 } from './transcription-model.js';
-export { encodePcm16Wav } from './wav-encoder.js';

@@ -1,9 +1,14 @@
 import {
+  attachWordsToSegments,
   type ClientErrorClasses,
   ConfigurationError,
+  checkSpeechWindow,
+  encodePcm16Wav,
+  type HostedProviderSettings,
   InvalidInputError,
   loadApiKey,
   loadOptionalApiKey,
+  longestWindowSec,
   mapClientError,
   type SpeechToTextAudio,
   type SpeechToTextCallOptions,
@@ -11,19 +16,14 @@ import {
   type SpeechToTextResult,
   type SpeechToTextSegment,
   type SpeechToTextWord,
+  stainlessErrorClasses,
   throwIfAborted,
   whisperLanguageCode,
 } from '@echolens/provider';
 import OpenAI, { toFile } from 'openai';
 import type { TranscriptionVerbose } from 'openai/resources/audio/transcriptions';
-import { encodePcm16Wav, longestWindowSec } from './wav-encoder.js';
 
-const CLIENT_ERROR_CLASSES: ClientErrorClasses = {
-  abort: OpenAI.APIUserAbortError,
-  timeout: OpenAI.APIConnectionTimeoutError,
-  connection: OpenAI.APIConnectionError,
-  http: OpenAI.APIError,
-};
+const CLIENT_ERROR_CLASSES = stainlessErrorClasses(OpenAI);
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 const GROQ_HOST = 'api.groq.com';
@@ -31,19 +31,16 @@ const GROQ_HOST = 'api.groq.com';
 const UPLOAD_LIMIT_BYTES = 25 * 1024 * 1024;
 const SAMPLE_RATE = 16_000;
 
-export interface OpenAITranscriptionSettings {
-  /** Default: `GROQ_API_KEY` when the base URL is Groq's, else `OPENAI_API_KEY`; read at the first request. */
-  apiKey?: string;
+export interface OpenAITranscriptionSettings extends HostedProviderSettings {
   /**
    * Any OpenAI-compatible transcription API: OpenAI (default), Groq (`https://api.groq.com/openai/v1`),
-   * or a self-hosted Whisper server (`http://127.0.0.1:8000/v1`).
+   * or a self-hosted Whisper server (`http://127.0.0.1:8000/v1`). The key defaults to `GROQ_API_KEY` when
+   * the base URL is Groq's, else `OPENAI_API_KEY`.
    */
   baseURL?: string;
   /** Default `whisper-1`, or `whisper-large-v3` on Groq. Must support `verbose_json` for timestamps. */
   model?: string;
   organization?: string;
-  fetch?: typeof globalThis.fetch;
-  headers?: Record<string, string>;
   /** Reported as `provider`; default `openai`, `groq`, or `openai-compatible` from the base URL. */
   provider?: string;
   /** Longest window per request, default 600 s (19 MB as WAV); at most what fits in 25 MB. */
@@ -110,7 +107,7 @@ export function createOpenAITranscription(settings: OpenAITranscriptionSettings 
       options: SpeechToTextCallOptions = {},
     ): Promise<SpeechToTextResult> {
       throwIfAborted(options.signal);
-      const durationSec = checkWindow(audio, maxWindowSec, provider);
+      const durationSec = checkSpeechWindow(audio, maxWindowSec, provider);
       const file = await toFile(encodePcm16Wav(audio.samples, audio.sampleRate), 'window.wav', {
         type: 'audio/wav',
       });
@@ -145,23 +142,6 @@ export function createOpenAITranscription(settings: OpenAITranscriptionSettings 
 /** The default model: OpenAI `whisper-1`, key from `OPENAI_API_KEY`. */
 export const openAITranscription: SpeechToTextModel = createOpenAITranscription();
 
-function checkWindow(audio: SpeechToTextAudio, maxWindowSec: number, provider: string): number {
-  if (audio.sampleRate !== SAMPLE_RATE) {
-    throw new InvalidInputError(
-      `${provider} transcription expects ${SAMPLE_RATE} Hz audio, got ${audio.sampleRate} Hz`,
-    );
-  }
-  if (audio.samples.length === 0)
-    throw new InvalidInputError(`${provider} transcription got an empty audio window`);
-  const durationSec = audio.samples.length / SAMPLE_RATE;
-  if (durationSec > maxWindowSec + 1e-6) {
-    throw new InvalidInputError(
-      `${provider} transcription got a ${durationSec.toFixed(1)} s window; this model takes at most ${maxWindowSec} s`,
-    );
-  }
-  return durationSec;
-}
-
 function toResult(response: TranscriptionVerbose, durationSec: number): SpeechToTextResult {
   const segments: SpeechToTextSegment[] = (response.segments ?? []).map((segment) => ({
     startSec: segment.start,
@@ -170,7 +150,7 @@ function toResult(response: TranscriptionVerbose, durationSec: number): SpeechTo
     averageLogProbability: segment.avg_logprob,
     noSpeechProbability: segment.no_speech_prob,
   }));
-  attachWords(
+  attachWordsToSegments(
     segments,
     (response.words ?? []).map((word) => ({
       startSec: word.start,
@@ -185,27 +165,4 @@ function toResult(response: TranscriptionVerbose, durationSec: number): SpeechTo
       response.usage?.type === 'duration' ? response.usage.seconds : (response.duration ?? durationSec),
     raw: response,
   };
-}
-
-/**
- * The API returns words as one flat list; each goes to the segment holding its midpoint, or the nearest
- * one (word and segment timings come from different passes and can disagree by a few hundredths).
- */
-function attachWords(segments: SpeechToTextSegment[], words: SpeechToTextWord[]): void {
-  if (segments.length === 0) return;
-  for (const word of words) {
-    const midpoint = (word.startSec + word.endSec) / 2;
-    let best = segments[0] as SpeechToTextSegment;
-    let bestDistance = Number.POSITIVE_INFINITY;
-    for (const segment of segments) {
-      const distance =
-        midpoint < segment.startSec ? segment.startSec - midpoint : Math.max(0, midpoint - segment.endSec);
-      if (distance < bestDistance) {
-        best = segment;
-        bestDistance = distance;
-      }
-    }
-    best.words ??= [];
-    best.words.push(word);
-  }
 }

@@ -17,8 +17,9 @@ import { transcribeSamples } from './transcribe-samples.js';
 
 export interface WhisperOptions {
   /**
-   * `Xenova/whisper-tiny` (default), `whisper-base` (shorthand for `Xenova/whisper-base`), any
-   * Transformers.js Whisper id, or a path to a local model folder.
+   * `Xenova/whisper-base` (default, `DEFAULT_WHISPER_MODEL`), `whisper-tiny` (shorthand for
+   * `Xenova/whisper-tiny`: about twice as fast, much weaker on telephone audio), any Transformers.js
+   * Whisper id, or a path to a local model folder.
    */
   model?: string;
   /** ONNX weight type: `q8` (default, 8-bit), `fp32`, `fp16`, `q4`… The files must exist for it. */
@@ -96,6 +97,10 @@ export function createWhisper(options: WhisperOptions = {}): WhisperModel {
     dtype,
     cacheKey: `dtype=${dtype};decoder=${DECODER_VERSION}`,
     maxWindowSec: WINDOW_SAMPLES / 16_000,
+
+    async preflight() {
+      await load();
+    },
 
     async load() {
       await load();

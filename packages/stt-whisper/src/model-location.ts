@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { resolveModelsDir } from '@echolens/provider';
 
-export const DEFAULT_WHISPER_MODEL = 'Xenova/whisper-tiny';
+/**
+ * The one place the default model is defined (`createWhisper`, `createPipeline` and `echolens analyze`
+ * all use it). Base, not tiny: on 8 kHz telephone calls tiny's transcripts are not usable (see
+ * docs/decisions/0007-default-model-whisper-base.md and bench/RESULTS.md); `Xenova/whisper-tiny` is the
+ * documented fast option.
+ */
+export const DEFAULT_WHISPER_MODEL = 'Xenova/whisper-base';
 
 /**
  * Where one Whisper model is loaded from. Transformers.js treats a string that is not a Hugging Face

@@ -51,7 +51,7 @@ function expectWellFormed(result: SpeechToTextResult, durationSec: number) {
 }
 
 describe('createWhisper (whisper-tiny q8, local models)', () => {
-  const whisper = createWhisper();
+  const whisper = createWhisper({ model: 'whisper-tiny' }); // not the default: keeps the suite fast
 
   beforeAll(() => whisper.load());
   afterAll(() => whisper.dispose());
@@ -165,7 +165,7 @@ describe('createWhisper (whisper-tiny q8, local models)', () => {
   });
 
   it('loads again after dispose', async () => {
-    const other = createWhisper({ language: 'en' });
+    const other = createWhisper({ model: 'whisper-tiny', language: 'en' });
     const first = await other.transcribe({ samples: jfk.subarray(0, 4 * 16_000), sampleRate: 16_000 });
     await other.dispose();
     const second = await other.transcribe({ samples: jfk.subarray(0, 4 * 16_000), sampleRate: 16_000 });
@@ -194,12 +194,12 @@ describe('model location and load errors', () => {
       if (file !== 'onnx') copyFileSync(join(source, file), join(target, file));
     for (const file of readdirSync(join(source, 'onnx')))
       writeFileSync(join(target, 'onnx', file), 'not an onnx model');
-    const corrupt = await createWhisper({ modelsDir: models })
+    const corrupt = await createWhisper({ modelsDir: models, model: 'whisper-tiny' })
       .load()
       .catch((e) => e);
     expect(ModelLoadError.isInstance(corrupt)).toBe(true);
     expect(corrupt.message).toContain(target);
-    const wrongType = await createWhisper({ modelsDir: models, dtype: 'fp16' })
+    const wrongType = await createWhisper({ modelsDir: models, model: 'whisper-tiny', dtype: 'fp16' })
       .load()
       .catch((e) => e);
     expect(ModelLoadError.isInstance(wrongType)).toBe(true);

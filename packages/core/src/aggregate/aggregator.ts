@@ -32,8 +32,8 @@ const round = (value: number, digits = 4) => Number(value.toFixed(digits));
 class Mean {
   sum = 0;
   count = 0;
-  add(value: number | undefined): void {
-    if (value === undefined || Number.isNaN(value)) return;
+  add(value: number | null | undefined): void {
+    if (value === undefined || value === null || Number.isNaN(value)) return;
     this.sum += value;
     this.count++;
   }
@@ -68,6 +68,7 @@ const sentimentCounts = (): Record<SentimentLabel, number> => ({
   neutral: 0,
   negative: 0,
   mixed: 0,
+  unknown: 0,
 });
 
 const shift = (call: CallSummaryRow) =>
@@ -338,6 +339,7 @@ export class Aggregator {
       generatedAt: new Date().toISOString(),
       callCount: count,
       failedCount: this.failures.length,
+      degradedCount: calls.filter((row) => row.degraded).length,
       failures: [...this.failures],
       period: {
         ...(from ? { from } : {}),

@@ -1,6 +1,6 @@
 import type { Conversation, Turn } from '../schema/conversation.js';
 import type { Evidence, EvidenceCheck, EvidenceDraft, Insights, InsightsDraft } from '../schema/insights.js';
-import { normalizeWords, quoteAround, type Span } from './text.js';
+import { normalizeWords, quoteAround, type Span, textWork } from './text.js';
 
 /** Evidence citing one turn, quoting the sentence around `span` (or the turn's opening when absent). */
 export function citeTurn(turn: Turn, span?: Span): EvidenceDraft {
@@ -13,6 +13,7 @@ const FUZZY_THRESHOLD = 0.8;
 
 /** Longest common subsequence length of two word lists (quotes are short, so O(n·m) is fine). */
 function commonSubsequence(a: readonly string[], b: readonly string[]): number {
+  textWork.characters += a.length * b.length;
   let previous = new Array<number>(b.length + 1).fill(0);
   for (const wordA of a) {
     const current = new Array<number>(b.length + 1).fill(0);
@@ -34,57 +35,139 @@ function quoteParts(quote: string): string[][] {
     .filter((words) => words.length > 0);
 }
 
+/** A turn's words, normalised once however many quotes are checked against it. */
+class TurnWords {
+  private words: string[] | undefined;
+  private joined: string | undefined;
+  constructor(readonly text: string) {}
+  get list(): string[] {
+    this.words ??= normalizeWords(this.text.replace(/\[[A-Z_]+\]/g, ' '));
+    return this.words;
+  }
+  /** The words joined with single spaces and padded, for exact phrase lookups. */
+  get padded(): string {
+    this.joined ??= ` ${this.list.join(' ')} `;
+    return this.joined;
+  }
+}
+
+/**
+ * Whether the words of one quote part occur in a turn, exactly or with at most 20 % of them changed, missing
+ * or reordered. The approximate search only runs the (quadratic in the quote) alignment on windows that
+ * already hold enough of the quote's words, counted with a sliding window: linear in the turn's length.
+ */
+function partMatches(words: readonly string[], turn: TurnWords): boolean {
+  if (turn.padded.includes(` ${words.join(' ')} `)) return true;
+  if (words.length < 4) return false; // too short to match approximately without false hits
+  const slack = Math.ceil(words.length * (1 - FUZZY_THRESHOLD));
+  const needed = words.length * FUZZY_THRESHOLD;
+  const wanted = new Map<string, number>();
+  for (const word of words) wanted.set(word, (wanted.get(word) ?? 0) + 1);
+  const turnWords = turn.list;
+  const size = words.length + slack;
+  const inWindow = new Map<string, number>();
+  let shared = 0;
+  const enter = (word: string) => {
+    const want = wanted.get(word);
+    if (want === undefined) return;
+    const have = (inWindow.get(word) ?? 0) + 1;
+    inWindow.set(word, have);
+    if (have <= want) shared++;
+  };
+  const leave = (word: string) => {
+    const want = wanted.get(word);
+    if (want === undefined) return;
+    const have = inWindow.get(word) ?? 0;
+    inWindow.set(word, have - 1);
+    if (have <= want) shared--;
+  };
+  textWork.characters += turnWords.length;
+  for (let index = 0; index < Math.min(size, turnWords.length); index++) enter(turnWords[index] ?? '');
+  for (let start = 0; start < turnWords.length; start++) {
+    if (start > 0) {
+      leave(turnWords[start - 1] ?? '');
+      const incoming = turnWords[start + size - 1];
+      if (incoming !== undefined) enter(incoming);
+    }
+    if (turnWords.length - start < words.length - slack) break;
+    if (shared < needed) continue;
+    const window = turnWords.slice(start, start + size);
+    if (commonSubsequence(words, window) >= needed) return true;
+  }
+  return false;
+}
+
+function matchesTurn(parts: readonly string[][], quote: string, turn: TurnWords): boolean {
+  // A quote with no words (an emoji, "!!!") can only be checked verbatim.
+  if (parts.length === 0) return quote.trim().length > 0 && turn.text.includes(quote.trim());
+  return parts.every((words) => partMatches(words, turn));
+}
+
 /**
  * Whether a quote is in a turn: every part of the quote (split at ellipses) must match a window of the
  * turn's words exactly or with at most 20% of its words changed, missing or reordered. Normalised
  * first, so case, punctuation and apostrophes never matter.
  */
 export function quoteMatchesTurn(quote: string, turnText: string): boolean {
-  const parts = quoteParts(quote);
-  // A quote with no words (an emoji, "!!!") can only be checked verbatim.
-  if (parts.length === 0) return quote.trim().length > 0 && turnText.includes(quote.trim());
-  const turnWords = normalizeWords(turnText.replace(/\[[A-Z_]+\]/g, ' '));
-  const joinedTurn = ` ${turnWords.join(' ')} `;
-  return parts.every((words) => {
-    if (joinedTurn.includes(` ${words.join(' ')} `)) return true;
-    if (words.length < 4) return false; // too short to match approximately without false hits
-    const slack = Math.ceil(words.length * (1 - FUZZY_THRESHOLD));
-    for (let start = 0; start < turnWords.length; start++) {
-      const window = turnWords.slice(start, start + words.length + slack);
-      if (window.length < words.length - slack) break;
-      if (commonSubsequence(words, window) >= words.length * FUZZY_THRESHOLD) return true;
+  return matchesTurn(quoteParts(quote), quote, new TurnWords(turnText));
+}
+
+/**
+ * A conversation prepared for checking many quotes: turns by id and each turn's words normalised at most
+ * once, so checking all of an analysis's evidence stays linear in the conversation's length.
+ */
+export class EvidenceIndex {
+  private readonly byId: Map<string, Turn>;
+  private readonly words = new Map<Turn, TurnWords>();
+  constructor(readonly conversation: Conversation) {
+    this.byId = new Map(conversation.turns.map((turn) => [turn.id, turn]));
+  }
+  turn(id: string): Turn | undefined {
+    return this.byId.get(id.trim());
+  }
+  wordsOf(turn: Turn): TurnWords {
+    let words = this.words.get(turn);
+    if (!words) {
+      words = new TurnWords(turn.text);
+      this.words.set(turn, words);
     }
-    return false;
-  });
+    return words;
+  }
 }
 
 /**
  * Checks one evidence item against the conversation: kept (with the cited turns' times) when the quote
  * is in a cited turn, re-pointed when it is in another turn, dropped (undefined) when it is nowhere.
  */
-export function verifyEvidence(draft: EvidenceDraft, conversation: Conversation): Evidence | undefined {
-  const byId = new Map(conversation.turns.map((turn) => [turn.id, turn]));
-  const cited = draft.turnIds.map((id) => byId.get(id.trim())).filter((turn): turn is Turn => !!turn);
-  let matching = cited.filter((turn) => quoteMatchesTurn(draft.quote, turn.text));
+export function verifyEvidence(
+  draft: EvidenceDraft,
+  conversation: Conversation,
+  index: EvidenceIndex = new EvidenceIndex(conversation),
+): Evidence | undefined {
+  const parts = quoteParts(draft.quote);
+  const cited = draft.turnIds.map((id) => index.turn(id)).filter((turn): turn is Turn => !!turn);
+  let matching = cited.filter((turn) => matchesTurn(parts, draft.quote, index.wordsOf(turn)));
   if (matching.length === 0 && cited.length > 1) {
     // A quote spanning several cited turns: accept when it matches their joined text.
-    const joined = cited.map((turn) => turn.text).join(' ');
-    if (quoteMatchesTurn(draft.quote, joined)) matching = cited;
+    const joined = new TurnWords(cited.map((turn) => turn.text).join(' '));
+    if (matchesTurn(parts, draft.quote, joined)) matching = cited;
   }
   if (matching.length === 0) {
-    const elsewhere = conversation.turns.find((turn) => quoteMatchesTurn(draft.quote, turn.text));
+    const elsewhere = conversation.turns.find((turn) => matchesTurn(parts, draft.quote, index.wordsOf(turn)));
     if (!elsewhere) return undefined;
     matching = [elsewhere];
   }
-  const starts = matching
-    .map((turn) => turn.startSec)
-    .filter((value): value is number => value !== undefined);
-  const ends = matching.map((turn) => turn.endSec).filter((value): value is number => value !== undefined);
+  let startSec: number | undefined;
+  let endSec: number | undefined;
+  for (const turn of matching) {
+    if (turn.startSec !== undefined) startSec = Math.min(startSec ?? turn.startSec, turn.startSec);
+    if (turn.endSec !== undefined) endSec = Math.max(endSec ?? turn.endSec, turn.endSec);
+  }
   return {
     turnIds: matching.map((turn) => turn.id),
     quote: draft.quote.trim(),
-    ...(starts.length > 0 ? { startSec: Math.min(...starts) } : {}),
-    ...(ends.length > 0 ? { endSec: Math.max(...ends) } : {}),
+    ...(startSec !== undefined ? { startSec } : {}),
+    ...(endSec !== undefined ? { endSec } : {}),
   };
 }
 
@@ -112,11 +195,12 @@ export function finalizeInsights(
   method: Insights['method'],
 ): Insights {
   const check: EvidenceCheck = { checked: 0, verified: 0, dropped: 0, droppedInsights: 0 };
+  const index = new EvidenceIndex(conversation);
   const verifyAll = (list: readonly EvidenceDraft[]): Evidence[] => {
     const kept: Evidence[] = [];
     for (const item of list) {
       check.checked++;
-      const verified = verifyEvidence(item, conversation);
+      const verified = verifyEvidence(item, conversation, index);
       if (verified) {
         check.verified++;
         kept.push(verified);
@@ -164,6 +248,7 @@ export function finalizeInsights(
       },
     },
     memory: { deliverables: many(draft.memory.deliverables), openIssues: many(draft.memory.openIssues) },
+    abstentions: draft.abstentions ?? [],
     ...(draft.custom ? { custom: draft.custom as Record<string, unknown> } : {}),
   };
   return insights;

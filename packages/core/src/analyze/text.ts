@@ -6,13 +6,28 @@ import { stemmer } from 'stemmer';
  * apostrophes), so a cue found in the match form can be quoted verbatim from the original.
  */
 
+/**
+ * Characters scanned by the text primitives below since the process started. The analyzer's work must grow
+ * linearly with its input; the linear-time test reads this counter (a counter, not a clock, so it can assert
+ * without timing anything).
+ */
+export const textWork = { characters: 0 };
+
+let lastText: string | undefined;
+let lastForm = '';
+
 /** Lowercase with typographic quotes straightened; same length as the input, offsets preserved. */
 export function matchForm(text: string): string {
+  // The analyzer asks for the same turn's form many times in a row (one cue list after another).
+  if (text === lastText) return lastForm;
+  textWork.characters += text.length;
   let lowered = text.toLowerCase();
   // Some characters change length when lowercased (e.g. "İ"); fall back to a per-character map then.
   if (lowered.length !== text.length)
     lowered = [...text].map((char) => char.toLowerCase()[0] ?? char).join('');
-  return lowered.replace(/[’‘`´]/g, "'").replace(/[“”]/g, '"');
+  lastText = text;
+  lastForm = lowered.replace(/[’‘`´]/g, "'").replace(/[“”]/g, '"');
+  return lastForm;
 }
 
 export interface Token {
@@ -24,12 +39,23 @@ export interface Token {
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 
-/** Words with their offsets in the original text. */
+/** Long texts tokenized lately: the analyzer reads one long turn several times (sentiment, topic, evidence). */
+const longTokenized = new Map<string, Token[]>();
+const LONG_TEXT = 5000;
+
+/** Words with their offsets in the original text (the same array for the same long text: do not mutate it). */
 export function tokenize(text: string): Token[] {
+  const cached = text.length >= LONG_TEXT ? longTokenized.get(text) : undefined;
+  if (cached) return cached;
   const form = matchForm(text);
+  textWork.characters += form.length;
   const tokens: Token[] = [];
   for (const match of form.matchAll(WORD)) {
     tokens.push({ text: match[0], start: match.index, end: match.index + match[0].length });
+  }
+  if (text.length >= LONG_TEXT) {
+    if (longTokenized.size >= 4) longTokenized.delete(longTokenized.keys().next().value ?? '');
+    longTokenized.set(text, tokens);
   }
   return tokens;
 }
@@ -57,12 +83,15 @@ export interface Span {
   end: number;
 }
 
+// A full stop after a lone letter ends no sentence: "8 a.m. tomorrow", "J. Smith".
+const BOUNDARY = /(?:[!?…]|(?<!(?:^|[^\p{L}])\p{L})\.)[.!?…]*["')\]]*(?=\s|$)|\n+/gu;
+
 /** Sentence spans of a turn: split after . ! ? … and line breaks, keeping offsets. */
 export function sentenceSpans(text: string): Span[] {
+  textWork.characters += text.length;
   const spans: Span[] = [];
-  const boundary = /[.!?…]+["')\]]*(?=\s|$)|\n+/g;
   let start = 0;
-  for (const match of text.matchAll(boundary)) {
+  for (const match of text.matchAll(BOUNDARY)) {
     const end = match.index + match[0].length;
     pushTrimmed(text, start, end, spans);
     start = end;
@@ -80,16 +109,35 @@ function pushTrimmed(text: string, start: number, end: number, spans: Span[]): v
 }
 
 /**
+ * The sentence around `span`, looking at most `reach` characters either side: a quote never needs more, and
+ * a bounded look keeps quoting from a megabyte-long turn as cheap as from a short one.
+ */
+export function sentenceAround(text: string, span: Span, reach = 400): Span {
+  const from = Math.max(0, span.start - reach);
+  const to = Math.min(text.length, span.end + reach);
+  const window = text.slice(from, to);
+  textWork.characters += window.length;
+  let start = from;
+  let end = to;
+  for (const match of window.matchAll(BOUNDARY)) {
+    const boundaryEnd = from + match.index + match[0].length;
+    if (boundaryEnd <= span.start) start = boundaryEnd;
+    else {
+      end = Math.max(span.end, boundaryEnd);
+      break;
+    }
+  }
+  while (start < span.start && /\s/.test(text[start] ?? '')) start++;
+  while (end > span.end && /\s/.test(text[end - 1] ?? '')) end--;
+  return { start, end };
+}
+
+/**
  * A verbatim excerpt of `text` around `span` for use as an evidence quote: the sentence containing it,
  * cut to at most `maxLength` characters on word boundaries (still a substring of the original).
  */
 export function quoteAround(text: string, span: Span, maxLength = 180): string {
-  const sentence = sentenceSpans(text).find(
-    (candidate) => candidate.start <= span.start && span.start < candidate.end,
-  ) ?? {
-    start: 0,
-    end: text.length,
-  };
+  const sentence = sentenceAround(text, span, maxLength * 2);
   let start = sentence.start;
   let end = Math.max(sentence.end, Math.min(span.end, text.length));
   if (end - start > maxLength) {
@@ -125,6 +173,7 @@ export function contentStems(text: string): string[] {
 /** The first match of any pattern in the text's match form, as offsets into the original text. */
 export function findCue(text: string, patterns: readonly RegExp[]): Span | undefined {
   const form = matchForm(text);
+  textWork.characters += form.length * patterns.length;
   let best: Span | undefined;
   for (const pattern of patterns) {
     const match = singleMatch(pattern).exec(form);
@@ -137,6 +186,7 @@ export function findCue(text: string, patterns: readonly RegExp[]): Span | undef
 /** How many of the patterns match the text. */
 export function countCues(text: string, patterns: readonly RegExp[]): number {
   const form = matchForm(text);
+  textWork.characters += form.length * patterns.length;
   return patterns.filter((pattern) => singleMatch(pattern).test(form)).length;
 }
 

@@ -3,7 +3,7 @@ import type { AudioFormat } from '../schema/prepared-audio.js';
 import type { CompressedCodec } from './decoders/compressed.js';
 import { findMpegFrame } from './decoders/mpeg-frame.js';
 import type { ValidRawAudioFormat } from './decoders/raw-pcm.js';
-import { findWavFormat, wavCodecName } from './decoders/wav.js';
+import { declaredWavDataBytes, findWavFormat, wavCodecName } from './decoders/wav.js';
 
 /** How the bytes will be decoded. */
 export type DecoderRoute =
@@ -21,6 +21,8 @@ export interface DetectedFormat {
   /** Human-readable, for logs and messages, e.g. "Ogg Opus" or "MP4/M4A (brand M4A)". */
   description: string;
   route: DecoderRoute;
+  /** The duration the header promises (WAV data size, FLAC STREAMINFO), checked before decoding starts. */
+  declaredDurationSec?: number;
 }
 
 /** The head was too short to decide (e.g. a large ID3 tag): read at least this many bytes and ask again. */
@@ -136,12 +138,15 @@ function detectFlac(head: Uint8Array, offset: number): DetectedFormat {
   const info = offset + 8;
   if ((head[offset + 4]! & 0x7f) === 0 && info + 18 <= head.length) {
     const at = (index: number) => head[info + index]!;
-    detected.sampleRate = (at(10) << 12) | (at(11) << 4) | (at(12) >> 4);
+    const sampleRate = (at(10) << 12) | (at(11) << 4) | (at(12) >> 4);
+    detected.sampleRate = sampleRate;
     detected.channelCount = ((at(12) >> 1) & 0x07) + 1;
     const totalSamples =
       (at(13) & 0x0f) * 2 ** 32 + ((at(14) << 24) >>> 0) + (at(15) << 16) + (at(16) << 8) + at(17);
-    if (totalSamples > 0)
+    if (totalSamples > 0) {
       detected.route = { kind: 'compressed', codec: 'flac', declaredSamples: totalSamples };
+      if (sampleRate > 0) detected.declaredDurationSec = totalSamples / sampleRate;
+    }
   }
   return detected;
 }
@@ -188,6 +193,7 @@ function detectWav(head: Uint8Array, context: DetectionContext): DetectedFormat 
     return { format: 'wav', description: 'RIFF WAVE', route: { kind: 'wav' } };
   }
   const codec = wavCodecName(wav);
+  const dataBytes = declaredWavDataBytes(head);
   return {
     format: 'wav',
     codec,
@@ -195,6 +201,10 @@ function detectWav(head: Uint8Array, context: DetectionContext): DetectedFormat 
     channelCount: wav.channelCount,
     description: `RIFF WAVE (${codec})`,
     route: wav.encoding ? { kind: 'wav' } : { kind: 'ffmpeg', probe: false },
+    // Exact for PCM; for compressed WAV (ADPCM, GSM) the block size is per block, not per sample.
+    ...(dataBytes !== undefined && wav.encoding
+      ? { declaredDurationSec: dataBytes / (wav.sampleRate * wav.blockAlign) }
+      : {}),
   };
 }
 

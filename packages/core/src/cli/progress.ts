@@ -27,9 +27,14 @@ function formatDuration(seconds: number): string {
   return `${whole}s`;
 }
 
+/** How one input ended: done, done in a weaker way (a fallback, said in `warning`), or failed. */
+export type InputOutcome = { ok: true; detail: string; warning?: string } | { ok: false; reason: string };
+
 export interface ProgressReporter {
-  /** Marks one input finished (successfully or not) and prints its line. */
-  finish(name: string, outcome: { ok: true; detail: string } | { ok: false; reason: string }): void;
+  /** Marks one input finished and prints its line. */
+  finish(name: string, outcome: InputOutcome): void;
+  /** Prints a line (a warning) above the bar without breaking it. */
+  note(text: string): void;
   /** Clears the bar; call before printing the summary. */
   stop(): void;
 }
@@ -39,7 +44,7 @@ export interface ProgressReporter {
  * stderr so stdout stays clean for results.
  */
 export function trackProgress(
-  pipeline: Pipeline,
+  pipeline: Pick<Pipeline, 'on'>,
   options: {
     total: number;
     verb: string;
@@ -97,15 +102,23 @@ export function trackProgress(
     finish(name, outcome) {
       active.delete(name);
       done += 1;
-      if (outcome.ok && (options.quiet || options.successLines === false)) {
+      const counter = `[${done}/${options.total}]`;
+      if (!outcome.ok) {
+        print(`${counter} ✗ ${name}: ${outcome.reason}`);
+        return;
+      }
+      // A fallback is always shown, even with --quiet: the result is weaker than asked for.
+      if (outcome.warning) {
+        print(`${counter} ⚠ ${name} ${outcome.detail}\n    ${outcome.warning}`);
+        return;
+      }
+      if (options.quiet || options.successLines === false) {
         render();
         return;
       }
-      const counter = `[${done}/${options.total}]`;
-      print(
-        outcome.ok ? `${counter} ✓ ${name} ${outcome.detail}` : `${counter} ✗ ${name}: ${outcome.reason}`,
-      );
+      print(`${counter} ✓ ${name} ${outcome.detail}`);
     },
+    note: print,
     stop() {
       if (timer) clearInterval(timer);
       if (interactive) stream.write('\r\x1b[2K');

@@ -1,5 +1,5 @@
 import type { TimeSpan } from '@echolens/provider';
-import { mergeSpans } from '../analyze/metrics/intervals.js';
+import { mergeSpans } from '../util/intervals.js';
 import { minimumCostAssignment } from './hungarian.js';
 
 /** A labelled span, as in a reference or hypothesis RTTM. */

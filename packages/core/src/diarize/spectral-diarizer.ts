@@ -9,6 +9,7 @@ import { ConfigurationError, throwIfAborted } from '@echolens/provider';
 import { agglomerate, cosine, cutDendrogram } from './clustering.js';
 import { energySpeechMask, FRAME_SEC, spansToMask } from './frames.js';
 import { fitGaussian, type Gaussian, logLikelihood } from './gaussian.js';
+import { leastSpeakerSeconds, predictiveLogLikelihood } from './speaker-count.js';
 import { bridgeShortPauses, speechSecondsBySpeaker } from './speaker-segments.js';
 import {
   CEPSTRAL_DIMENSIONS,
@@ -25,10 +26,17 @@ export interface SpectralDiarizerOptions {
   /** Length of the speech windows that are embedded and clustered (default 1.5 s). */
   windowSec?: number;
   /**
-   * Held-out log-likelihood (nats per frame) a second speaker must add before it is believed (default
-   * 0.1); a third must add twice that, a fourth three times. Higher finds fewer speakers.
+   * Predictive held-out log-likelihood (nats per frame of all speech, see `predictiveLogLikelihood`) a
+   * second speaker must add before it is believed (default 0.1); a third must add twice that, a fourth
+   * three times. Averaged over all speech, so a voice must be both distinct and present: one holding
+   * 5 % of the speech has to gain 2 nats on each of its own frames. Higher finds fewer speakers.
    */
   speakerGain?: number;
+  /**
+   * Least speech a speaker must hold to be believed (default two voice-print windows, 3 s): a voice
+   * heard in one window only rests on one observation, and is as likely a cough, a laugh or a noise.
+   */
+  minSpeakerSec?: number;
   /**
    * Log-likelihood (nats) a speaker change must earn in the Viterbi re-segmentation (default 30): about
    * a quarter second of clearly different voice, so a cough or one odd vowel does not switch speakers.
@@ -156,51 +164,6 @@ function rowLabels(windows: readonly EmbeddingWindow[], windowLabels: Int32Array
   return labels;
 }
 
-/** Rows alternate between the two halves of the cross-validation in blocks of one second of speech. */
-const FOLD_BLOCK_ROWS = 100;
-
-/**
- * Held-out log-likelihood per frame of modelling each label with its own full Gaussian: fitted on
- * alternate one-second blocks, scored on the others (and the other way round). Unlike the in-sample fit,
- * this does not grow just because more Gaussians have more parameters, so it can tell one voice from two.
- */
-function heldOutFit(cepstra: Float32Array, labels: Int32Array, clusters: number): number {
-  const d = CEPSTRAL_DIMENSIONS;
-  const scratch = new Float64Array(d);
-  let total = 0;
-  let count = 0;
-  for (let fold = 0; fold < 2; fold++) {
-    const training: number[][] = Array.from({ length: clusters }, () => []);
-    labels.forEach((label, row) => {
-      if (label >= 0 && Math.floor(row / FOLD_BLOCK_ROWS) % 2 === fold) training[label]!.push(row);
-    });
-    // Tied covariance: each speaker only adds a mean (19 numbers), so an extra speaker must earn its keep
-    // by a real shift of the voice, not by fitting a covariance to a couple of seconds of frames.
-    const residuals = new Float32Array(cepstra.length);
-    const means = training.map((rows) => {
-      const mean = new Float64Array(d);
-      for (const row of rows) for (let c = 0; c < d; c++) mean[c]! += cepstra[row * d + c]!;
-      for (let c = 0; c < d; c++) mean[c]! /= Math.max(1, rows.length);
-      return mean;
-    });
-    const pooled: number[] = [];
-    training.forEach((rows, label) => {
-      for (const row of rows) {
-        for (let c = 0; c < d; c++) residuals[row * d + c] = cepstra[row * d + c]! - means[label]![c]!;
-        pooled.push(row);
-      }
-    });
-    const shared = fitGaussian(residuals, d, pooled);
-    labels.forEach((label, row) => {
-      if (label < 0 || Math.floor(row / FOLD_BLOCK_ROWS) % 2 === fold || training[label]!.length < d) return;
-      for (let c = 0; c < d; c++) residuals[row * d + c] = cepstra[row * d + c]! - means[label]![c]!;
-      total += logLikelihood(shared, residuals, row, scratch);
-      count++;
-    });
-  }
-  return count > 0 ? total / count : Number.NEGATIVE_INFINITY;
-}
-
 /**
  * Re-segmentation: one Gaussian per speaker, a frame-level Viterbi pass in which changing speaker costs
  * `switchPenalty` (less across a pause, where turns usually change), then the models are refitted.
@@ -263,12 +226,15 @@ function resegment(
 
 /**
  * Mono diarization with no model download: MFCC statistics over 1.5 s speech windows, average-linkage
- * clustering with the number of speakers chosen by held-out likelihood (within `minSpeakers`…`maxSpeakers`), then
+ * clustering with the number of speakers chosen by predictive held-out likelihood and a least amount of
+ * speech per speaker (within `minSpeakers`…`maxSpeakers`), then
  * Viterbi re-segmentation with per-speaker Gaussians so turn boundaries land on 10 ms frames.
  */
 export function createSpectralDiarizer(options: SpectralDiarizerOptions = {}): Diarizer {
-  const windowFrames = Math.round((options.windowSec ?? 1.5) / FRAME_SEC);
+  const windowSec = options.windowSec ?? 1.5;
+  const windowFrames = Math.round(windowSec / FRAME_SEC);
   const speakerGain = options.speakerGain ?? 0.1;
+  const minSpeakerSec = options.minSpeakerSec ?? 2 * windowSec;
   const switchPenalty = options.switchPenalty ?? 30;
   return {
     specificationVersion: 'v1',
@@ -327,22 +293,28 @@ export function createSpectralDiarizer(options: SpectralDiarizerOptions = {}): D
         const largest = Math.min(maxSpeakers, sampled.length);
         for (let candidate = Math.min(minSpeakers, largest); candidate <= largest; candidate++) {
           throwIfAborted(call.signal, audio.source?.name);
-          let candidateLabels = rowLabels(
-            windows,
-            labelWindows(windows, sampled, tree, candidate),
-            speechFrames.length,
-          );
-          if (candidate > 1)
-            candidateLabels = resegment(cepstra, speechFrames, candidateLabels, candidate, switchPenalty);
-          const score = heldOutFit(cepstra, candidateLabels, candidate);
+          // One speaker is all the speech, including short runs no window covers.
+          const candidateLabels =
+            candidate === 1
+              ? new Int32Array(speechFrames.length)
+              : resegment(
+                  cepstra,
+                  speechFrames,
+                  rowLabels(windows, labelWindows(windows, sampled, tree, candidate), speechFrames.length),
+                  candidate,
+                  switchPenalty,
+                );
+          const score = predictiveLogLikelihood(cepstra, CEPSTRAL_DIMENSIONS, candidateLabels, candidate);
           const gain = score - previousScore;
+          const leastSec = leastSpeakerSeconds(candidateLabels, candidate);
           call.logger?.debug(
-            { speakers: candidate, heldOutLogLikelihood: score, gain },
+            { speakers: candidate, predictiveLogLikelihood: score, gain, leastSpeakerSec: leastSec },
             'speaker count candidate',
           );
           // Each further voice must earn more than the one before: calls with a third or fourth
           // speaker (transfers, conferences) are much rarer than calls with two.
-          if (candidate > minSpeakers && gain < speakerGain * (candidate - 1)) break;
+          const believed = gain >= speakerGain * (candidate - 1) && leastSec >= minSpeakerSec;
+          if (candidate > minSpeakers && !believed) break;
           previousScore = score;
           labels = candidateLabels;
           call.onProgress?.(0.7 + (0.3 * candidate) / largest);

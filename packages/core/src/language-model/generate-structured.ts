@@ -5,7 +5,7 @@ import type {
   LanguageModelUsage,
   ModelReference,
 } from '@echolens/provider';
-import { describeError, type Logger, silentLogger, throwIfAborted } from '@echolens/provider';
+import { describeError, type Logger, scrubSecrets, silentLogger, throwIfAborted } from '@echolens/provider';
 import type { z } from 'zod';
 import { estimateRequestTokens } from '../middleware/rate-limit.js';
 import { retryWithBackoff } from '../middleware/retry.js';
@@ -121,7 +121,9 @@ export async function generateStructured<T>(
     });
     usage.inputTokens += answer.usage?.inputTokens ?? 0;
     usage.outputTokens += answer.usage?.outputTokens ?? 0;
-    const text = typeof answer.text === 'string' ? answer.text : '';
+    // A proxy or a prompt-injected model may echo the API key: it must not reach parse errors, logs,
+    // the repair request, the StructuredOutputError or the result.
+    const text = scrubSecrets(typeof answer.text === 'string' ? answer.text : '');
     const outcome = validateAnswer(text, schema, original);
     if (outcome.success) {
       return { object: outcome.data, usage, ...counts, answeredBy: answeredByOf(model, answer) };

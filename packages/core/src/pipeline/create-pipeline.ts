@@ -12,10 +12,11 @@ import { EchoLensError, type Logger, StageError, silentLogger, throwIfAborted } 
 import { EventEmitter } from 'eventemitter3';
 import { aggregateResults } from '../aggregate/aggregate.js';
 import { CallAnalyzer, type CallAnalyzerOptions } from '../analyze/call-analyzer.js';
-import { conversationFromDialogue, type Dialogue } from '../analyze/dialogue.js';
+import { conversationFromDialogue, type Dialogue, type DialogueLimits } from '../analyze/dialogue.js';
 import { redactConversation, redactTranscript } from '../analyze/privacy/redaction.js';
 import { type PrepareAudioOptions, prepareAudio } from '../audio/prepare.js';
 import type { AudioInput, AudioSource, PreparedAudio } from '../audio/types.js';
+import { sileroModelExists, sileroModelPath } from '../audio/vad/silero.js';
 import { FileCache } from '../cache/file-cache.js';
 import { createDiarizeStage, type DiarizationOptions } from '../diarize/diarize-stage.js';
 import type { AggregateReport } from '../schema/aggregate.js';
@@ -36,6 +37,8 @@ import { compactConversation, roundNumbers, withoutWordsHeldByTurns } from './co
  * `modelSettings`): see `CallAnalyzerOptions`. Without a language model the offline analyzer runs.
  */
 export interface PipelineOptions extends CallAnalyzerOptions {
+  /** Bounds on conversations given as text (`analyzeConversation`): turn length and count. */
+  dialogueLimits?: DialogueLimits;
   /** Speech-to-text model; default: local Whisper (`@echolens/stt-whisper`), loaded on first use. */
   speechToText?: SpeechToTextModel;
   /** Options for the default local Whisper when `speechToText` is not given. */
@@ -344,6 +347,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       call.provenance.vad = preparedAudio.vad.method;
       if (preparedAudio.vad.fallbackReason)
         call.context.degrade('audio.speech', preparedAudio.vad.fallbackReason);
+      for (const warning of preparedAudio.source.decodeWarnings ?? [])
+        call.context.degrade('audio.source', warning);
       const { pcm: _pcm, dispose: _dispose, ...audioInfo } = preparedAudio;
       if (lastStage === 'diarize') {
         const unheard: Transcript = { language: 'und', durationSec: preparedAudio.durationSec, segments: [] };
@@ -404,7 +409,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     const name = input.id ?? callId;
     const call = this.createCallContext(callId, name, metadata, options.signal);
     try {
-      const given = conversationFromDialogue(input as Dialogue, callId);
+      const given = conversationFromDialogue(input as Dialogue, callId, this.options.dialogueLimits);
       const redaction = this.storedRedaction();
       const conversation = redaction ? redactConversation(given, redaction) : given;
       const body = await call.runStage('analyze', () => this.stages.analyze({ conversation }, call.context));
@@ -456,6 +461,30 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       { results: [...results], failures: [...failures] },
       { signal, logger: this.logger },
     );
+  }
+
+  /**
+   * Checks before a batch that the work can run, so a problem shows once instead of once per call: the
+   * speech-to-text model loads (unless `transcription: false`), the language model is reachable and
+   * offers the model (adapters that support `preflight`). Throws the first blocking problem; returns
+   * what will run in a weaker way (e.g. no Silero VAD) as warnings.
+   */
+  async preflight(
+    options: { signal?: AbortSignal; transcription?: boolean } = {},
+  ): Promise<{ warnings: string[] }> {
+    const warnings: string[] = [];
+    const vad = this.options.audio?.vad;
+    if (vad !== false && vad !== 'energy' && !sileroModelExists(this.options.modelsDir)) {
+      warnings.push(
+        `Silero VAD model not found at ${sileroModelPath(this.options.modelsDir)}: speech will be found by the weaker energy detector (run \`npm run setup\` or point --models-dir at your models)`,
+      );
+    }
+    if (options.transcription !== false) {
+      const model = await this.getSpeechToText();
+      await model.preflight?.({ ...(options.signal ? { signal: options.signal } : {}) });
+    }
+    await this.options.languageModel?.preflight?.({ ...(options.signal ? { signal: options.signal } : {}) });
+    return { warnings };
   }
 
   /** Releases the loaded speech-to-text model. */

@@ -56,14 +56,20 @@ export const CallSummaryRowSchema = z.object({
   /** Customer sentiment of the first and last quarter in which the customer spoke. */
   sentimentStart: z.number().min(-1).max(1).optional(),
   sentimentEnd: z.number().min(-1).max(1).optional(),
-  csat: z.number().min(1).max(5),
-  complaint: z.boolean(),
+  /** Null when the analysis could not tell (no customer speech): see the call's `insights.abstentions`. */
+  csat: z.number().min(1).max(5).nullable(),
+  complaint: z.boolean().nullable(),
   complaintType: z.string().optional(),
   resolution: ResolutionStatusSchema,
   escalationRisk: z.number().min(0).max(100),
   escalationDrivers: z.array(z.object({ driver: z.string(), impact: z.number() })),
   compliance: z.record(z.string(), ComplianceStatusSchema),
-  qa: z.object({ professionalism: z.number(), empathy: z.number(), knowledge: z.number() }),
+  /** Null ratings when no agent was identified. */
+  qa: z.object({
+    professionalism: z.number().nullable(),
+    empathy: z.number().nullable(),
+    knowledge: z.number().nullable(),
+  }),
   /** What the call's memory box says is owed to the customer after it (carried-over items included). */
   commitments: z.array(CommitmentRowSchema),
   categories: z.array(z.string()),
@@ -256,6 +262,11 @@ export const AggregateReportSchema = z.object({
   generatedAt: z.string(),
   callCount: z.number().int().nonnegative(),
   failedCount: z.number().int().nonnegative(),
+  /**
+   * Calls completed in a weaker way than configured (`provenance.degraded` not empty, e.g. the offline
+   * analyzer stood in for a failed language model); their rows say `degraded: true`.
+   */
+  degradedCount: z.number().int().nonnegative(),
   failures: z.array(FailureSchema),
   period: z.object({
     from: z.string().optional(),

@@ -28,7 +28,8 @@ export const EvidenceSchema = z.object({
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 
-export const SentimentLabelSchema = z.enum(['positive', 'neutral', 'negative', 'mixed']);
+/** `unknown`: the speaker said nothing the analysis could attribute to them (roles not identified, no turns). */
+export const SentimentLabelSchema = z.enum(['positive', 'neutral', 'negative', 'mixed', 'unknown']);
 export type SentimentLabel = z.infer<typeof SentimentLabelSchema>;
 
 export const EmotionNameSchema = z.enum([
@@ -44,7 +45,8 @@ export const EmotionNameSchema = z.enum([
 ]);
 export type EmotionName = z.infer<typeof EmotionNameSchema>;
 
-export const ResolutionStatusSchema = z.enum(['resolved', 'partially_resolved', 'unresolved']);
+/** `unknown`: the conversation does not say how it ended. */
+export const ResolutionStatusSchema = z.enum(['resolved', 'partially_resolved', 'unresolved', 'unknown']);
 export type ResolutionStatus = z.infer<typeof ResolutionStatusSchema>;
 
 export const ResolutionCategorySchema = z.enum([
@@ -53,8 +55,11 @@ export const ResolutionCategorySchema = z.enum([
   'transaction_completed',
   'follow_up_scheduled',
   'escalated',
+  /** Handed to another department or colleague. */
+  'transferred',
   'declined',
   'no_action',
+  'unknown',
 ]);
 export type ResolutionCategory = z.infer<typeof ResolutionCategorySchema>;
 
@@ -81,6 +86,16 @@ export const OwnerSchema = z.enum(['agent', 'customer', 'company']);
 
 /** 1-5 rating, as on a contact-center quality scorecard. */
 const RatingSchema = z.number().min(1).max(5);
+
+/**
+ * An insight the text could not support (roles unknown, too little speech, no customer turns), with the reason.
+ * The field itself then holds `unknown`, `null` or nothing rather than a default that reads like a finding.
+ */
+export const AbstentionSchema = z.object({
+  field: z.string().describe('the insight left unknown, e.g. "satisfaction" or "agentPerformance"'),
+  reason: z.string(),
+});
+export type Abstention = z.infer<typeof AbstentionSchema>;
 
 export interface InsightsSchemaOptions {
   /**
@@ -145,7 +160,14 @@ function insightFields<E extends ZodType>(
   // The topic enum can be long (your taxonomy): define it once in the draft.
   const topic = referenced ? topicShape.meta({ id: 'topic' }) : topicShape;
   return {
-    summary: z.object({ text: z.string().describe('2-4 sentences'), evidence: evidenceList }),
+    summary: z.object({
+      text: z
+        .string()
+        .describe(
+          "at most 3 sentences: the customer's problem in their words, what the agent did or offered, the outcome and next step",
+        ),
+      evidence: evidenceList,
+    }),
     sentiment: z.object({ customer: speakerSentiment, agent: speakerSentiment }),
     emotions: z.array(
       z.object({
@@ -156,13 +178,13 @@ function insightFields<E extends ZodType>(
       }),
     ),
     satisfaction: z.object({
-      predictedScore: RatingSchema.describe('predicted CSAT 1-5'),
-      label: z.enum(['satisfied', 'neutral', 'dissatisfied']),
+      predictedScore: RatingSchema.nullable().describe('predicted CSAT 1-5; null when the text cannot tell'),
+      label: z.enum(['satisfied', 'neutral', 'dissatisfied', 'unknown']),
       evidence: evidenceList,
     }),
     intent: z.object({ primary: topic, secondary: z.array(topic) }),
     complaint: z.object({
-      isComplaint: z.boolean(),
+      isComplaint: z.boolean().nullable().describe('null when the customer cannot be told apart'),
       type: ComplaintTypeSchema.nullable(),
       severity: SeveritySchema,
       evidence: evidenceList,
@@ -198,9 +220,10 @@ function insightFields<E extends ZodType>(
     keyInsights: z.array(z.object({ insight: z.string(), evidence: evidenceList })),
     tags: z.array(z.string()).describe('short lowercase-kebab labels'),
     agentPerformance: z.object({
-      professionalism: RatingSchema,
-      empathy: RatingSchema,
-      knowledge: RatingSchema,
+      /** Null when no agent was identified: there is nobody to rate. */
+      professionalism: RatingSchema.nullable(),
+      empathy: RatingSchema.nullable(),
+      knowledge: RatingSchema.nullable(),
       coaching: z.object({
         strengths: z.array(note),
         improvements: z.array(note),
@@ -225,6 +248,11 @@ function insightFields<E extends ZodType>(
       })
       .describe(
         "what is owed to this customer and what is still open after this call, given the customer's history",
+      ),
+    abstentions: z
+      .array(AbstentionSchema)
+      .describe(
+        'insights the conversation cannot support, each with the reason (empty when all are supported)',
       ),
     ...(options.extraFields ? { custom: z.object(options.extraFields) } : {}),
   };
@@ -271,6 +299,8 @@ export function createInsightsSchema(options: InsightsSchemaOptions = {}) {
   return z.object({
     ...storedMeta,
     ...fields,
+    // Insights stored before abstentions existed read as having none.
+    abstentions: fields.abstentions.default([]),
     custom: (custom ?? z.record(z.string(), z.unknown())).optional(),
   });
 }

@@ -18,6 +18,12 @@ export const AudioSourceInfoSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** How it was decoded: `builtin` (pure JS / WASM) or `ffmpeg`. */
   decoder: z.enum(['builtin', 'ffmpeg']),
+  /**
+   * Audio the decoder could not read faithfully but kept going past: damaged frames skipped, NaN or
+   * infinite samples read as silence. Absent when there was none; the pipeline also lists each in
+   * `provenance.degraded` (field `audio.source`).
+   */
+  decodeWarnings: z.array(z.string()).optional(),
 });
 export type AudioSourceInfo = z.infer<typeof AudioSourceInfoSchema>;
 
@@ -55,5 +61,7 @@ export const PreparedAudioInfoSchema = z.object({
     /** Why the energy detector stood in for Silero (its model missing or unloadable), when it did. */
     fallbackReason: z.string().optional(),
   }),
+  /** Noise suppression applied to the samples before loudness and VAD; absent when off. */
+  denoise: z.enum(['rnnoise']).optional(),
 });
 export type PreparedAudioInfo = z.infer<typeof PreparedAudioInfoSchema>;

@@ -58,7 +58,6 @@ export function describeLanguageModelConformance(options: LanguageModelConforman
   const { wireFormat } = options;
   const apiKey = createTestApiKey();
   const jsonSchema = toStrictJsonSchema(conformanceSchema, 'call_insights');
-  const thrown: unknown[] = [];
   let server: WireServer;
   let model: LanguageModel;
 
@@ -71,11 +70,7 @@ export function describeLanguageModelConformance(options: LanguageModelConforman
     maxOutputTokens: 800,
     ...overrides,
   });
-  const failure = async (task: () => Promise<unknown>) => {
-    const error = await captureError(task);
-    thrown.push(error);
-    return error;
-  };
+  const failure = (task: () => Promise<unknown>) => captureError(task);
   const answer = (text: string, usage?: { inputTokens: number; outputTokens: number }) =>
     wireFormat.answer({ text, usage });
   const analyse = (overrides: { timeoutMs?: number } = {}) =>
@@ -236,11 +231,38 @@ export function describeLanguageModelConformance(options: LanguageModelConforman
     });
 
     it('never puts the API key into an error, even when the server echoes it', async () => {
-      server.reply(wireFormat.error({ status: 401, message: `Incorrect API key provided: ${apiKey}.` }));
-      const error = await failure(() => model.generateObject(request()));
-      expect(error).toMatchObject({ code: 'api_call_failed', statusCode: 401, isRetryable: false });
-      expect(thrown.length).toBeGreaterThanOrEqual(7);
-      for (const each of thrown) expect(errorExposure(each)).not.toContain(apiKey);
+      const echoed = `Incorrect API key provided: ${apiKey}.`;
+      server.reply(
+        wireFormat.error({ status: 401, message: echoed }),
+        wireFormat.error({ status: 429, message: echoed, headers: { 'retry-after': '1' } }),
+        wireFormat.error({ status: 500, message: echoed }),
+        { status: 502, body: `<html>Bad gateway for Bearer ${apiKey}</html>` },
+      );
+      const errors = [];
+      for (let i = 0; i < 4; i++) errors.push(await failure(() => model.generateObject(request())));
+      expect(errors[0]).toMatchObject({ code: 'api_call_failed', statusCode: 401, isRetryable: false });
+      for (const error of errors) {
+        expect(APICallError.isInstance(error)).toBe(true);
+        expect(errorExposure(error)).not.toContain(apiKey);
+      }
+    });
+
+    it('checks before a batch, when it can, that the model is offered (preflight)', async (context) => {
+      if (!model.preflight) return context.skip();
+      server.reply(wireFormat.models(['some-other-model', model.modelId]));
+      await model.preflight();
+      expect(server.requests).toHaveLength(1);
+      expect(server.requests[0]!.method).toBe('GET');
+
+      server.reply(wireFormat.models(['some-other-model']));
+      const missing = await failure(() => model.preflight!());
+      expect(missing).toMatchObject({ code: 'invalid_configuration' });
+      expect((missing as Error).message).toContain(model.modelId);
+
+      const unreachable = options.createModel(wireFormat.baseURL(await unreachableOrigin()), apiKey);
+      const unreached = await failure(() => unreachable.preflight!());
+      expect(APICallError.isInstance(unreached)).toBe(true);
+      expect(errorExposure(unreached)).not.toContain(apiKey);
     });
   });
 }

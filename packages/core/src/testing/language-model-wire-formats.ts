@@ -41,6 +41,8 @@ export interface LanguageModelWireFormat {
   /** The base URL to configure the adapter with, given the local server's origin. */
   baseURL(origin: string): string;
   answer(answer: LanguageModelAnswer): WireHandler;
+  /** The vendor's model list (what `preflight` reads), offering these model ids. */
+  models(modelIds: readonly string[]): WireResponse;
   error(error: WireError): WireResponse;
   readRequest(request: RecordedRequest): LanguageModelWireRequest;
 }
@@ -119,6 +121,12 @@ export const openAIChatWireFormat: LanguageModelWireFormat = {
     };
     return { body, headers: { 'x-request-id': `req_${body.id}`, 'openai-processing-ms': '412' } };
   },
+  models: (modelIds) => ({
+    body: {
+      object: 'list',
+      data: modelIds.map((id) => ({ id, object: 'model', created: 1_715_367_049, owned_by: 'system' })),
+    },
+  }),
   error: (error) => ({
     status: error.status,
     headers: { 'x-request-id': 'req_echolens_error', ...error.headers },
@@ -154,6 +162,19 @@ export const groqChatWireFormat: LanguageModelWireFormat = {
       headers: { 'x-request-id': `req_${body.id}` },
     };
   },
+  models: (modelIds) => ({
+    body: {
+      object: 'list',
+      data: modelIds.map((id) => ({
+        id,
+        object: 'model',
+        created: 1_693_721_698,
+        owned_by: 'Groq',
+        active: true,
+        context_window: 131_072,
+      })),
+    },
+  }),
   error: (error) => ({
     status: error.status,
     headers: { ...error.headers },
@@ -225,6 +246,18 @@ export const ollamaChatWireFormat: LanguageModelWireFormat = {
       },
     };
   },
+  models: (modelIds) => ({
+    body: {
+      models: modelIds.map((name) => ({
+        name,
+        model: name,
+        modified_at: '2025-01-07T10:12:55.372Z',
+        size: 2_019_393_189,
+        digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
+        details: { format: 'gguf', family: 'llama', parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
+      })),
+    },
+  }),
   error: (error) => ({ status: error.status, headers: { ...error.headers }, body: { error: error.message } }),
   readRequest(request) {
     const body = (request.json ?? {}) as OllamaChatBody;

@@ -2,7 +2,10 @@ import type { SpeechToTextModel } from '@echolens/provider';
 import { MissingDependencyError } from '@echolens/provider';
 
 export interface LocalWhisperOptions {
-  /** Transformers.js Whisper id or a local path; default `Xenova/whisper-tiny`. */
+  /**
+   * Transformers.js Whisper id or a local path; default `Xenova/whisper-base` (`DEFAULT_WHISPER_MODEL`
+   * of `@echolens/stt-whisper`); `Xenova/whisper-tiny` is the fast option.
+   */
   model?: string;
   /** ONNX weight type, e.g. `q8` (default), `fp32`. */
   dtype?: string;

@@ -96,6 +96,8 @@ export function transcriptCacheKey(audio: PreparedAudioInfo, settings: Transcrip
       gainsDb: audio.loudness.map((channel) => channel.gainDb),
       speech: audio.speech,
       vad: audio.vad.method,
+      // Only when on, so keys of audio that was not denoised stay what they were.
+      ...(audio.denoise ? { denoise: audio.denoise } : {}),
     },
     model: {
       provider: settings.model.provider,

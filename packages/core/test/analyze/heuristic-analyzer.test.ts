@@ -96,8 +96,9 @@ describe('offline analyzer on real customer-service dialogues', () => {
     };
     const onNegative = negativeShare(true);
     const onOthers = negativeShare(false);
-    expect(onNegative).toBeGreaterThan(0.8);
-    expect(onNegative).toBeGreaterThan(2 * onOthers);
+    // Negative needs the equivalent of two clearly negative turns: most labelled customers, few others.
+    expect(onNegative).toBeGreaterThan(0.65);
+    expect(onNegative).toBeGreaterThan(4 * onOthers);
   });
 
   it('tells emphatic gratitude from a courtesy "thanks"', () => {
@@ -291,5 +292,19 @@ describe('conversations whose roles are unknown', () => {
     }
     expect(insights.summary.text).toMatch(/agent and customer not identified/);
     expect(insights.summary.text).not.toMatch(/The customer/);
+    // Nothing that reads like a finding about people nobody identified.
+    expect(insights.sentiment.customer.label).toBe('unknown');
+    expect(insights.satisfaction).toMatchObject({ predictedScore: null, label: 'unknown' });
+    expect(insights.resolution.status).toBe('unknown');
+    expect(insights.complaint.isComplaint).toBeNull();
+    expect(insights.agentPerformance).toMatchObject({
+      professionalism: null,
+      empathy: null,
+      knowledge: null,
+      quiz: [],
+    });
+    expect(insights.abstentions.map((entry) => entry.field)).toEqual(
+      expect.arrayContaining(['customer', 'agentPerformance', 'resolution', 'satisfaction']),
+    );
   });
 });

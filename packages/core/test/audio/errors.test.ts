@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -11,35 +10,13 @@ import {
   MissingDependencyError,
   UnsupportedFormatError,
 } from '@echolens/provider';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prepareAudio } from '../../src/audio/prepare.js';
 import { dataPath } from '../helpers/data.js';
+import { failure, scratchFolder } from '../helpers/scratch.js';
 import { encodeWav, tone, whiteNoise } from './signals.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'echolens-audio-errors-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** A fresh, empty folder for one case's temporary PCM, so leaks are visible. */
-function tempFolder(): string {
-  const folder = join(scratch, `temp-${Math.random().toString(36).slice(2)}`);
-  mkdirSync(folder);
-  return folder;
-}
-
-function write(name: string, bytes: Uint8Array | string): string {
-  const path = join(scratch, name);
-  writeFileSync(path, bytes);
-  return path;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
+const { root: scratch, tempFolder, write } = scratchFolder('echolens-audio-errors-');
 
 /** Six minutes of 8 kHz 8-bit speech-like audio: long enough that its PCM spills to temp files. */
 function longWav(): Buffer {

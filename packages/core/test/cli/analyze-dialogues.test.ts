@@ -1,42 +1,51 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CallResultSchema } from '@echolens/core';
+import {
+  ollamaChatWireFormat,
+  openAIChatWireFormat,
+  startWireServer,
+  unreachableOrigin,
+} from '@echolens/core/testing';
 import { describe, expect, it } from 'vitest';
-import { dataPath, repoRoot } from '../helpers/data.js';
-
-function echolens(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'packages/core/dist/cli/main.js'), ...args], {
-    encoding: 'utf8',
-    env: process.env,
-    timeout: 120_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { echolens } from '../helpers/cli.js';
+import { dataPath } from '../helpers/data.js';
 
 const firstLine = (file: string) => readFileSync(dataPath('dialogues', file), 'utf8').split('\n')[0] ?? '';
 
+/** A dialogues file with `count` real conversations (ABCD, Azure). */
+function dialoguesFile(count = 2): { folder: string; input: string } {
+  const folder = mkdtempSync(join(tmpdir(), 'echolens-dialogues-'));
+  const input = join(folder, 'chats.jsonl');
+  const abcd = JSON.parse(firstLine('abcd.jsonl'));
+  const lines = [
+    firstLine('azure_customer_support_example.jsonl'),
+    JSON.stringify({ ...abcd, id: 'abcd.return.3592', metadata: { customerId: 'crystal' } }),
+  ].slice(0, count);
+  writeFileSync(input, `${lines.join('\n')}\n`);
+  return { folder, input };
+}
+
 describe('echolens analyze --dialogues', () => {
-  it('writes <id>.json per conversation and report.json, names a bad line, exits 1', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'echolens-dialogues-'));
-    const input = join(folder, 'chats.jsonl');
-    const abcd = JSON.parse(firstLine('abcd.jsonl'));
+  it('writes <id>.json per conversation and the reports, names a bad line, exits 1', async () => {
+    const { folder, input } = dialoguesFile();
     writeFileSync(
       input,
-      [
-        firstLine('azure_customer_support_example.jsonl'),
-        JSON.stringify({ ...abcd, id: 'abcd.return.3592', metadata: { customerId: 'crystal' } }),
-        '{"id": "broken", "turns": [{"speaker": "robot", "text": "beep"}]}',
-      ].join('\n'),
+      `${readFileSync(input, 'utf8')}{"id": "broken", "turns": [{"speaker": "robot", "text": "beep"}]}\n`,
     );
     const out = join(folder, 'out');
-    const run = echolens('analyze', '--dialogues', input, '--out', out);
+    const run = await echolens(['analyze', '--dialogues', input, '--out', out]);
 
-    expect(run.code).toBe(1);
+    expect(run.code, run.stderr).toBe(1);
     expect(readdirSync(out).sort()).toEqual([
       'abcd.return.3592.json',
+      'abcd.return.3592.txt',
       'azure-2b601070-f418-4684-a3f8-e58b48f5d72e.json',
+      'azure-2b601070-f418-4684-a3f8-e58b48f5d72e.txt',
+      'calls',
+      'report.csv',
+      'report.html',
       'report.json',
     ]);
     expect(run.stderr).toMatch(/chats\.jsonl:3: .*speaker/);
@@ -45,10 +54,6 @@ describe('echolens analyze --dialogues', () => {
     );
     expect(azure.audio).toBeUndefined();
     expect(azure.conversation.turns[0]).toMatchObject({ id: 't1', role: 'agent' });
-    expect(azure.analysis.insights).toMatchObject({
-      method: 'heuristic',
-      resolution: { status: 'resolved' },
-    });
     const abcdResult = JSON.parse(readFileSync(join(out, 'abcd.return.3592.json'), 'utf8'));
     expect(abcdResult.analysis.metadata.customerId).toBe('crystal');
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
@@ -56,12 +61,113 @@ describe('echolens analyze --dialogues', () => {
     expect(report.failedCount).toBe(1);
   });
 
-  it('explains a --llm value it cannot use', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'echolens-dialogues-'));
-    const input = join(folder, 'one.jsonl');
-    writeFileSync(input, firstLine('azure_customer_support_example.jsonl'));
-    const run = echolens('analyze', '--dialogues', input, '--out', join(folder, 'out'), '--llm', 'gpt-4o');
-    expect(run.code).not.toBe(0);
+  it('explains a --llm value it cannot use', async () => {
+    const { folder, input } = dialoguesFile(1);
+    const run = await echolens([
+      'analyze',
+      '--dialogues',
+      input,
+      '--out',
+      join(folder, 'out'),
+      '--llm',
+      'gpt-4o',
+    ]);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/provider:model/);
+  });
+
+  it('fails once, before any work, when the API key is missing: advice for the command line, no outputs', async () => {
+    const { folder, input } = dialoguesFile();
+    const out = join(folder, 'out');
+    const run = await echolens(
+      ['analyze', '--dialogues', input, '--out', out, '--llm', 'openai:gpt-4o-mini'],
+      {
+        env: { OPENAI_API_KEY: '' },
+      },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/--llm openai:gpt-4o-mini: no OpenAI API key\. .*export OPENAI_API_KEY=/);
+    expect(run.stderr).not.toMatch(/createOpenAI/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('fails once when the Ollama server cannot be reached (no ✓ per call, no 12 s lost per call)', async () => {
+    const { folder, input } = dialoguesFile();
+    const origin = await unreachableOrigin();
+    const run = await echolens([
+      'analyze',
+      '--dialogues',
+      input,
+      '--out',
+      join(folder, 'out'),
+      '--llm',
+      'ollama:llama3.2',
+      '--llm-base-url',
+      origin,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /--llm ollama:llama3\.2: .*Is the server running at http:\/\/127\.0\.0\.1:\d+\?/,
+    );
+    expect(run.stderr).not.toMatch(/✓/);
+  });
+
+  it('tells the user to pull a model Ollama does not have, reaching the server given by --llm-base-url', async () => {
+    const server = await startWireServer();
+    try {
+      server.reply(ollamaChatWireFormat.models(['qwen2.5:7b']));
+      const { folder, input } = dialoguesFile(1);
+      const run = await echolens([
+        'analyze',
+        '--dialogues',
+        input,
+        '--out',
+        join(folder, 'out'),
+        '--llm',
+        'ollama:llama3.2',
+        '--llm-base-url',
+        server.origin,
+      ]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/does not offer the model "llama3\.2".*ollama pull llama3\.2/);
+      expect(server.requests.map((request) => request.path)).toEqual(['/api/tags']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('shows calls that fell back to the offline analyzer: ⚠ lines, the summary, report.json and exit code 3', async () => {
+    const server = await startWireServer();
+    try {
+      // The model list answers; every analysis request is refused (400, not worth retrying).
+      const refusal = openAIChatWireFormat.error({ status: 400, message: 'This model is not available' });
+      server.reply(openAIChatWireFormat.models(['gpt-4o-mini']), refusal, refusal);
+      const { folder, input } = dialoguesFile();
+      const out = join(folder, 'out');
+      const run = await echolens(
+        [
+          'analyze',
+          '--dialogues',
+          input,
+          '--out',
+          out,
+          '--llm',
+          'openai:gpt-4o-mini',
+          '--llm-base-url',
+          openAIChatWireFormat.baseURL(server.origin),
+          '--no-cache',
+        ],
+        { env: { OPENAI_API_KEY: 'sk-test-cli-0123456789' } },
+      );
+      expect(run.code, run.stderr).toBe(3);
+      expect(run.stderr.match(/⚠/g)).toHaveLength(2);
+      expect(run.stderr).toMatch(/2 done with a fallback/);
+      expect(run.stderr).not.toContain('sk-test-cli-0123456789');
+      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+      expect(report.degradedCount).toBe(2);
+    } finally {
+      await server.close();
+    }
   });
 });

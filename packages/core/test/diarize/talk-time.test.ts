@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeSpans, totalSeconds } from '../../src/analyze/metrics/intervals.js';
 import { computeCallMetrics } from '../../src/analyze/metrics/metrics.js';
 import { parseRttm } from '../../src/diarize/rttm.js';
 import { createPipeline, type Pipeline } from '../../src/pipeline/create-pipeline.js';
 import type { CallResult } from '../../src/schema/call-result.js';
+import { mergeSpans, totalSeconds } from '../../src/util/intervals.js';
 import { dataPath } from '../helpers/data.js';
 
 // The whole pipeline (Silero VAD, Whisper tiny, channel diarizer, metrics) on the real 8 kHz stereo call.
@@ -19,7 +19,7 @@ describe('talk time on the real stereo call, end to end', () => {
     totalSeconds(mergeSpans(reference.filter((segment) => segment.speaker === speaker)));
 
   beforeAll(async () => {
-    pipeline = createPipeline({ cache: false, language: 'en' });
+    pipeline = createPipeline({ cache: false, language: 'en', whisper: { model: 'whisper-tiny' } });
     result = await pipeline.run({
       source: dataPath('diarization/stereo/aws-lca-auto-repairs-49.wav'),
       metadata: { channelRoles: { '0': 'agent', '1': 'customer' } },

@@ -39,7 +39,7 @@ describe('pipeline', () => {
   let model: SpeechToTextModel & { calls: number };
 
   beforeAll(async () => {
-    base = createPipeline({ cache: false, language: 'en' });
+    base = createPipeline({ cache: false, language: 'en', whisper: { model: 'whisper-tiny' } });
     model = countingModel(await base.getSpeechToText());
   });
   afterAll(() => base.dispose());

@@ -58,7 +58,7 @@ describe('transcribeAudio with prepareAudio and local Whisper (tiny q8)', () => 
   }
 
   beforeAll(async () => {
-    whisper = createWhisper();
+    whisper = createWhisper({ model: 'whisper-tiny' }); // not the default: keeps the suite fast
     await whisper.load();
   });
   afterAll(async () => {

@@ -41,10 +41,26 @@ export const RawEncodingSchema = z.enum([
 ]);
 export type RawEncoding = z.infer<typeof RawEncodingSchema>;
 
+/**
+ * What a recording's header may declare before EchoLens refuses it as corrupt or hostile.
+ * - Sample rate 2,000–384,000 Hz: below 2 kHz nothing of speech survives (its band starts at about
+ *   300 Hz and needs ~3.4 kHz for intelligibility, so even 8 kHz telephony is far above), and such a rate
+ *   makes a small file decode into hours (a 32 KB file declaring 1 Hz is 4.4 hours); 384 kHz is the
+ *   highest rate studio converters record (DXD and "768 kHz" marketing aside).
+ * - At most 32 channels: every channel is resampled, measured and stored on its own, so the count
+ *   multiplies memory and work; call recorders use 1–2, conference bridges and multitrack loggers well
+ *   under 32 (the 65,535 a WAV header can declare would be 65,535 decoders).
+ */
+export const AUDIO_LIMITS = {
+  minSampleRate: 2_000,
+  maxSampleRate: 384_000,
+  maxChannels: 32,
+} as const;
+
 /** Describes headerless audio: without it raw bytes cannot be told from noise. */
 export const RawAudioFormatSchema = z.object({
-  sampleRate: z.number().int().min(1000).max(384_000),
+  sampleRate: z.number().int().min(AUDIO_LIMITS.minSampleRate).max(AUDIO_LIMITS.maxSampleRate),
   encoding: RawEncodingSchema,
-  channels: z.number().int().min(1).max(32).default(1),
+  channels: z.number().int().min(1).max(AUDIO_LIMITS.maxChannels).default(1),
 });
 export type RawAudioFormat = z.input<typeof RawAudioFormatSchema>;

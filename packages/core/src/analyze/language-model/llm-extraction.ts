@@ -17,7 +17,7 @@ import type { Taxonomy } from '../offline/taxonomy.js';
  */
 
 /** Bump when the prompt or the draft schema changes meaning: it is part of every cache key. */
-export const ANALYSIS_PROMPT_VERSION = 'insights-2';
+export const ANALYSIS_PROMPT_VERSION = 'insights-3';
 
 const SPEAKER_LETTER: Record<string, string> = { agent: 'A', customer: 'C' };
 
@@ -50,7 +50,8 @@ Rules:
 - Report every listed compliance rule exactly once: pass, fail, or not_applicable, with a one-sentence explanation.
 - Deadlines: give "due" as said; give "dueDate" (YYYY-MM-DD) only when the call date is known, else null.
 - memory: what is still owed to the customer and which issues remain open after this call, including those from the customer's history that this call did not settle.
-- Be concise: summary of 2-4 sentences; at most 5 key insights, 4 strengths, 4 improvements and 3 quiz questions.`;
+- Abstain rather than guess: when the conversation cannot support an insight (speakers not identified, no customer turns, the outcome never said), use "unknown" or null for it and add an abstentions entry with the reason.
+- Be concise: summary of at most 3 sentences (the customer's problem in their words, what the agent did or offered, the outcome and next step); at most 5 key insights, 4 strengths, 4 improvements and 3 quiz questions.`;
 
 export interface PromptInput {
   conversation: Conversation;

@@ -3,7 +3,13 @@ import { throwIfAborted } from '@echolens/provider';
 import type { PcmReader } from '../../audio/types.js';
 import type { Conversation, Turn } from '../../schema/conversation.js';
 import type { CallMetrics, LoudnessTimeline, ResponseLatency, SpeakerMetrics } from '../../schema/metrics.js';
-import { gapsBetween, intersectSpans, mergeSpans, multiSpeakerSpans, totalSeconds } from './intervals.js';
+import {
+  gapsBetween,
+  intersectSpans,
+  mergeSpans,
+  multiSpeakerSpans,
+  totalSeconds,
+} from '../../util/intervals.js';
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 const roundSpan = (span: TimeSpan): TimeSpan => ({

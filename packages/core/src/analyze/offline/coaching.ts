@@ -62,6 +62,15 @@ function quizOptions(correct: string, distractors: readonly string[], seed: numb
  */
 export function assessAgent(input: CoachingInput): AgentPerformance {
   const agentTurns = input.turns.filter((entry) => entry.turn.role === 'agent');
+  // Nobody was identified as the agent: no ratings, notes or quiz about a person who is not there.
+  if (agentTurns.length === 0)
+    return {
+      professionalism: null,
+      empathy: null,
+      knowledge: null,
+      coaching: { strengths: [], improvements: [] },
+      quiz: [],
+    };
   const strengths: Note[] = [];
   const improvements: Note[] = [];
   const firstWith = (patterns: readonly RegExp[], pool = agentTurns) => {

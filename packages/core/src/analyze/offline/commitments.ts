@@ -1,7 +1,7 @@
 import type { Conversation, Turn } from '../../schema/conversation.js';
 import type { InsightsDraft } from '../../schema/insights.js';
 import { citeTurn } from '../evidence.js';
-import { matchForm, type Span, sentenceSpans } from '../text.js';
+import { matchForm, type Span, sentenceAround } from '../text.js';
 import { extractDueDate } from './due-dates.js';
 
 type CallbackPromise = InsightsDraft['callbackPromises'][number];
@@ -19,22 +19,23 @@ const EXPECT_CONTACT =
   /\byou(?:'ll|\s+will|\s+should)\s+(?:receive|get|hear)\s+(?:a |an |back |from )?(?:call|email|text|message|update|confirmation|response|reply|us|them|someone)/;
 /** The customer commits to get back. */
 const CUSTOMER_CONTACT =
-  /\bi(?:'ll|\s+will|\s+am going to)\s+(?:\w+\s+)?(?:call (?:you |back)|get back to you|send (?:you|it|them|the|a|my)|email you|dm you|message you|let you know|contact you|check and (?:get back|let you know))/;
+  /\bi(?:'ll|\s+will|\s+am going to|'m going to|\s+might|\s+may|\s+could|\s+need to|\s+have to|'d have to|'ll have to)(?:\s+(?:have to|need to|probably|maybe|just|then))*\s+(?:\w+\s+)?(?:call (?:you |back|again)|get back to you|send (?:you|it|them|the|a|my)|email you|dm you|message you|let you know|contact you|check and (?:get back|let you know))/;
 
 /** The company's side commits to a task. */
 const AGENT_TASK = new RegExp(
   String.raw`\b(?:i|we|our team|a (?:technician|specialist|courier))${WILL}(?:\s+(?:now|also|just|personally|immediately|go ahead and|be able to))?\s+(?:process|issue|refund|replace|ship|send|escalate|investigate|look into|check on|credit|waive|cancel|update|reset|schedule|arrange|book|fix|repair|raise|submit|file|forward|pass|add|remove|reverse|reactivate|activate|unlock|order|dispatch|review|apply|change|open|log)\b`,
 );
+/** The agent booked or confirmed an appointment or visit: both sides now owe it. */
+const APPOINTMENT =
+  /\b(?:i(?:'ve| have)|we(?:'ve| have)|i'll|we'll|i will|we will|i can|we can|let me)\s+(?:\w+\s+){0,2}?(?:book|booked|schedule|scheduled|set up|put you down|got you down|get you in|reserve|reserved|make|made)\b[^!?\n]{0,80}?\b(?:appointment|visit|slot|booking|reservation|service|inspection)\b|\b(?:your|an?|the) (?:[\w.:]+\s+){0,4}?(?:appointment|visit|slot) (?:is|for|at|on)\b/;
+
 /** The agent asks the customer to do something after the call. */
 const CUSTOMER_TASK =
-  /\b(?:you(?:'ll|\s+will)\s+need to|you need to|you(?:'ll|\s+will)\s+have to|you should|make sure (?:to|you)|please(?:\s+(?:go ahead and|can you|could you))?|remember to|don't forget to)\s+(?:try|restart|reboot|reinstall|update|check|send|dm|call|visit|bring|return|fill|upload|reset|log|contact|follow|go|click|tap|confirm|reply|complete|sign|take|keep|bring|print|provide|submit|email|drop|ship|pack|download|enable|disable|turn|unplug|plug)\b/;
+  /\b(?:you(?:'ll|\s+will)\s+need to|you need to|you(?:'ll|\s+will)\s+have to|you should|make sure (?:to|you)|remember to|don't forget to|next time,? (?:you can|just))\s+(?:try|restart|reboot|reinstall|update|check|send|dm|call|visit|bring|return|fill|upload|reset|log|contact|follow|go|click|tap|confirm|reply|complete|sign|take|keep|bring|print|provide|submit|email|drop|ship|pack|download|enable|disable|turn|unplug|plug)\b/;
 
 /** The rest of the sentence from the commitment's start: what was promised, in the speaker's words. */
 function commitmentText(text: string, span: Span, maxLength = 140): string {
-  const sentence = sentenceSpans(text).find(
-    (candidate) => candidate.start <= span.start && span.start < candidate.end,
-  );
-  const end = sentence ? sentence.end : text.length;
+  const end = sentenceAround(text, span, maxLength * 2).end;
   const fragment = text
     .slice(span.start, end)
     .replace(/[.!?…]+$/, '')
@@ -49,10 +50,8 @@ function locate(turn: Turn, pattern: RegExp): Span | undefined {
 
 /** The deadline said in the commitment's own clause: from where it starts to the end of its sentence. */
 function dueOf(turn: Turn, span: Span, reference: Date | undefined) {
-  const sentence = sentenceSpans(turn.text).find(
-    (candidate) => candidate.start <= span.start && span.start < candidate.end,
-  );
-  const text = matchForm(turn.text.slice(span.start, sentence?.end ?? turn.text.length));
+  const end = sentenceAround(turn.text, span).end;
+  const text = matchForm(turn.text.slice(span.start, end));
   const due = extractDueDate(text, reference);
   return { due: due?.due ?? null, dueDate: due?.dueDate ?? null };
 }
@@ -95,6 +94,15 @@ export function findActionItems(conversation: Conversation, reference?: Date): A
         task: text,
         ...dueOf(turn, agentSpan, reference),
         evidence: [citeTurn(turn, agentSpan)],
+      });
+    }
+    const appointmentSpan = agentSpan ? undefined : locate(turn, APPOINTMENT);
+    if (appointmentSpan) {
+      items.push({
+        owner: 'company',
+        task: commitmentText(turn.text, appointmentSpan),
+        ...dueOf(turn, appointmentSpan, reference),
+        evidence: [citeTurn(turn, appointmentSpan)],
       });
     }
     const customerSpan = locate(turn, CUSTOMER_TASK);

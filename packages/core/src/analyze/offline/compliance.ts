@@ -96,9 +96,9 @@ export const DEFAULT_COMPLIANCE_RULES: readonly ComplianceRuleInput[] = [
   },
 ];
 
-/** Agent questions that verify identity. */
+/** Agent questions that verify identity: asking for or confirming details only the account holder has. */
 const VERIFICATION_REQUEST =
-  /\b(?:verify|verification|confirm (?:your|the) (?:identity|name|address|date of birth|postcode|zip|email|phone|account|security)|date of birth|security (?:question|answer|code|word)|last (?:four|4) (?:digits)?|(?:your|the) (?:full name|postcode|zip code|mother's maiden name|account number|member(?:ship)? number|pin|passcode)|may i (?:have|get|ask) (?:your|for your) (?:name|username|email|account|phone|order|zip|address|date of birth|id))\b/;
+  /\b(?:verify|verification|confirm (?:your|the) (?:identity|name|address|date of birth|postcode|zip|email|phone|account|security|username)|date of birth|security (?:question|answer|code|word)|last (?:four|4) (?:digits)?|(?:your|the) (?:full name|postcode|post code|zip code|mother's maiden name|account (?:number|email|holder)|email (?:address )?(?:on|associated with|linked to|registered (?:to|with)) (?:the|your) account|registered (?:email|phone|mobile)|member(?:ship)? (?:number|id)|customer (?:number|id)|username|user name|pin|passcode)|(?:may|can|could) i (?:have|get|ask for|take|grab) (?:your|the) (?:name|full name|username|email|account|phone|mobile|order|zip|postcode|address|date of birth|id|booking|reservation)|what(?:'s| is) (?:your|the) (?:name|email|phone number|account number|username) (?:on|for) (?:the|your) account)\b/;
 
 export function parseComplianceRules(rules: readonly ComplianceRuleInput[]): ComplianceRule[] {
   const ids = new Set<string>();

@@ -104,7 +104,13 @@ const RULES: Rule[] = [
       /\b(?:today|tonight|this (?:morning|afternoon|evening)|end of (?:the )?day|eod|close of business)\b/,
     resolve: (_match, reference) => reference,
   },
+  { pattern: /\bday after tomorrow\b/, resolve: (_match, reference) => addDays(reference, 2) },
   { pattern: /\btomorrow\b/, resolve: (_match, reference) => addDays(reference, 1) },
+  {
+    pattern: new RegExp(String.raw`\b${NUMBER}\s+(days?|weeks?)\s+from\s+(?:now|today)\b`),
+    resolve: (match, reference) =>
+      addDays(reference, toNumber(match[1] ?? '1') * ((match[2] ?? 'day').startsWith('week') ? 7 : 1)),
+  },
   {
     pattern:
       /\b(?:(next|this|by|on|before|until|coming)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/,

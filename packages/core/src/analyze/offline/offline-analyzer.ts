@@ -1,18 +1,15 @@
 import { contentHash } from '../../cache/hash.js';
 import type { Conversation } from '../../schema/conversation.js';
 import {
-  type ComplaintType,
   type EmotionName,
   type EvidenceDraft,
   type InsightsDraft,
   OTHER_TOPIC_ID,
-  type ResolutionCategory,
-  type ResolutionStatus,
 } from '../../schema/insights.js';
 import type { CallMetrics } from '../../schema/metrics.js';
 import { citeTurn } from '../evidence.js';
 import type { MemoryContext } from '../memory/memory-box.js';
-import { countCues, findCue, matchForm, type Span, tokenize } from '../text.js';
+import { tokenize } from '../text.js';
 import { assessAgent } from './coaching.js';
 import { findActionItems, findCallbackPromises } from './commitments.js';
 import {
@@ -22,42 +19,29 @@ import {
   evaluateCompliance,
   parseComplianceRules,
 } from './compliance.js';
+import { assessComplaint, predictSatisfaction } from './customer-state.js';
 import { referenceDate } from './due-dates.js';
 import {
   CHURN_CUES,
-  COMPLAINT_TYPE_CUES,
-  DECLINED_CUES,
   EMOTION_CUES,
-  FIXED_CUES,
-  FOLLOW_UP_CUES,
-  INFORMATION_CUES,
   LEGAL_CUES,
   POLITE_THANKS_CUES,
-  PROBLEM_CUES,
-  QUESTION_CUES,
   REPEAT_CONTACT_CUES,
-  STILL_UNRESOLVED_CUES,
   STRONG_GRATITUDE_CUES,
   SUPERVISOR_CUES,
-  TRANSACTION_DONE_CUES,
 } from './lexicon/cues.js';
+import { assessOutcome, cite, cueHits } from './outcome.js';
+import { summarize } from './summary.js';
 import { DEFAULT_TAXONOMY, type Taxonomy, type Topic, TopicMatcher } from './taxonomy.js';
-import {
-  NEGATIVE_TURN,
-  POSITIVE_TURN,
-  type ScoredTurn,
-  scoreTurns,
-  speakerSentiment,
-} from './turn-features.js';
+import { POSITIVE_TURN, type ScoredTurn, scoreTurns, speakerSentiment } from './turn-features.js';
 
 type Draft = InsightsDraft;
 
 const INTRODUCTION =
   /\b(?:[Mm]y name(?: is|'s)|[Tt]his is|[Yy]ou(?:'re| are) (?:speaking|chatting) (?:with|to)) [A-Z][a-z]+\b|\b(?:[Tt]hanks?|[Tt]hank you) for (?:calling|contacting|reaching out to|getting in touch with)(?: [A-Z][\w&]*)*/g;
 
-/** The customer closes contentedly ("that's all I need", "I'm set", "all good"). */
-const CONTENT_CLOSE =
-  /\b(?:that(?:'s| is| was| will be) (?:all|everything|it)|that'?ll be all|i'm (?:set|good|all set)|all good|no,? (?:that's|thats) (?:it|all)|that's (?:great|perfect|fine)|sounds (?:good|great))\b/;
+/** A topic is named in the summary only when the matcher is at least this confident (see the reliability table). */
+const NAMED_TOPIC_CONFIDENCE = 0.5;
 
 export interface HeuristicAnalyzerOptions {
   /** Topics to classify calls into; default: a general contact-center taxonomy. */
@@ -73,21 +57,6 @@ export interface AnalyzeTextOptions {
   startedAt?: string;
 }
 
-interface CueHit {
-  entry: ScoredTurn;
-  span: Span;
-}
-
-function cueHits(turns: readonly ScoredTurn[], patterns: readonly RegExp[]): CueHit[] {
-  const hits: CueHit[] = [];
-  for (const entry of turns) {
-    const span = findCue(entry.turn.text, patterns);
-    if (span) hits.push({ entry, span });
-  }
-  return hits;
-}
-
-const cite = (hit: CueHit | undefined): EvidenceDraft[] => (hit ? [citeTurn(hit.entry.turn, hit.span)] : []);
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 const humanize = (id: string) => id.replace(/[_-]+/g, ' ');
@@ -115,57 +84,58 @@ export class HeuristicAnalyzer {
     const turns = scoreTurns(conversation);
     const customer = turns.filter((entry) => entry.turn.role === 'customer');
     const agent = turns.filter((entry) => entry.turn.role === 'agent');
+    const abstentions: Draft['abstentions'] = [];
+    const rolesKnown = customer.length > 0 && agent.length > 0;
+    if (customer.length === 0)
+      abstentions.push({
+        field: 'customer',
+        reason:
+          agent.length === 0
+            ? 'agent and customer were not identified: customer sentiment, complaint, satisfaction and outcome are unknown'
+            : 'no turn was attributed to the customer: customer sentiment, complaint and satisfaction are unknown',
+      });
+    if (agent.length === 0)
+      abstentions.push({
+        field: 'agentPerformance',
+        reason: 'no turn was attributed to the agent: there is nobody to rate or coach',
+      });
 
     const customerSentiment = speakerSentiment(customer);
     const agentSentiment = speakerSentiment(agent);
     const emotions = this.emotions(customer);
     const intent = this.intent(customer.length > 0 ? customer : turns);
+    if (intent.primary.topicId === OTHER_TOPIC_ID)
+      abstentions.push({
+        field: 'intent',
+        reason: 'no topic of the taxonomy is supported by the words said',
+      });
 
-    // Complaint or question: a reported problem or clearly negative mood makes it a complaint.
-    const problems = cueHits(customer, PROBLEM_CUES);
-    const negativeCustomer = customer.filter((entry) => entry.sentiment.score <= NEGATIVE_TURN);
-    const emotionOf = (name: EmotionName) => emotions.find((emotion) => emotion.emotion === name);
-    const isComplaint = problems.length > 0 || negativeCustomer.length > 0;
+    const complaint = assessComplaint(customer, customerSentiment, emotions);
     const churn = cueHits(customer, CHURN_CUES);
     const supervisor = cueHits(customer, SUPERVISOR_CUES);
     const legal = cueHits(customer, LEGAL_CUES);
     const repeat = cueHits(customer, REPEAT_CONTACT_CUES);
-    const severity: Draft['complaint']['severity'] = !isComplaint
-      ? 'none'
-      : legal.length > 0
-        ? 'critical'
-        : churn.length > 0 || supervisor.length > 0 || emotionOf('anger')
-          ? 'high'
-          : negativeCustomer.length > 0 || repeat.length > 0 || emotionOf('frustration')
-            ? 'medium'
-            : 'low';
-    const complaintEvidence =
-      problems[0] ?? (negativeCustomer[0] ? { entry: negativeCustomer[0], span: undefined } : undefined);
-    const complaint: Draft['complaint'] = {
-      isComplaint,
-      type: isComplaint
-        ? this.complaintType(problems.length > 0 ? problems.map((hit) => hit.entry) : negativeCustomer)
-        : null,
-      severity,
-      evidence: complaintEvidence ? [citeTurn(complaintEvidence.entry.turn, complaintEvidence.span)] : [],
-    };
+    const emotionOf = (name: EmotionName) => emotions.find((emotion) => emotion.emotion === name);
 
-    const resolution = this.resolution(turns, customer, agent, isComplaint);
+    const outcome = assessOutcome(customer, agent, complaint.isComplaint);
+    const resolution = outcome.resolution;
+    if (outcome.unknownReason) abstentions.push({ field: 'resolution', reason: outcome.unknownReason });
 
     // Escalation risk: points per driver, damped when the call ended resolved and on a good note.
     const drivers: Draft['escalation']['drivers'] = [];
     const addDriver = (driver: string, impact: number, evidence: EvidenceDraft[]) => {
       if (impact > 0) drivers.push({ driver, impact: Math.round(impact), evidence });
     };
-    if (negativeCustomer.length > 0) {
-      const worst = Math.min(...negativeCustomer.map((entry) => entry.sentiment.score));
+    if (customerSentiment.label === 'negative' || customerSentiment.label === 'mixed') {
+      const worst = customer.reduce((low, entry) => Math.min(low, entry.sentiment.score), 0);
       addDriver(
         'negative customer sentiment',
         10 + 20 * Math.abs(worst),
         customerSentiment.evidence.slice(0, 1),
       );
     }
-    const finalQuarter = customerSentiment.trend.filter((entry) => entry.score !== null).at(-1)?.score ?? 0;
+    let finalQuarter = 0;
+    for (const entry of customerSentiment.trend) if (entry.score !== null) finalQuarter = entry.score;
     if (customerSentiment.trajectory === 'worsening' && finalQuarter < 0) {
       addDriver('sentiment worsened during the call', 10, []);
     }
@@ -186,6 +156,11 @@ export class HeuristicAnalyzer {
     const rawRisk = 5 + drivers.reduce((total, driver) => total + driver.impact, 0);
     const risk = Math.round(clamp(rawRisk * (endedWell ? 0.6 : 1), 0, 100));
     drivers.sort((a, b) => b.impact - a.impact);
+    if (customer.length === 0)
+      abstentions.push({
+        field: 'escalation',
+        reason: 'without customer turns the risk rests on nothing said',
+      });
 
     const topicIds = [intent.primary.topicId, ...intent.secondary.map((topic) => topic.topicId)];
     const compliance = evaluateCompliance(this.rules, conversation, { topicIds });
@@ -193,25 +168,12 @@ export class HeuristicAnalyzer {
     const callbackPromises = findCallbackPromises(conversation, reference);
     const actionItems = findActionItems(conversation, reference);
 
-    const gratitude = emotionOf('gratitude');
-    const endScore =
-      customer.slice(-2).reduce((total, entry) => total + entry.sentiment.score, 0) /
-      Math.max(1, Math.min(2, customer.length));
-    const predicted = clamp(
-      3 +
-        1.5 * endScore +
-        (resolution.status === 'resolved' ? 0.7 : resolution.status === 'unresolved' ? -0.7 : 0) +
-        (gratitude && gratitude.intensity >= 0.6 ? 0.3 : 0) -
-        (anger ? 0.7 : 0) -
-        (frustration ? 0.3 : 0),
-      1,
-      5,
-    );
-    const satisfaction: Draft['satisfaction'] = {
-      predictedScore: round(predicted, 1),
-      label: predicted >= 3.5 ? 'satisfied' : predicted <= 2.5 ? 'dissatisfied' : 'neutral',
-      evidence: closingCustomer ? [citeTurn(closingCustomer.turn, this.sentimentSpan(closingCustomer))] : [],
-    };
+    const satisfaction = predictSatisfaction(customer, resolution, emotions);
+    if (satisfaction.label === 'unknown')
+      abstentions.push({
+        field: 'satisfaction',
+        reason: customer.length === 0 ? 'no customer turns' : 'too little customer speech to judge',
+      });
 
     const topic = this.topicsById.get(intent.primary.topicId);
     const topicLabel =
@@ -231,15 +193,20 @@ export class HeuristicAnalyzer {
       seed: Number.parseInt(contentHash(conversation.callId).slice(0, 6), 16),
     });
 
-    const summary = this.summary({
-      rolesKnown: customer.length > 0,
-      subject:
-        intent.primary.topicId === OTHER_TOPIC_ID ? 'a topic outside the taxonomy' : topicLabel.toLowerCase(),
+    const topicTerms = this.matcher.termsOf(intent.primary.topicId);
+    const summary = summarize({
+      customer,
+      agent,
       complaint,
-      resolution,
+      outcome,
       callbackPromises,
-      customerSentiment,
-      problems,
+      actionItems,
+      topicTerms: (text) =>
+        tokenize(text).filter((token) => (topicTerms.get(this.matcher.stemOf(token.text)) ?? 0) >= 1).length,
+      topicLabel:
+        intent.primary.topicId !== OTHER_TOPIC_ID && intent.primary.confidence >= NAMED_TOPIC_CONFIDENCE
+          ? topicLabel
+          : undefined,
     });
     const keyInsights: Draft['keyInsights'] = [];
     if (drivers[0] && risk >= 35)
@@ -253,10 +220,11 @@ export class HeuristicAnalyzer {
         evidence: complaint.evidence,
       });
     }
-    keyInsights.push({
-      insight: `Outcome: ${humanize(resolution.status)} (${humanize(resolution.category)})`,
-      evidence: resolution.evidence,
-    });
+    if (resolution.status !== 'unknown')
+      keyInsights.push({
+        insight: `Outcome: ${humanize(resolution.status)} (${humanize(resolution.category)})`,
+        evidence: resolution.evidence,
+      });
     for (const failed of compliance.filter((result) => result.status === 'fail').slice(0, 2)) {
       keyInsights.push({
         insight: `Compliance rule "${failed.ruleId}" failed: ${failed.explanation}`,
@@ -272,12 +240,13 @@ export class HeuristicAnalyzer {
 
     const tags = [
       intent.primary.topicId,
-      complaint.isComplaint ? 'complaint' : 'inquiry',
+      complaint.isComplaint === null ? undefined : complaint.isComplaint ? 'complaint' : 'inquiry',
       complaint.type ?? undefined,
-      resolution.status,
+      resolution.status === 'unknown' ? undefined : resolution.status,
       risk >= 65 ? 'high-escalation-risk' : undefined,
       callbackPromises.length > 0 ? 'callback-promised' : undefined,
       compliance.some((result) => result.status === 'fail') ? 'compliance-issue' : undefined,
+      rolesKnown ? undefined : 'roles-unknown',
       ...emotions.filter((emotion) => emotion.intensity >= 0.5).map((emotion) => emotion.emotion),
     ]
       .filter((tag): tag is string => !!tag)
@@ -309,12 +278,8 @@ export class HeuristicAnalyzer {
       tags: [...new Set(tags)],
       agentPerformance,
       memory,
+      abstentions,
     };
-  }
-
-  private sentimentSpan(entry: ScoredTurn): Span | undefined {
-    const sign = entry.sentiment.score >= 0 ? 1 : -1;
-    return entry.sentiment.hits.find((hit) => Math.sign(hit.valence) === sign);
   }
 
   /** Customer emotions from cue phrases; intensity grows with repeated cues and the turn's sentiment. */
@@ -327,7 +292,7 @@ export class HeuristicAnalyzer {
       const hits = cueHits(customer, patterns);
       const first = hits[0];
       if (!first) continue;
-      const strongest = Math.max(...hits.map((hit) => Math.abs(hit.entry.sentiment.score)));
+      const strongest = hits.reduce((high, hit) => Math.max(high, Math.abs(hit.entry.sentiment.score)), 0);
       emotions.push({
         emotion: name,
         speaker: 'customer',
@@ -361,7 +326,7 @@ export class HeuristicAnalyzer {
     const weights = turns.map((_entry, index) => (index < 3 ? 1 : 0.6));
     const ranked = this.matcher.match(texts, weights);
     const best = ranked[0];
-    if (!best || best.score <= 0) {
+    if (TopicMatcher.abstains(best) || !best) {
       return { primary: { topicId: OTHER_TOPIC_ID, confidence: 0, evidence: [] }, secondary: [] };
     }
     const evidenceFor = (topicId: string): EvidenceDraft[] => {
@@ -384,132 +349,6 @@ export class HeuristicAnalyzer {
           confidence: entry.confidence,
           evidence: evidenceFor(entry.topicId),
         })),
-    };
-  }
-
-  /** The complaint type whose cues appear most in the customer's problem turns (earlier types win ties). */
-  private complaintType(entries: readonly ScoredTurn[]): ComplaintType {
-    let best: ComplaintType = 'other';
-    let bestCount = 0;
-    for (const [type, pattern] of COMPLAINT_TYPE_CUES) {
-      const count = entries.filter((entry) => pattern.test(matchForm(entry.turn.text))).length;
-      if (count > bestCount) {
-        best = type;
-        bestCount = count;
-      }
-    }
-    return best;
-  }
-
-  /**
-   * Resolution from the latest decisive event: something fixed or completed, the request declined, a
-   * follow-up arranged, the customer saying it still does not work. Information-only contacts that end
-   * without a problem count as resolved by information.
-   */
-  private resolution(
-    turns: readonly ScoredTurn[],
-    customer: readonly ScoredTurn[],
-    agent: readonly ScoredTurn[],
-    isComplaint: boolean,
-  ): Draft['resolution'] {
-    type Event = { status: ResolutionStatus; category: ResolutionCategory; hit: CueHit };
-    const events: Event[] = [];
-    const add = (hits: CueHit[], status: ResolutionStatus, category: ResolutionCategory) => {
-      for (const hit of hits) events.push({ status, category, hit });
-    };
-    add(cueHits(customer, FIXED_CUES), 'resolved', 'issue_fixed');
-    add(cueHits(agent, TRANSACTION_DONE_CUES), 'resolved', 'transaction_completed');
-    add(cueHits(agent, DECLINED_CUES), 'unresolved', 'declined');
-    add(cueHits(agent, SUPERVISOR_CUES), 'partially_resolved', 'escalated');
-    add(cueHits(agent, FOLLOW_UP_CUES), 'partially_resolved', 'follow_up_scheduled');
-    add(
-      cueHits(
-        customer.filter((entry) => entry.position >= 0.5),
-        STILL_UNRESOLVED_CUES,
-      ),
-      'unresolved',
-      'no_action',
-    );
-    // Later events decide; within one turn a completion outranks the apology that often precedes it.
-    const rank: Record<ResolutionCategory, number> = {
-      issue_fixed: 5,
-      transaction_completed: 4,
-      escalated: 3,
-      follow_up_scheduled: 2,
-      declined: 1,
-      no_action: 1,
-      information_provided: 0,
-    };
-    events.sort((a, b) => a.hit.entry.index - b.hit.entry.index || rank[a.category] - rank[b.category]);
-    let decisive = events.at(-1);
-    // Something got done: a later courtesy follow-up or a failed extra request does not undo it, unless
-    // the customer says at the end that it still does not work.
-    const completed = [...events].reverse().find((event) => event.status === 'resolved');
-    if (decisive && completed && decisive !== completed && decisive.category !== 'no_action')
-      decisive = completed;
-    if (decisive)
-      return { status: decisive.status, category: decisive.category, evidence: cite(decisive.hit) };
-
-    // No decisive event: judge by how the customer closed.
-    const lastCustomer = customer.at(-1);
-    const lastAgent = agent.at(-1);
-    const information =
-      cueHits(agent, INFORMATION_CUES).at(-1) ??
-      (lastAgent ? { entry: lastAgent, span: { start: 0, end: 1 } } : undefined);
-    // The last few customer turns, since the very last is often just "bye".
-    const closing = customer.slice(-3);
-    const closedContent =
-      closing.length > 0 &&
-      closing.every((entry) => entry.sentiment.score > NEGATIVE_TURN) &&
-      closing.some(
-        (entry) =>
-          entry.sentiment.score >= POSITIVE_TURN ||
-          !!findCue(entry.turn.text, [...POLITE_THANKS_CUES, CONTENT_CLOSE]),
-      );
-    if (closedContent && information) {
-      return {
-        status: isComplaint ? 'partially_resolved' : 'resolved',
-        category: 'information_provided',
-        evidence: cite(information),
-      };
-    }
-    const asked = customer.some((entry) => countCues(entry.turn.text, QUESTION_CUES) > 0);
-    if (!isComplaint && asked && information && (lastCustomer?.sentiment.score ?? 0) > NEGATIVE_TURN) {
-      return { status: 'partially_resolved', category: 'information_provided', evidence: cite(information) };
-    }
-    const last = turns.at(-1);
-    return { status: 'unresolved', category: 'no_action', evidence: last ? [citeTurn(last.turn)] : [] };
-  }
-
-  private summary(input: {
-    /** False when no turn is attributed to the customer: the summary must not invent one. */
-    rolesKnown: boolean;
-    /** What the call was about, ready for a sentence. */
-    subject: string;
-    complaint: Draft['complaint'];
-    resolution: Draft['resolution'];
-    callbackPromises: Draft['callbackPromises'];
-    customerSentiment: Draft['sentiment']['customer'];
-    problems: CueHit[];
-  }): Draft['summary'] {
-    const { subject, complaint, resolution } = input;
-    const about = !input.rolesKnown
-      ? `A conversation about ${subject} (agent and customer not identified)`
-      : complaint.isComplaint
-        ? `The customer raised a ${complaint.type && complaint.type !== 'other' ? `${humanize(complaint.type)} ` : ''}complaint about ${subject}`
-        : `The customer asked about ${subject}`;
-    const mood =
-      input.customerSentiment.label === 'neutral'
-        ? ''
-        : ` (${input.customerSentiment.label} sentiment, ${input.customerSentiment.trajectory})`;
-    const outcome = `Outcome: ${humanize(resolution.status)}, ${humanize(resolution.category)}.`;
-    const promise = input.callbackPromises[0];
-    const promised = promise
-      ? ` The ${promise.promisedBy} promised: "${promise.promise}"${promise.due ? ` (${promise.due})` : ''}.`
-      : '';
-    return {
-      text: `${about}${mood}. ${outcome}${promised}`,
-      evidence: [...cite(input.problems[0]), ...resolution.evidence].slice(0, 2),
     };
   }
 

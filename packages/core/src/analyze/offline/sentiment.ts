@@ -1,4 +1,4 @@
-import { matchForm, type Span, tokenize } from '../text.js';
+import { matchForm, type Span, textWork, tokenize } from '../text.js';
 import {
   EMOJI_VALENCE,
   INTENSIFIERS,
@@ -38,21 +38,28 @@ export function scoreText(text: string): TextSentiment {
   const masked = maskNoise(text);
   const form = matchForm(masked);
   const hits: SentimentHit[] = [];
-  const covered: Span[] = [];
-
+  // Characters already claimed by a phrase: the phrase's valence replaces its words' (one flag per character,
+  // so checking a word costs its length, not the number of phrases found so far).
+  const covered = new Uint8Array(form.length);
+  const isCovered = (start: number, end: number) => {
+    for (let index = start; index < end; index++) if (covered[index]) return true;
+    return false;
+  };
+  textWork.characters += form.length * SENTIMENT_PHRASES.length;
   for (const [pattern, valence] of SENTIMENT_PHRASES) {
     for (const match of form.matchAll(pattern)) {
-      const span = { start: match.index, end: match.index + match[0].length };
-      if (covered.some((other) => span.start < other.end && other.start < span.end)) continue;
-      covered.push(span);
-      if (valence !== 0) hits.push({ ...span, valence });
+      const start = match.index;
+      const end = start + match[0].length;
+      if (isCovered(start, end)) continue;
+      covered.fill(1, start, end);
+      if (valence !== 0) hits.push({ start, end, valence });
     }
   }
 
   const tokens = tokenize(masked);
   const butIndex = tokens.findIndex((token) => token.text === 'but' || token.text === 'however');
   tokens.forEach((token, index) => {
-    if (covered.some((span) => token.start >= span.start && token.end <= span.end)) return;
+    if (covered[token.start]) return;
     const base = wordValence(token.text);
     if (base === undefined) return;
     let valence = base;

@@ -1,6 +1,6 @@
 import { ConfigurationError } from '@echolens/provider';
 import { z } from 'zod';
-import { contentStems, stem } from '../text.js';
+import { contentStems, STOPWORDS, stem, tokenize } from '../text.js';
 
 /** One intent or topic a call can be about. Only `id` is required: its words are matched too. */
 export const TopicSchema = z.object({
@@ -18,261 +18,28 @@ export type Topic = z.infer<typeof TopicSchema>;
 export const TaxonomySchema = z.array(TopicSchema).min(1);
 export type Taxonomy = z.infer<typeof TaxonomySchema>;
 
-/**
- * A general contact-center taxonomy, used when you give none. Keywords are plain service vocabulary so
- * the offline analyzer can match them; a language model also sees the labels and descriptions.
- */
-export const DEFAULT_TAXONOMY: Taxonomy = [
-  {
-    id: 'billing',
-    label: 'Billing and charges',
-    description: 'Questions or disputes about bills, charges, fees, invoices',
-    keywords: [
-      'bill',
-      'billing',
-      'charge',
-      'charged',
-      'overcharged',
-      'fee',
-      'invoice',
-      'statement',
-      'price',
-      'cost',
-      'pay',
-      'payment',
-      'subscription',
-    ],
-  },
-  {
-    id: 'refund',
-    label: 'Refunds and returns',
-    description: 'Getting money back, returning or exchanging items',
-    keywords: [
-      'refund',
-      'money back',
-      'return',
-      'returned',
-      'exchange',
-      'reimburse',
-      'compensation',
-      'voucher',
-    ],
-  },
-  {
-    id: 'cancellation',
-    label: 'Cancellation',
-    description: 'Cancelling a service, subscription, order or booking',
-    keywords: ['cancel', 'cancellation', 'terminate', 'close my account', 'unsubscribe', 'end my contract'],
-  },
-  {
-    id: 'account_access',
-    label: 'Account access',
-    description: 'Login, password, verification, locked accounts',
-    keywords: [
-      'login',
-      'log in',
-      'sign in',
-      'password',
-      'locked',
-      'verification code',
-      'two factor',
-      'username',
-      'reset',
-    ],
-  },
-  {
-    id: 'technical_issue',
-    label: 'Technical issue',
-    description: 'Something does not work: app, website, device, connection, errors',
-    keywords: [
-      'not working',
-      'error',
-      'crash',
-      'bug',
-      'app',
-      'website',
-      'wifi',
-      'internet',
-      'connection',
-      'update',
-      'install',
-      'device',
-      'router',
-      'freezes',
-      'outage',
-      'signal',
-    ],
-  },
-  {
-    id: 'order_status',
-    label: 'Order and delivery',
-    description: 'Where an order, parcel or delivery is; late, missing or damaged deliveries',
-    keywords: [
-      'order',
-      'delivery',
-      'deliver',
-      'shipping',
-      'shipped',
-      'package',
-      'parcel',
-      'tracking',
-      'courier',
-      'arrive',
-      'dispatch',
-    ],
-  },
-  {
-    id: 'booking',
-    label: 'Bookings and reservations',
-    description: 'Making or changing reservations: travel, hotels, restaurants, rentals, appointments',
-    keywords: [
-      'book',
-      'booking',
-      'reservation',
-      'reserve',
-      'flight',
-      'ticket',
-      'hotel',
-      'seat',
-      'appointment',
-      'schedule',
-      'table',
-      'rental',
-    ],
-  },
-  {
-    id: 'travel_disruption',
-    label: 'Travel disruption',
-    description: 'Delayed or cancelled flights and trains, missed connections, baggage',
-    keywords: [
-      'delayed',
-      'delay',
-      'cancelled flight',
-      'missed connection',
-      'baggage',
-      'luggage',
-      'gate',
-      'boarding',
-      'train',
-    ],
-  },
-  {
-    id: 'plan_change',
-    label: 'Plan or product change',
-    description: 'Upgrades, downgrades, changing plan, adding features',
-    keywords: [
-      'upgrade',
-      'downgrade',
-      'change my plan',
-      'switch plan',
-      'add a line',
-      'premium',
-      'package',
-      'contract',
-    ],
-  },
-  {
-    id: 'card_services',
-    label: 'Card services',
-    description: 'Bank or credit cards: lost, stolen, declined, activation, PIN',
-    keywords: ['card', 'debit', 'credit card', 'pin', 'atm', 'declined', 'stolen', 'activate', 'contactless'],
-  },
-  {
-    id: 'fraud_security',
-    label: 'Fraud and security',
-    description: 'Unauthorised transactions, scams, compromised accounts',
-    keywords: [
-      'fraud',
-      'unauthorised',
-      'unauthorized',
-      'scam',
-      'hacked',
-      'suspicious',
-      'phishing',
-      "didn't make",
-    ],
-  },
-  {
-    id: 'transfers_payments',
-    label: 'Transfers and payments',
-    description: 'Sending money, transfers, top-ups, pending or failed payments',
-    keywords: [
-      'transfer',
-      'send money',
-      'top up',
-      'pending',
-      'transaction',
-      'deposit',
-      'withdraw',
-      'beneficiary',
-      'exchange rate',
-    ],
-  },
-  {
-    id: 'account_update',
-    label: 'Account details',
-    description: 'Changing address, name, contact details, personal information',
-    keywords: [
-      'address',
-      'change my name',
-      'update my details',
-      'phone number',
-      'email address',
-      'personal details',
-    ],
-  },
-  {
-    id: 'product_information',
-    label: 'Product information',
-    description: 'Questions about features, availability, compatibility, how to use something',
-    keywords: [
-      'how do i',
-      'how to',
-      'feature',
-      'available',
-      'availability',
-      'compatible',
-      'stock',
-      'does it',
-      'information',
-    ],
-  },
-  {
-    id: 'product_quality',
-    label: 'Product quality',
-    description: 'Defective, damaged or poor-quality products; warranty and repairs',
-    keywords: ['broken', 'defective', 'faulty', 'damaged', 'quality', 'warranty', 'repair', 'replacement'],
-  },
-  {
-    id: 'service_feedback',
-    label: 'Service feedback',
-    description: 'Praise or complaints about staff, service or the company in general',
-    keywords: [
-      'staff',
-      'rude',
-      'customer service',
-      'experience',
-      'feedback',
-      'complaint',
-      'manager',
-      'thank',
-    ],
-  },
-];
+export { DEFAULT_TAXONOMY } from './default-taxonomy.js';
 
 interface CompiledTopic {
   topic: Topic;
-  /** Stem → weight for this topic (keywords and id weigh more than description words). */
+  /** Stem → weight for this topic's name words (id, label, keywords weigh more than description words). */
   terms: Map<string, number>;
   /** Multi-word keywords, as stem sequences, matched as phrases for a bonus. */
   phrases: string[][];
+  /** Everything written about the topic as one weighted feature vector (unit length). */
+  centroid: FeatureVector;
+  /** Each example phrase (and the description) on its own. */
+  samples: FeatureVector[];
 }
 
 export interface TopicMatch {
   topicId: string;
-  /** 0-1: the winner's share of the matching evidence, tempered by how much evidence there is. */
+  /**
+   * 0-1: the winner's share of a softmax over the topics' scores (fixed temperature), so it falls when
+   * another topic scores almost as well. `bench/analysis` reports how often answers at each level are right.
+   */
   confidence: number;
-  /** Raw score, comparable within one taxonomy. */
+  /** Combined score, comparable within one taxonomy. */
   score: number;
 }
 
@@ -340,8 +107,8 @@ const SYNONYM_STEMS = new Map(
   Object.entries(SYNONYMS).map(([word, synonyms]) => [stem(word), synonyms.map((synonym) => stem(synonym))]),
 );
 
-/** Stems of a topic's words, each with a weight; phrase keywords kept as stem sequences. */
-function compileTopic(topic: Topic): CompiledTopic {
+/** Stems of a topic's name words, each with a weight; phrase keywords kept as stem sequences. */
+function nameTerms(topic: Topic) {
   const terms = new Map<string, number>();
   const add = (text: string, weight: number) => {
     for (const term of contentStems(text)) terms.set(term, Math.max(terms.get(term) ?? 0, weight));
@@ -361,13 +128,63 @@ function compileTopic(topic: Topic): CompiledTopic {
   const phrases = (topic.keywords ?? [])
     .map((keyword) => contentStems(keyword))
     .filter((sequence) => sequence.length > 1);
-  return { topic, terms, phrases };
+  return { terms, phrases };
 }
 
-/** Scores customer text against a taxonomy: weighted stem overlap with IDF across topics, phrase bonuses. */
+type FeatureVector = Map<string, number>;
+
+/**
+ * Lexical features of a text: content-word stems, pairs of neighbouring stems (with negation kept as a word,
+ * so "not received" differs from "received") and four-letter pieces of each stem (so "withdrawal" meets
+ * "withdraw" and typos still overlap).
+ */
+function features(text: string): string[] {
+  const sequence = featureStems(text);
+  const found: string[] = [];
+  for (const [index, term] of sequence.entries()) {
+    if (term !== NEGATION) {
+      found.push(term);
+      const padded = `<${term}>`;
+      for (let start = 0; start + 4 <= padded.length; start++)
+        found.push(`#${padded.slice(start, start + 4)}`);
+    }
+    const next = sequence[index + 1];
+    if (next !== undefined) found.push(`${term}_${next}`);
+  }
+  return found;
+}
+
+const NEGATION = '¬';
+const NEGATORS = new Set(['not', 'no', 'never', 'nothing', 'cannot', 'without']);
+
+function featureStems(text: string): string[] {
+  const stems: string[] = [];
+  for (const token of tokenize(text)) {
+    const word = token.text;
+    if (NEGATORS.has(word) || word.endsWith("n't")) stems.push(NEGATION);
+    else if (!STOPWORDS.has(word) && !/^\d+$/.test(word) && word.length > 1) stems.push(stem(word));
+  }
+  return stems;
+}
+
+/** A topic's score is the mean of its three views: name words, everything said about it, its closest example. */
+const VIEWS = 3;
+/** Softmax temperature turning scores into a confidence. */
+const TEMPERATURE = 0.1;
+/** Below this combined score nothing in the text speaks for any topic: the answer is `other`. */
+const ABSTAIN_BELOW = 0.05;
+
+/**
+ * Scores customer text against a taxonomy. Three views of each topic are averaged: the
+ * overlap of the text's stems with the topic's name words (relative to the best-matching topic) (with general service synonyms, weighted by inverse
+ * frequency across topics, phrase bonuses), the TF-IDF cosine between the text and everything written about
+ * the topic (id, label, keywords, description, examples), and the cosine with its closest example phrase.
+ * Nothing is learned from your calls: adding descriptions and examples to a topic is how to teach it.
+ */
 export class TopicMatcher {
   private readonly compiled: CompiledTopic[];
   private readonly inverseFrequency = new Map<string, number>();
+  private readonly featureWeight = new Map<string, number>();
 
   constructor(taxonomy: Taxonomy) {
     const parsed = TaxonomySchema.safeParse(taxonomy);
@@ -382,19 +199,40 @@ export class TopicMatcher {
         throw new ConfigurationError(`Invalid taxonomy: topic id "${topic.id}" appears twice`);
       ids.add(topic.id);
     }
-    this.compiled = parsed.data.map(compileTopic);
+    const names = parsed.data.map(nameTerms);
+    const count = parsed.data.length;
     const documentFrequency = new Map<string, number>();
-    for (const { terms } of this.compiled) {
+    for (const { terms } of names) {
       for (const term of terms.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
     }
-    const count = this.compiled.length;
     for (const [term, frequency] of documentFrequency) {
       // A word shared by many topics ("card" in a card-heavy taxonomy) says little about which one.
       this.inverseFrequency.set(term, Math.log(1 + count / frequency));
     }
+    const texts = parsed.data.map((topic) => ({
+      name: [topic.id.replace(/[_\-./]+/g, ' '), topic.label ?? '', ...(topic.keywords ?? [])].join(' . '),
+      samples: [...(topic.examples ?? []), ...(topic.description ? [topic.description] : [])],
+    }));
+    const featureFrequency = new Map<string, number>();
+    for (const { name, samples } of texts) {
+      for (const feature of new Set(features([name, ...samples].join(' . '))))
+        featureFrequency.set(feature, (featureFrequency.get(feature) ?? 0) + 1);
+    }
+    for (const [feature, frequency] of featureFrequency)
+      this.featureWeight.set(feature, Math.log(1 + count / frequency));
+    this.compiled = parsed.data.map((topic, index) => {
+      const { name, samples } = texts[index] ?? { name: '', samples: [] };
+      return {
+        topic,
+        terms: names[index]?.terms ?? new Map(),
+        phrases: names[index]?.phrases ?? [],
+        centroid: this.vector([{ text: [name, ...samples].join(' . '), weight: 1 }]),
+        samples: samples.map((sample) => this.vector([{ text: sample, weight: 1 }])),
+      };
+    });
   }
 
-  /** A topic's weighted stems (empty for unknown ids), to find the words that matched it. */
+  /** A topic's weighted name stems (empty for unknown ids), to find the words that matched it. */
   termsOf(topicId: string): ReadonlyMap<string, number> {
     return this.compiled.find((entry) => entry.topic.id === topicId)?.terms ?? new Map();
   }
@@ -406,6 +244,29 @@ export class TopicMatcher {
 
   get topics(): Topic[] {
     return this.compiled.map((entry) => entry.topic);
+  }
+
+  /** Unit-length TF-IDF vector of weighted texts (log term frequency, features unknown to the taxonomy dropped). */
+  private vector(texts: readonly { text: string; weight: number }[]): FeatureVector {
+    const counts = new Map<string, number>();
+    for (const { text, weight } of texts) {
+      for (const feature of features(text)) {
+        if (this.featureWeight.has(feature)) counts.set(feature, (counts.get(feature) ?? 0) + weight);
+      }
+    }
+    const vector: FeatureVector = new Map();
+    let norm = 0;
+    for (const [feature, count] of counts) {
+      // Log term frequency; a feature seen only in down-weighted turns keeps that fraction of a count.
+      const frequency = count < 1 ? count : 1 + Math.log(count);
+      const value = frequency * (this.featureWeight.get(feature) ?? 0);
+      if (value <= 0) continue;
+      vector.set(feature, value);
+      norm += value * value;
+    }
+    norm = Math.sqrt(norm);
+    if (norm > 0) for (const [feature, value] of vector) vector.set(feature, value / norm);
+    return vector;
   }
 
   /**
@@ -421,31 +282,55 @@ export class TopicMatcher {
       const weight = weights?.[index] ?? 1;
       for (const term of new Set(stems)) textStems.set(term, Math.max(textStems.get(term) ?? 0, weight));
     });
-    const scored = this.compiled.map(({ topic, terms, phrases }) => {
+    const query = this.vector(texts.map((text, index) => ({ text, weight: weights?.[index] ?? 1 })));
+    const nameScores = this.compiled.map(({ terms, phrases }) => {
       let score = 0;
-      let matchedTerms = 0;
+      let size = 0;
       for (const [term, termWeight] of terms) {
+        size += termWeight;
         const presence = textStems.get(term);
-        if (presence === undefined) continue;
-        score += termWeight * presence * (this.inverseFrequency.get(term) ?? 0);
-        matchedTerms += termWeight;
+        if (presence !== undefined) score += termWeight * presence * (this.inverseFrequency.get(term) ?? 0);
       }
       for (const phrase of phrases) {
         if (sequences.some((sequence) => containsSequence(sequence, phrase))) score += 0.5 * phrase.length;
       }
       // Topics named by many words would win on volume alone; normalise gently by their size.
-      const size = [...terms.values()].reduce((total, weight) => total + weight, 0);
-      const normalised = matchedTerms > 0 ? score / Math.sqrt(Math.max(2, size)) : 0;
-      return { topicId: topic.id, score: normalised };
+      return score / Math.sqrt(Math.max(2, size));
+    });
+    const bestName = nameScores.reduce((best, value) => Math.max(best, value), 0);
+    const scored = this.compiled.map(({ topic, centroid, samples }, index) => {
+      const closest = samples.reduce((best, sample) => Math.max(best, cosine(query, sample)), 0);
+      const name = bestName > 0 ? (nameScores[index] ?? 0) / bestName : 0;
+      const score = (name + cosine(query, centroid) + closest) / VIEWS;
+      return { topicId: topic.id, score };
     });
     scored.sort((a, b) => b.score - a.score);
-    const total = scored.reduce((sum, entry) => sum + entry.score, 0);
+    const top = scored[0]?.score ?? 0;
+    const partition = scored.reduce((sum, entry) => sum + Math.exp((entry.score - top) / TEMPERATURE), 0);
     return scored.map((entry) => ({
       topicId: entry.topicId,
       score: Number(entry.score.toFixed(4)),
-      confidence: total > 0 ? Number(((entry.score / total) * (1 - Math.exp(-entry.score))).toFixed(3)) : 0,
+      confidence:
+        top < ABSTAIN_BELOW
+          ? 0
+          : Number((Math.exp((entry.score - top) / TEMPERATURE) / partition).toFixed(3)),
     }));
   }
+
+  /** Whether a ranked answer is too weak to name any topic. */
+  static abstains(best: TopicMatch | undefined): boolean {
+    return !best || best.score < ABSTAIN_BELOW;
+  }
+}
+
+function cosine(a: FeatureVector, b: FeatureVector): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let sum = 0;
+  for (const [feature, value] of small) {
+    const other = large.get(feature);
+    if (other !== undefined) sum += value * other;
+  }
+  return sum;
 }
 
 function containsSequence(haystack: readonly string[], needle: readonly string[]): boolean {

@@ -23,7 +23,7 @@ export function scoreTurns(conversation: Conversation): ScoredTurn[] {
   const timed =
     turns.length > 0 && turns.every((turn) => turn.startSec !== undefined && turn.endSec !== undefined);
   const first = timed ? (turns[0]?.startSec ?? 0) : 0;
-  const last = timed ? Math.max(...turns.map((turn) => turn.endSec ?? 0)) : 0;
+  const last = timed ? turns.reduce((latest, turn) => Math.max(latest, turn.endSec ?? 0), 0) : 0;
   const span = Math.max(last - first, 1e-6);
   return turns.map((turn, index) => {
     const position = timed
@@ -45,47 +45,69 @@ export function scoreTurns(conversation: Conversation): ScoredTurn[] {
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 /**
- * One speaker's sentiment: the mean turn score, a label that keeps both extremes visible ("mixed" when
- * the speaker was clearly negative and clearly positive), the per-quarter trend and its direction.
+ * How much clearly polar speech a speaker must produce for their label: the equivalent of two clearly negative
+ * (or positive) turns. Summing over turns means one very strong turn or several moderate ones both count, while
+ * a single mildly negative word in a long call does not make the speaker "negative".
+ */
+export const LABEL_MASS = 2 * Math.abs(NEGATIVE_TURN);
+
+/** Total negative and positive sentiment of a speaker's turns. */
+export function sentimentMass(turns: readonly ScoredTurn[]): { negative: number; positive: number } {
+  let negative = 0;
+  let positive = 0;
+  for (const entry of turns) {
+    if (entry.sentiment.score < 0) negative -= entry.sentiment.score;
+    else positive += entry.sentiment.score;
+  }
+  return { negative, positive };
+}
+
+/**
+ * One speaker's sentiment: the mean turn score, a label from the speaker's total negative and positive speech
+ * ("mixed" only when both reach the label mass), the per-quarter trend and its direction. `unknown` when the
+ * speaker has no turns (not identified, or silent).
  */
 export function speakerSentiment(turns: readonly ScoredTurn[]): InsightsDraft['sentiment']['customer'] {
   if (turns.length === 0) {
     return {
-      label: 'neutral',
+      label: 'unknown',
       score: 0,
       trend: [1, 2, 3, 4].map((quarter) => ({ quarter, score: null })),
       trajectory: 'stable',
       evidence: [],
     };
   }
-  const scores = turns.map((entry) => entry.sentiment.score);
-  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-  const negative = turns.filter((entry) => entry.sentiment.score <= NEGATIVE_TURN);
-  const positive = turns.filter((entry) => entry.sentiment.score >= POSITIVE_TURN);
+  let total = 0;
+  for (const entry of turns) total += entry.sentiment.score;
+  const mean = total / turns.length;
+  const mass = sentimentMass(turns);
+  const isNegative = mass.negative >= LABEL_MASS;
+  const isPositive = mass.positive >= LABEL_MASS;
   const label: SentimentLabel =
-    negative.length > 0 && positive.length > 0
-      ? 'mixed'
-      : negative.length > 0
-        ? 'negative'
-        : positive.length > 0
-          ? 'positive'
-          : 'neutral';
+    isNegative && isPositive ? 'mixed' : isNegative ? 'negative' : isPositive ? 'positive' : 'neutral';
+  const sums = [0, 0, 0, 0];
+  const counts = [0, 0, 0, 0];
+  for (const entry of turns) {
+    sums[entry.quarter - 1] = (sums[entry.quarter - 1] ?? 0) + entry.sentiment.score;
+    counts[entry.quarter - 1] = (counts[entry.quarter - 1] ?? 0) + 1;
+  }
   const trend = [1, 2, 3, 4].map((quarter) => {
-    const inQuarter = turns.filter((entry) => entry.quarter === quarter);
-    if (inQuarter.length === 0) return { quarter, score: null };
-    return { quarter, score: round(inQuarter.reduce((a, b) => a + b.sentiment.score, 0) / inQuarter.length) };
+    const count = counts[quarter - 1] ?? 0;
+    return { quarter, score: count === 0 ? null : round((sums[quarter - 1] ?? 0) / count) };
   });
   const present = trend.filter((entry): entry is { quarter: number; score: number } => entry.score !== null);
   const change = present.length >= 2 ? (present.at(-1)?.score ?? 0) - (present[0]?.score ?? 0) : 0;
   const trajectory = change >= 0.25 ? 'improving' : change <= -0.25 ? 'worsening' : 'stable';
   const evidence: EvidenceDraft[] = [];
-  const cite = (entries: readonly ScoredTurn[], sign: 1 | -1) => {
-    const strongest = [...entries].sort((a, b) => sign * (b.sentiment.score - a.sentiment.score))[0];
-    if (!strongest) return;
-    const hit = strongestHit(strongest.sentiment.hits, sign);
-    evidence.push(citeTurn(strongest.turn, hit));
+  const cite = (sign: 1 | -1) => {
+    let strongest: ScoredTurn | undefined;
+    for (const entry of turns) {
+      if (!strongest || sign * (entry.sentiment.score - strongest.sentiment.score) > 0) strongest = entry;
+    }
+    if (!strongest || sign * strongest.sentiment.score <= 0) return;
+    evidence.push(citeTurn(strongest.turn, strongestHit(strongest.sentiment.hits, sign)));
   };
-  if (label === 'negative' || label === 'mixed') cite(negative, -1);
-  if (label === 'positive' || label === 'mixed') cite(positive, 1);
+  if (isNegative) cite(-1);
+  if (isPositive) cite(1);
   return { label, score: round(mean), trend, trajectory, evidence };
 }

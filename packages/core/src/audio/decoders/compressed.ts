@@ -1,5 +1,6 @@
 import { AudioDecodeError } from '@echolens/provider';
-import type { DecodeContext, PcmBlock } from './types.js';
+import { MpegFrameChain } from './mpeg-frame.js';
+import { type DecodeContext, type PcmBlock, warnDecoding } from './types.js';
 
 /** Codecs decoded in-process by the WebAssembly decoders (no system tools needed). */
 export type CompressedCodec = 'mp3' | 'flac' | 'vorbis' | 'opus';
@@ -60,6 +61,13 @@ export interface CompressedDecodeOptions {
   declaredSamples?: number;
 }
 
+/**
+ * Bytes handed to the decoder at once. Highly compressed input (FLAC frames of silence: 14 KB can hold
+ * an hour) expands a lot per call, so small slices keep each decoded block, and the memory it needs before
+ * the duration limits see it, small.
+ */
+const SLICE_BYTES = 4096;
+
 /** Feeds bytes chunk by chunk into a WebAssembly decoder and yields PCM as it comes out. */
 export async function* decodeCompressed(
   bytes: AsyncIterable<Uint8Array>,
@@ -67,6 +75,7 @@ export async function* decodeCompressed(
   context: DecodeContext,
 ): AsyncGenerator<PcmBlock> {
   const decoder = await createDecoder(options.codec);
+  const chain = options.codec === 'mp3' ? new MpegFrameChain() : undefined;
   let decodedSamples = 0;
   let errorCount = 0;
   let firstError: string | undefined;
@@ -87,8 +96,11 @@ export async function* decodeCompressed(
   try {
     await decoder.ready;
     for await (const chunk of bytes) {
-      const block = toBlock(await decoder.decode(chunk));
-      if (block) yield block;
+      chain?.push(chunk);
+      for (let offset = 0; offset < chunk.length; offset += SLICE_BYTES) {
+        const block = toBlock(await decoder.decode(chunk.subarray(offset, offset + SLICE_BYTES)));
+        if (block) yield block;
+      }
     }
     if (decoder.flush) {
       const block = toBlock(await decoder.flush());
@@ -111,9 +123,17 @@ export async function* decodeCompressed(
     );
   }
   if (errorCount > 0) {
-    context.logger?.warn(
-      { file: context.name, codec: options.codec, errorCount, firstError },
-      'decoder skipped damaged frames; the audio has gaps',
+    warnDecoding(
+      context,
+      `the ${options.codec} decoder skipped ${errorCount} damaged frame(s) (${firstError}); the audio has gaps`,
+      { codec: options.codec, errorCount, firstError },
+    );
+  } else if (chain && chain.breaks > 0) {
+    // mpg123 resynchronised past broken frame headers without an error: the frame chain tells.
+    warnDecoding(
+      context,
+      `the mp3 stream lost frame sync ${chain.breaks} time(s) and ${chain.skippedBytes.toLocaleString('en-US')} bytes were skipped; the audio has gaps`,
+      { codec: options.codec, breaks: chain.breaks, skippedBytes: chain.skippedBytes },
     );
   }
 }

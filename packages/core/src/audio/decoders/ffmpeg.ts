@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { AudioDecodeError, MissingDependencyError, UnsupportedFormatError } from '@echolens/provider';
-import type { DecodeContext, PcmBlock } from './types.js';
+import { type DecodeContext, type PcmBlock, warnDecoding } from './types.js';
 import { decodeWav } from './wav.js';
 
 export interface FfmpegDecodeOptions {
@@ -163,9 +163,10 @@ export async function* decodeWithFfmpeg(
     const [exitCode] = await exited;
     if (exitCode !== 0 || probeFailed()) throw failure(exitCode);
     if (log.decodeErrors > 0) {
-      context.logger?.warn(
-        { file, decodeErrors: log.decodeErrors, firstError: log.firstError },
-        'ffmpeg skipped damaged packets; the audio has gaps',
+      warnDecoding(
+        context,
+        `ffmpeg skipped ${log.decodeErrors} damaged packet(s) (${log.firstError}); the audio has gaps`,
+        { decodeErrors: log.decodeErrors, firstError: log.firstError },
       );
     }
   } finally {

@@ -86,3 +86,74 @@ export function findMpegFrame(
   }
   return undefined;
 }
+
+/**
+ * Follows the chain of MPEG frames through a byte stream (each header says where the next begins) and
+ * counts where it breaks: mpg123 resynchronises past damaged headers without reporting an error, so
+ * this is how skipped audio becomes visible. Leading tags and junk before the first frame, and trailing
+ * tags after the last (ID3v1, APE), are not damage: only a loss of sync followed by frames again is.
+ */
+export class MpegFrameChain {
+  /** Times the chain broke and picked up again later. */
+  breaks = 0;
+  /** Bytes passed over between a break and the next frame. */
+  skippedBytes = 0;
+  frames = 0;
+  private buffer = new Uint8Array(0);
+  private inSync = false;
+  private pendingSkip = 0;
+  private leadingChecked = false;
+  /** What is left of a leading ID3 tag that runs on into later chunks. */
+  private tagBytesLeft = 0;
+
+  push(chunk: Uint8Array): void {
+    const skipped = Math.min(this.tagBytesLeft, chunk.length);
+    this.tagBytesLeft -= skipped;
+    const joined = new Uint8Array(this.buffer.length + chunk.length - skipped);
+    joined.set(this.buffer);
+    joined.set(chunk.subarray(skipped), this.buffer.length);
+    let offset = 0;
+    if (!this.leadingChecked && joined.length >= 10) {
+      this.leadingChecked = true;
+      const tag = leadingId3Length(joined);
+      offset = Math.min(tag, joined.length);
+      this.tagBytesLeft = tag - offset;
+    }
+    while (offset + 4 <= joined.length) {
+      const header = parseMpegFrameHeader(joined, offset);
+      if (header && (this.inSync || this.confirms(joined, offset, header))) {
+        if (offset + header.frameLength > joined.length) break; // the frame ends in a later chunk
+        if (this.pendingSkip > 0) {
+          this.breaks++;
+          this.skippedBytes += this.pendingSkip;
+          this.pendingSkip = 0;
+        }
+        this.inSync = true;
+        this.frames++;
+        offset += header.frameLength;
+        continue;
+      }
+      // Lost (or not yet found) the chain: step one byte; only bytes after the first frame count.
+      if (this.frames > 0) {
+        this.inSync = false;
+        this.pendingSkip++;
+      }
+      offset++;
+    }
+    this.buffer = joined.slice(offset);
+  }
+
+  /** Outside the chain, a header counts only when the next frame's header follows where it says. */
+  private confirms(bytes: Uint8Array, offset: number, header: MpegFrameHeader): boolean {
+    const next = parseMpegFrameHeader(bytes, offset + header.frameLength);
+    if (next) return next.layer === header.layer && next.sampleRate === header.sampleRate;
+    return offset + header.frameLength + 4 > bytes.length; // cannot tell yet: accept at the stream's edge
+  }
+}
+
+function leadingId3Length(bytes: Uint8Array): number {
+  if (bytes[0] !== 0x49 || bytes[1] !== 0x44 || bytes[2] !== 0x33) return 0; // "ID3"
+  const size =
+    ((bytes[6]! & 0x7f) << 21) | ((bytes[7]! & 0x7f) << 14) | ((bytes[8]! & 0x7f) << 7) | (bytes[9]! & 0x7f);
+  return 10 + size + ((bytes[5]! & 0x10) !== 0 ? 10 : 0);
+}

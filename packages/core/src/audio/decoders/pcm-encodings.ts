@@ -69,6 +69,9 @@ export class InterleavedPcmDecoder {
   private readonly sampleBytes: number;
   private readonly readSample: SampleAt;
   private carry = new Uint8Array(0);
+  private readonly isFloat: boolean;
+  /** Float samples that were NaN or ±Infinity, stored as 0 (silence); see `describeNonFinite`. */
+  nonFiniteSamples = 0;
 
   constructor(
     encoding: RawEncoding,
@@ -77,6 +80,13 @@ export class InterleavedPcmDecoder {
     this.sampleBytes = bytesPerSample(encoding);
     this.frameBytes = this.sampleBytes * channelCount;
     this.readSample = SAMPLE_READERS[encoding];
+    this.isFloat = encoding === 'pcm_f32le' || encoding === 'pcm_f64le';
+  }
+
+  /** A warning for the result when float samples were not numbers, else undefined. */
+  describeNonFinite(): string | undefined {
+    if (this.nonFiniteSamples === 0) return undefined;
+    return `${this.nonFiniteSamples.toLocaleString('en-US')} float sample(s) were NaN or infinite and were read as silence`;
   }
 
   /** Bytes of an incomplete sample frame still waiting for the rest. */
@@ -102,6 +112,15 @@ export class InterleavedPcmDecoder {
       let offset = channel * this.sampleBytes;
       for (let frame = 0; frame < frames; frame++, offset += this.frameBytes) {
         samples[frame] = this.readSample(view, offset);
+      }
+      // NaN or Infinity would poison the resampler, loudness and every model downstream.
+      if (this.isFloat) {
+        for (let frame = 0; frame < frames; frame++) {
+          if (!Number.isFinite(samples[frame]!)) {
+            samples[frame] = 0;
+            this.nonFiniteSamples++;
+          }
+        }
       }
       channels.push(samples);
     }

@@ -11,4 +11,19 @@ export interface DecodeContext {
   name: string;
   logger?: Logger;
   signal?: AbortSignal;
+  /**
+   * Told about audio the decoder could not read faithfully but did not refuse (skipped damaged frames,
+   * NaN samples read as silence), so the result can say so instead of losing it silently.
+   */
+  onWarning?: (warning: string) => void;
+}
+
+/** Logs a decoding warning and reports it to the caller's result. */
+export function warnDecoding(
+  context: DecodeContext,
+  warning: string,
+  details: Record<string, unknown>,
+): void {
+  context.logger?.warn({ file: context.name, ...details }, warning);
+  context.onWarning?.(warning);
 }

@@ -1,8 +1,9 @@
 import type { RawEncoding } from '@echolens/provider';
 import { AudioDecodeError } from '@echolens/provider';
+import { checkDeclaredFormat } from '../decode-limits.js';
 import { ByteStreamReader } from './byte-stream-reader.js';
 import { bytesPerSample, InterleavedPcmDecoder } from './pcm-encodings.js';
-import type { DecodeContext, PcmBlock } from './types.js';
+import { type DecodeContext, type PcmBlock, warnDecoding } from './types.js';
 
 const WAVE_FORMAT_PCM = 0x0001;
 const WAVE_FORMAT_IEEE_FLOAT = 0x0003;
@@ -65,6 +66,7 @@ export function parseFormatChunk(body: Uint8Array, context: DecodeContext): WavF
       { file: context.name },
     );
   }
+  checkDeclaredFormat('WAV header', sampleRate, channelCount, context.name);
   const sampleBytes = blockAlign / channelCount;
   const encoding = Number.isInteger(sampleBytes) ? encodingFor(formatTag, sampleBytes) : undefined;
   if (encoding && bytesPerSample(encoding) * channelCount !== blockAlign) {
@@ -87,6 +89,21 @@ export function findWavFormat(head: Uint8Array, context: DecodeContext): WavForm
       return parseFormatChunk(head.subarray(offset + 8, offset + 8 + size), context);
     }
     if (id === 'data') return undefined;
+    offset += 8 + size + (size & 1);
+  }
+  return undefined;
+}
+
+/**
+ * The audio bytes the data chunk declares, when its header is in `head` and gives a real size (streamed
+ * files leave 0 or 0xFFFFFFFF there; RF64 keeps the size in ds64, where it is not looked for).
+ */
+export function declaredWavDataBytes(head: Uint8Array): number | undefined {
+  let offset = 12;
+  while (offset + 8 <= head.length) {
+    const id = fourCharacterCode(head, offset);
+    const size = littleEndianView(head).getUint32(offset + 4, true);
+    if (id === 'data') return size === 0 || size === SIZE_UNKNOWN ? undefined : size;
     offset += 8 + size + (size & 1);
   }
   return undefined;
@@ -181,6 +198,8 @@ async function* decodeDataChunk(
     const channels = samples.decode(piece);
     if (channels[0]!.length > 0) yield { sampleRate: format.sampleRate, channels };
   }
+  const nonFinite = samples.describeNonFinite();
+  if (nonFinite) warnDecoding(context, nonFinite, { nonFiniteSamples: samples.nonFiniteSamples });
   if (declaredBytes !== undefined && received < declaredBytes) {
     throw new AudioDecodeError(
       `truncated: header declares ${formatCount(declaredBytes)} bytes of audio, file holds ${formatCount(received)}`,

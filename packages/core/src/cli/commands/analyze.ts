@@ -1,154 +1,197 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ConfigurationError, describeError } from '@echolens/provider';
 import type { Command } from 'commander';
-import type { PipelineOptions } from '../../pipeline/create-pipeline.js';
+import { readDialogues } from '../../analyze/dialogue.js';
+import type { Pipeline } from '../../pipeline/create-pipeline.js';
+import { formatConversation } from '../../report/conversation-formats.js';
+import { formatJson } from '../../report/json-format.js';
+import { REPORT_FILES, writeReports } from '../../report/write-reports.js';
 import type { CallResult } from '../../schema/call-result.js';
-import { analyzeDialoguesFile } from '../analyze-dialogues.js';
-import { collectRecordings, createOutputNamer } from '../inputs.js';
-import { loadLanguageModel, readJsonOption } from '../language-model-option.js';
+import { type BatchInput, type BatchOutcome, printSummary, runBatch } from '../batch.js';
+import { exitCodeFor } from '../exit-codes.js';
+import type { OutputFolder } from '../output-files.js';
 import { trackProgress } from '../progress.js';
+import { startRun } from '../run-setup.js';
 import {
-  abortOnInterrupt,
+  type AnalysisCliOptions,
+  addAnalysisOptions,
   addSharedOptions,
-  pipelineFromCli,
   type SharedCliOptions,
 } from '../shared-options.js';
 
-interface AnalyzeCliOptions extends SharedCliOptions {
+interface AnalyzeCliOptions extends SharedCliOptions, AnalysisCliOptions {
   out: string;
   dialogues?: string;
-  llm?: string;
-  llmBaseUrl?: string;
-  taxonomy?: string;
-  rules?: string;
-  redactTranscripts?: boolean;
 }
 
-/** Analysis options from the command line: language model, taxonomy, rules, stored-transcript redaction. */
-async function analysisOptions(options: AnalyzeCliOptions): Promise<PipelineOptions> {
-  return {
-    ...(options.llm
-      ? {
-          languageModel: await loadLanguageModel(
-            options.llm,
-            options.llmBaseUrl ? { baseURL: options.llmBaseUrl } : {},
-          ),
-        }
-      : {}),
-    ...(options.taxonomy
-      ? { taxonomy: (await readJsonOption(options.taxonomy, 'taxonomy')) as PipelineOptions['taxonomy'] }
-      : {}),
-    ...(options.rules
-      ? {
-          complianceRules: (await readJsonOption(
-            options.rules,
-            'compliance rules',
-          )) as PipelineOptions['complianceRules'],
-        }
-      : {}),
-    ...(options.redactTranscripts ? { redaction: { storedTranscripts: true } } : {}),
+const REPORT_NAMES = [REPORT_FILES.json, REPORT_FILES.csv, REPORT_FILES.html];
+
+/** One line per call: what a supervisor would glance at first. */
+function describeResult(result: CallResult): string {
+  const { metrics, insights } = result.analysis;
+  const parts: string[] = [];
+  if (result.audio) {
+    parts.push(`${(metrics.durationSec / 60).toFixed(1)} min`);
+    const talk = metrics.speakers
+      .map((speaker) => `${speaker.speaker} ${Math.round(speaker.talkRatio * 100)}%`)
+      .join(', ');
+    parts.push(`talk ${talk || 'none'}`);
+  }
+  parts.push(`${insights.intent.primary.topicId}`, `customer ${insights.sentiment.customer.label}`);
+  parts.push(insights.resolution.status);
+  const cache = result.analysis.provenance.cache;
+  if (cache.transcript === 'hit' || cache.analysis === 'hit') parts.push('cached');
+  return parts.join(', ');
+}
+
+/** The first thing that fell back, said the way a user reads it. */
+function degradedReason(result: CallResult): string | undefined {
+  const degraded = result.analysis.provenance.degraded;
+  if (degraded.length === 0) return undefined;
+  const first = degraded[0]!;
+  const more =
+    degraded.length > 1 ? ` (+${degraded.length - 1} more in the result's provenance.degraded)` : '';
+  return `${first.field}: ${first.reason}${more}`;
+}
+
+/** Writes `<name>.json` (the whole result) and `<name>.txt` (who said what) for one call. */
+function saveCall(output: OutputFolder) {
+  return async (input: BatchInput<CallResult>, result: CallResult) => {
+    const json = output.nameFor(input.name, 'json');
+    const target = await output.write(json, formatJson(result));
+    if (result.conversation.turns.length > 0) {
+      await output.write(json.replace(/\.json$/, '.txt'), formatConversation(result.conversation, 'txt'));
+    }
+    const degraded = degradedReason(result);
+    return { detail: `→ ${target}  ${describeResult(result)}`, ...(degraded ? { degraded } : {}) };
   };
 }
 
-const REPORT_FILE = 'report.json';
-
-/** One line per call in the final summary: what a supervisor would glance at first. */
-function describeResult(result: CallResult): string {
-  const metrics = result.analysis.metrics;
-  const minutes = (metrics.durationSec / 60).toFixed(1);
-  const speakers = metrics.speakers
-    .map((speaker) => `${speaker.speaker} ${Math.round(speaker.talkRatio * 100)}%`)
-    .join(', ');
-  const cached = result.analysis.provenance.cache.transcript === 'hit' ? ' (cached)' : '';
-  return `${minutes} min, ${result.transcript?.segments.length ?? 0} segments, talk: ${speakers || 'none'}, silence ${Math.round(metrics.nonTalkRatio * 100)}%${cached}`;
+/** After the calls: the roll-up (report.json, report.csv, report.html, a page per call) or, if interrupted, none. */
+async function finishRun(
+  pipeline: Pipeline,
+  output: OutputFolder,
+  outcome: BatchOutcome<CallResult>,
+  total: number,
+  noun: string,
+  signal: AbortSignal,
+): Promise<void> {
+  let destination = `${output.path}/`;
+  const failures = [...outcome.failures];
+  if (!outcome.interrupted) {
+    const results = outcome.results.map((entry) => entry.result);
+    try {
+      const report = await pipeline.aggregate(results, outcome.failures, signal);
+      const scratch = await output.scratch();
+      await writeReports(report, results, scratch);
+      await output.adopt(scratch);
+      destination = `${output.path}/ (open ${output.path}/${REPORT_FILES.html})`;
+    } catch (error) {
+      // The calls are written; a report that cannot be is one more failure, not a crash.
+      failures.push({ name: 'report', error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  }
+  printSummary({
+    noun,
+    verb: 'analysed',
+    total,
+    done: outcome.results.length,
+    destination,
+    failures,
+    degraded: outcome.degraded,
+    replaced: output.replaced,
+    interrupted: outcome.interrupted,
+  });
+  process.exitCode = exitCodeFor({
+    failed: failures.length,
+    degraded: outcome.degraded.length,
+    interrupted: outcome.interrupted,
+  });
 }
 
 export function registerAnalyze(program: Command): void {
-  addSharedOptions(
-    program
-      .command('analyze')
-      .description('transcribe, attribute and analyse recordings; one <name>.json per call plus report.json')
-      .argument('[paths...]', 'recordings or folders of recordings')
-      .option('--out <dir>', 'where results go', 'echolens-output')
-      .option(
-        '--dialogues <file.jsonl>',
-        'analyse text conversations instead of audio: JSON lines {"id", "turns": [{"speaker": "agent"|"customer", "text"}]}',
-      )
-      .option(
-        '--llm <provider:model>',
-        'insights from a language model, e.g. openai:gpt-4o-mini, groq:llama-3.3-70b-versatile, ollama:llama3.2 (default: offline analyzer)',
-      )
-      .option('--llm-base-url <url>', 'endpoint for --llm (any OpenAI-compatible server for openai:)')
-      .option(
-        '--taxonomy <file.json>',
-        'topics to classify calls into: [{"id", "label"?, "description"?, "keywords"?}]',
-      )
-      .option('--rules <file.json>', 'compliance rules: [{"id", "description", "kind", "phrases"?, …}]')
-      .option(
-        '--redact-transcripts',
-        'also redact personal data from the stored transcript and conversation',
-      ),
-  ).action(async (paths: string[], options: AnalyzeCliOptions) => {
-    const pipeline = pipelineFromCli(options, await analysisOptions(options));
-    const controller = abortOnInterrupt();
-    if (options.dialogues) {
-      if (paths.length > 0) throw new ConfigurationError('give either recordings or --dialogues, not both');
-      const failed = await analyzeDialoguesFile(pipeline, options.dialogues, {
-        out: options.out,
-        concurrency: options.concurrency,
-        quiet: options.quiet,
-        signal: controller.signal,
-      });
-      if (controller.signal.aborted) process.exitCode = 130;
-      else if (failed > 0) process.exitCode = 1;
-      return;
-    }
-    if (paths.length === 0)
-      throw new ConfigurationError('give recordings or folders to analyse, or --dialogues <file.jsonl>');
-    const files = await collectRecordings(paths);
-    const total = files.length;
-    const progress = trackProgress(pipeline, { total, verb: 'analyzing', quiet: options.quiet });
-    const outputName = createOutputNamer([REPORT_FILE]);
-    await mkdir(options.out, { recursive: true });
-
-    // Each result is written the moment its call finishes, so an interruption keeps finished work.
-    const writes: Promise<void>[] = [];
-    pipeline.on('call-done', ({ name, result }) => {
-      const target = join(options.out, outputName(name, 'json'));
-      writes.push(
-        writeFile(target, `${JSON.stringify(result, null, 2)}\n`).then(() =>
-          progress.finish(name, { ok: true, detail: `→ ${target}  ${describeResult(result)}` }),
+  addAnalysisOptions(
+    addSharedOptions(
+      program
+        .command('analyze')
+        .description(
+          'transcribe, attribute and analyse recordings: <name>.json and <name>.txt per call, plus report.html, report.json and report.csv',
+        )
+        .argument('[paths...]', 'recordings or folders of recordings')
+        .option('--out <dir>', 'where results go', 'echolens-output')
+        .option(
+          '--dialogues <file.jsonl>',
+          'analyse text conversations instead of audio: JSON lines {"id", "turns": [{"speaker": "agent"|"customer", "text"}]}',
         ),
-      );
-    });
-    pipeline.on('call-failed', ({ name, error }) => {
-      progress.finish(name, { ok: false, reason: describeError(error).message.replace(`${name}: `, '') });
-    });
-
-    const batch = await pipeline
-      .runMany(files, { concurrency: options.concurrency, signal: controller.signal })
-      .catch((error: unknown) => {
-        if (controller.signal.aborted) return undefined;
-        throw error;
-      });
-    await Promise.all(writes);
-    progress.stop();
-    await pipeline.dispose();
-    if (!batch) {
-      process.exitCode = 130;
+    ),
+  ).action(async (paths: string[], options: AnalyzeCliOptions) => {
+    if (options.dialogues) {
+      await analyzeDialogues(paths, options);
       return;
     }
-
-    const { failures, report } = batch;
-    await writeFile(join(options.out, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
-    process.stderr.write(
-      `${batch.results.length} of ${total} call(s) analysed → ${options.out}/ (${REPORT_FILE} has the roll-up)\n`,
-    );
-    if (failures.length > 0) {
-      process.stderr.write(`${failures.length} failed:\n`);
-      for (const failure of failures) process.stderr.write(`  ${describeError(failure.error).message}\n`);
-      process.exitCode = 1;
-    }
+    const run = await startRun({ paths, options, needsTranscription: true, staleFiles: REPORT_NAMES });
+    const output = run.output as OutputFolder; // --out has a default
+    output.reserve(...REPORT_NAMES);
+    const progress = trackProgress(run.pipeline, {
+      total: run.files.length,
+      verb: 'analyzing',
+      quiet: options.quiet,
+    });
+    run.logger.setWriter(progress.note);
+    const outcome = await runBatch<CallResult>({
+      inputs: run.files.map((file) => ({
+        name: file,
+        run: (signal) => run.pipeline.run(file, { signal }),
+      })),
+      concurrency: options.concurrency,
+      signal: run.signal,
+      progress,
+      save: saveCall(output),
+    });
+    await run.pipeline.dispose();
+    await finishRun(run.pipeline, output, outcome, run.files.length, 'call', run.signal);
   });
+}
+
+/** `analyze --dialogues chats.jsonl`: the same batch over text conversations (no audio stages). */
+async function analyzeDialogues(paths: string[], options: AnalyzeCliOptions): Promise<void> {
+  const run = await startRun({
+    paths,
+    options,
+    needsTranscription: false,
+    dialogues: options.dialogues,
+    staleFiles: REPORT_NAMES,
+  });
+  const output = run.output as OutputFolder; // --out has a default
+  output.reserve(...REPORT_NAMES);
+  const { dialogues, errors } = await readDialogues(options.dialogues as string);
+  const progress = trackProgress(run.pipeline, {
+    total: dialogues.length,
+    verb: 'analyzing',
+    quiet: options.quiet,
+  });
+  run.logger.setWriter(progress.note);
+  const outcome = await runBatch<CallResult>({
+    inputs: dialogues.map(({ line, dialogue }) => {
+      const id = dialogue.id ?? `line-${line}`;
+      return {
+        // A placeholder extension, so ids containing dots keep every part in the file name.
+        name: `${id}.dialogue`,
+        run: (signal) => run.pipeline.analyzeConversation({ ...dialogue, id }, { signal }),
+      };
+    }),
+    concurrency: options.concurrency,
+    signal: run.signal,
+    progress,
+    save: saveCall(output),
+  });
+  const unreadable = errors.map(({ line, error }) => ({ name: `${options.dialogues}:${line}`, error }));
+  const named = {
+    ...outcome,
+    results: outcome.results.map((entry) => ({ ...entry, name: entry.name.replace(/\.dialogue$/, '') })),
+    failures: [
+      ...unreadable,
+      ...outcome.failures.map((f) => ({ ...f, name: f.name.replace(/\.dialogue$/, '') })),
+    ],
+    degraded: outcome.degraded.map((d) => ({ ...d, name: d.name.replace(/\.dialogue$/, '') })),
+  };
+  await finishRun(run.pipeline, output, named, dialogues.length + errors.length, 'conversation', run.signal);
 }

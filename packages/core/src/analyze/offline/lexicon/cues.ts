@@ -23,6 +23,7 @@ export const PROBLEM_CUES: readonly RegExp[] = [
   /\bwhy (?:is|are|was|were|did|does|do|has|have|would|won't|can't|isn't|aren't|didn't|doesn't|haven't|hasn't)\b/,
   /\b(?:not|never|haven't|hasn't|didn't) (?:heard|had) (?:back|anything|a (?:reply|response|word))|\bsilence\b|\bgo(?:es)? away\b/,
   /\b(?:rude|unhelpful|useless|terrible|awful|horrible|worst|ridiculous|unacceptable|disgrace\w*|joke)\b/,
+  /\bstill (?:on|off|there|showing|down|broken|happening|the same|wrong|stuck|unavailable)\b|\b(?:don't|do not|didn't) (?:know|understand) why\b/,
   /\b(?:refund|compensation|complain\w*|dispute)\b/,
 ];
 
@@ -32,11 +33,16 @@ export const QUESTION_CUES: readonly RegExp[] = [
   /\?/,
 ];
 
+/** The customer asks for something to be done (a request rather than a grievance). */
+export const REQUEST_CUES: readonly RegExp[] = [
+  /\b(?:i (?:need|want|would like|'d like|am looking for|'m looking for|am trying to|'m trying to)|(?:can|could|would) you (?:please )?(?:help|tell|check|change|book|send|find|confirm|let|advise|assist|explain|give)|please (?:help|advise|confirm|tell|let me know|check)|need (?:help|assistance|some help)|help me|looking for|(?:wanted|want|like|need) to (?:check|know|ask|find out|see|confirm)|check(?:ing)? on)\b/,
+];
+
 /** Genuine gratitude or praise, as opposed to a formulaic "thanks". */
 export const STRONG_GRATITUDE_CUES: readonly RegExp[] = [
   /\bthank(?:s| you)(?: (?:so|very) much| a (?:lot|million|ton)| again)\b/,
   /\b(?:really|truly|much|greatly|very much) appreciat\w*\b/,
-  /\bappreciate (?:it|that|this|your|the|all)\b.*\b(?:help|effort|support|time)\b/,
+  /\bappreciate (?:it|that|this|your|the|all)\b[^.!?\n]{0,60}?\b(?:help|effort|support|time)\b/,
   /\b(?:grateful|lifesaver|life saver|you(?:'re| are) (?:the best|a star|amazing|awesome|great)|you guys rock|you rock)\b/,
   /\b(?:excellent|exceptional|outstanding|amazing|fantastic|brilliant|great|wonderful) (?:service|staff|support|job|help|team|company|experience)\b/,
   /\b(?:staff|team|service|you) (?:have been|has been|were|was) (?:excellent|exceptional|amazing|fantastic|brilliant|great|wonderful|so helpful|very helpful)\b/,
@@ -92,20 +98,40 @@ export const REPEAT_CONTACT_CUES: readonly RegExp[] = [
 export const FIXED_CUES: readonly RegExp[] = [
   /\b(?:works? (?:now|again|perfectly|fine|great)|working (?:now|again|fine)|(?:that|it|this) (?:worked|fixed it|did it|did the trick|solved it|helped)|(?:problem|issue|it)(?:'s| is| has been) (?:fixed|solved|resolved|sorted)|(?:fixed|sorted|solved|resolved) it|managed to|found a solution|all (?:set|good|sorted)|got it (?:working|sorted))\b/,
 ];
-/** A transaction the customer wanted was completed. */
+/** A transaction the customer wanted was completed (a reference or confirmation number counts as proof). */
 export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
+  /\b(?:reference|confirmation|booking) (?:number|code|no\.?|#)[: ]+(?=[a-z0-9-]*\d)[a-z0-9-]{4,}\b/,
+  /\b(?:your|the) (?:reference|confirmation|booking|reservation|order|ticket) (?:number|code|id)\b(?: is|'s|:)/,
+  /\b(?:you(?:'re| are)|that's|it's|everything's|everything is) (?:all )?(?:set|booked|confirmed|done)\b/,
+  /\bi(?:'ve| have) (?:gone ahead and )?(?:booked|scheduled|reserved|set up|put you down|got you down) (?:you|that|it|an?|the|your)\b/,
   /\b(?:(?:is|are|has been|have been|was|were|been) (?:successfully )?(?:booked|reserved|confirmed|scheduled|placed|processed|completed|made|purchased|transferred|sent|issued|refunded|cancell?ed|updated|changed|activated|submitted)|successfully|confirmation (?:number|code|email)|i(?:'ve| have) (?:booked|reserved|processed|issued|refunded|cancell?ed|updated|changed|sent|made|placed|scheduled|arranged|applied|added|credited)|your (?:booking|reservation|order|appointment|transfer|payment|refund) (?:is|has been) (?:confirmed|made|complete|placed|processed|set))\b/,
 ];
-/** The request could not be met (a plain "unfortunately, it is not refundable" is information, not a refusal). */
+/** The request could not be met: a refusal or an inability (a plain "it is not refundable" is information). */
 export const DECLINED_CUES: readonly RegExp[] = [
-  /\b(?:i|we)(?:'m| am| are)? (?:can't|cannot|couldn't|could not|was unable to|were unable to|am unable to|are unable to|unable to|won't be able to|wasn't able to|weren't able to|not able to) (?:\w+ )?(?:book|reserve|make|process|complete|schedule|refund|cancel|change|accept|approve|offer|help|find|issue|replace|transfer|fix|get)\b/,
+  /\b(?:i|we)(?:'m| am| are)? (?:afraid (?:i|we) )?(?:can't|cannot|couldn't|could not|was unable to|were unable to|am unable to|are unable to|unable to|won't be able to|wasn't able to|weren't able to|not able to|are not able to|do not|don't|no longer) (?:\w+ ){0,2}?(?:book|reserve|make|process|complete|schedule|refund|cancel|change|accept|approve|offer|help|find|issue|replace|transfer|fix|get|provide|give|share|release|extend|waive|reverse|send|guarantee|honou?r|allow|arrange|support|ship|deliver|sell|stock|carry)\b/,
+  /\b(?:is|are|isn't|aren't) (?:not )?(?:available|possible|supported|permitted|allowed) (?:in your|for your|at this|on this|to you)\b|\b(?:not|isn't) (?:something|a service) (?:we|that we) (?:offer|provide|can)\b/,
   /\b(?:booking|reservation|payment|transaction|transfer|order|request|appointment|purchase)s? (?:has |have )?(?:failed|was unsuccessful|were unsuccessful|didn't go through|did not go through|could not be (?:made|completed|processed)|was declined|was rejected)\b/,
   /\b(?:not eligible|(?:can't|cannot|unable to) accept|no (?:availability|seats|rooms|tables|slots) (?:left|available)|fully booked|sold out)\b/,
 ];
 /** The matter continues after the contact (ticket, callback, investigation, private message). */
 export const FOLLOW_UP_CUES: readonly RegExp[] = [
-  /\b(?:(?:we|i|someone|they|a (?:member|colleague|specialist|technician|team)\w*)(?:'ll| will) (?:get back|call you|contact you|reach out|follow up|look into|investigate|be in touch|send you|email you|update you|give you a call)|(?:send|drop) us a (?:dm|direct message|private message)|dm us|(?:raised|opened|created|logged) (?:a )?(?:ticket|case|complaint|report)|(?:ticket|case|reference) (?:number|id)|within \d+ (?:hours|days|business days|working days)|escalat\w*|passed (?:this|it) (?:on|along)|forwarded)\b/,
+  /\b(?:(?:we|i|someone|they|a (?:member|colleague|specialist|technician|team)\w*)(?:'ll| will) (?:be (?:reaching out|in touch|contacting you|calling you|getting back)|get back|call you|contact you|reach out|follow up|look into|investigate|be in touch|send you|email you|update you|give you a call)|(?:send|drop) us a (?:dm|direct message|private message)|dm us|(?:raised|opened|created|logged) (?:a )?(?:ticket|case|complaint|report)|(?:ticket|case) (?:number|id)|within \d+ (?:hours|days|business days|working days)|escalat\w*|passed (?:this|it) (?:on|along)|forwarded)\b/,
 ];
+/** The agent hands the customer to another department or colleague. */
+export const TRANSFER_CUES: readonly RegExp[] = [
+  /\b(?:transfer(?:ring)? you|put you through|connect(?:ing)? you (?:with|to)|pass(?:ing)? you (?:over |on )?to|(?:call|contact|reach out to|speak (?:to|with)|get in touch with) (?:our|the|their) (?:\w+ ){0,2}(?:department|team|desk|store|branch|office|line)|(?:they|that team|that department) (?:will|can|should) be able to help)\b/,
+];
+
+/** The agent checks whether anything else is needed: the contact is closing. */
+export const ANYTHING_ELSE_CUES: readonly RegExp[] = [
+  /\b(?:anything else|something else|any other (?:questions?|concerns?|issues?)|(?:is there|can i help with) (?:anything|something) (?:else|more))\b/,
+];
+
+/** The customer closes contentedly ("that's all I need", "I'm set", "all good"). */
+export const CONTENT_CLOSE_CUES: readonly RegExp[] = [
+  /\b(?:that(?:'s| is| was| will be) (?:all|everything|it)|that'?ll be all|i'm (?:set|good|all set)|all good|no,? (?:that's|thats) (?:it|all)|that's (?:great|perfect|fine|helpful)|sounds (?:good|great)|(?:that|this|you) (?:helped|answered|saved)|(?:makes|made) (?:sense|a lot of sense)|perfect|great,? thanks?)\b/,
+];
+
 /** The customer signals the issue is not solved at the end. */
 export const STILL_UNRESOLVED_CUES: readonly RegExp[] = [
   /\b(?:still (?:not|no|doesn't|won't|isn't|can't|haven't|the same)|(?:didn't|doesn't|did not|does not) (?:help|work|fix)|same (?:problem|issue|result)|nothing (?:happened|changed|works)|that's not (?:what|helpful)|not (?:helpful|resolved|fixed|solved)|useless|forget it|i give up)\b/,
@@ -129,6 +155,7 @@ export const UNCERTAINTY_CUES: readonly RegExp[] = [
 ];
 /** Agent gives concrete guidance. */
 export const GUIDANCE_CUES: readonly RegExp[] = [
+  /\b(?:walk you through|you(?:'re| are) (?:going|gonna) (?:to )?(?:want to |need to |have to )?(?:hold|press|turn|click|tap|select|see|go|open|find|enter|restart|reset|switch|push|sit|check)|go ahead and (?:hold|press|turn|click|tap|select|open|enter|restart|reset|try)|(?:hold|press|push) (?:it|them|both|the|that|down)|let's (?:try|check|reset))\b/,
   /\b(?:you can|you'll need to|you need to|please (?:try|go|tap|click|select|restart|check|open|update|reinstall|follow|hold|press)|(?:first|next|then),? (?:go|tap|click|select|open|press|try)|step|settings|option|here(?:'s| is) how|the reason is|this is because|because)\b/,
 ];
 
@@ -136,9 +163,9 @@ export const GUIDANCE_CUES: readonly RegExp[] = [
 export const GREETING_CUES: readonly RegExp[] = [
   /\b(?:hello|hi|hey|good (?:morning|afternoon|evening)|thank(?:s| you) for (?:calling|contacting|reaching out|getting in touch|your (?:call|message|patience))|welcome to|my name is|you(?:'re| are) (?:speaking|chatting) (?:with|to)|this is \w+|how (?:can|may) i help)\b/,
 ];
-/** Agent closes properly. */
+/** Agent closes properly: checks for anything else, thanks, or wishes the customer well. */
 export const CLOSING_CUES: readonly RegExp[] = [
-  /\b(?:anything else|(?:have|enjoy) a (?:great|good|nice|lovely|wonderful) (?:day|evening|night|weekend|one|trip|flight)|thank(?:s| you) for (?:calling|contacting|reaching out|your (?:time|patience|call))|take care|goodbye|bye|glad (?:i|we) could help|happy to help)\b/,
+  /\b(?:anything else|something else|any other questions?|(?:have|enjoy) (?:a|your|the rest of your) (?:\w+ )?(?:day|evening|night|weekend|one|trip|flight|stay|meal|holiday|time|week)|thank(?:s| you) (?:for|so much for) (?:calling|contacting|reaching out|getting in touch|choosing|your (?:time|patience|call|business|message|understanding|feedback))|take care|goodbye|bye|(?:our|my) pleasure|you(?:'re| are) (?:very |most )?welcome|glad (?:i|we) could help|happy to (?:help|assist)|all the best|best wishes|(?:let|tell) us know if|(?:reach out|get in touch|contact us|give us a shout) (?:again )?(?:if|any ?time|whenever)|here (?:if|whenever) you need)\b/,
 ];
 
 /** Phrases an agent should never say (used by the default prohibited-language rule). */

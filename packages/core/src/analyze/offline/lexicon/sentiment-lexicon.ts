@@ -57,6 +57,11 @@ const SERVICE_OVERRIDES: Record<string, number> = {
   limited: 0,
   matter: 0,
   pretend: 0,
+  leave: 0, // "leave on Friday", "leave a message"
+  drop: 0, // "drop off", "drop it at the store"
+  afraid: 0, // "I'm afraid we can't": politeness, not fear
+  disability: 0, // accessibility requests are not complaints
+  disabled: 0,
 };
 
 /** Service words AFINN does not list. */
@@ -143,6 +148,24 @@ export const SENTIMENT_PHRASES: readonly [RegExp, number][] = [
   [/\bthank(?:s| you)? (?:so much |very much )?for (?:waiting|your patience|holding|bearing with)\b/g, 1],
   [/\b(?:customer|technical|tech) (?:care|support|service)\b/g, 0],
   [/\b(?:what|such) a joke\b/g, -2],
+  // Sarcasm and reproach: positive words that say the opposite.
+  [/\bshame on\b/g, -3],
+  [/\bthanks? (?:a lot |so much |very much )?for nothing\b/g, -3],
+  [/\byeah,? right\b/g, -2],
+  [
+    /\b(?:love|great|nice|wonderful|brilliant|impressive) (?:how|that) (?:you|they|your \w+|\w+) (?:can ?not|can't|don't|won't|never|didn't|still)\b/g,
+    -2.5,
+  ],
+  [
+    /\b(?:great|good|nice|awesome|fantastic|brilliant) (?:job|work|service|one)\b[^.!?\n]{0,30}[.!?]+ *not\b/g,
+    -3,
+  ],
+  [/\b(?:well|great|nice|thanks)? ?done\b[^.!?\n]{0,3}#?fail\b|#fail\b/g, -2],
+  // "Great" before a hardship is an intensifier, not praise ("great difficulty", "a great deal of trouble").
+  [
+    /\b(?:great|huge|real|big|serious|considerable) (?:difficulty|difficulties|trouble|pain|inconvenience|hassle|distress|stress|risk|danger|expense|cost)\b/g,
+    -2,
+  ],
   // Fault reports: mildly negative (the issue, not the mood); "still" adds the frustration of repetition.
   [
     /\b(?:still|keeps?|kept) (?:not |n't )?(?:working|happening|crashing|failing|getting|charging|saying)\b/g,
@@ -299,6 +322,8 @@ for (const word of ISSUE_WORDS) lexicon.set(word, ISSUE_WORD_VALENCE);
 
 /** Valence of a lowercase word (-5…5), undefined when it carries none. */
 export function wordValence(word: string): number | undefined {
-  const valence = lexicon.get(word) ?? lexicon.get(word.replace(/'/g, ''));
+  // "don't" → "dont" is the same word, but a contraction's pieces are not: "i'll" is not "ill", "we'll" not "well".
+  const plain = /'(?:ll|re|ve|d|m|s)$/.test(word) ? undefined : word.replace(/'/g, '');
+  const valence = lexicon.get(word) ?? (plain === undefined ? undefined : lexicon.get(plain));
   return valence === 0 ? undefined : valence;
 }

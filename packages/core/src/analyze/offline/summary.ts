@@ -1,0 +1,261 @@
+import type { EvidenceDraft, InsightsDraft } from '../../schema/insights.js';
+import { countCues, findCue, type Span, sentenceAround, tokenize } from '../text.js';
+import {
+  GREETING_CUES,
+  GUIDANCE_CUES,
+  INFORMATION_CUES,
+  PROBLEM_CUES,
+  QUESTION_CUES,
+  REQUEST_CUES,
+} from './lexicon/cues.js';
+import type { CueHit, Outcome } from './outcome.js';
+import { scoreText } from './sentiment.js';
+import { NEGATIVE_TURN, type ScoredTurn } from './turn-features.js';
+
+type Draft = InsightsDraft;
+
+/** Longest quote a summary sentence carries, in characters (about 25 words). */
+const QUOTE_LIMIT = 160;
+/** Only the start of a very long turn is read for summary sentences: the reason comes first. */
+const READ_LIMIT = 2000;
+
+interface Quote {
+  entry: ScoredTurn;
+  span: Span;
+  text: string;
+}
+
+/** Leading @mentions and trailing links are addressing, not content: the quote starts and ends inside them. */
+function trimmed(text: string, span: Span): Span {
+  let { start, end } = span;
+  const head = /^(?:\s*[@#][\w.]+[:,]?)+\s*/.exec(text.slice(start, end));
+  if (head) start += head[0].length;
+  const tail = /(?:\s*https?:\/\/\S+)+\s*$/.exec(text.slice(start, end));
+  if (tail) end -= tail[0].length;
+  while (end > start && /[\s,;:–-]/.test(text[end - 1] ?? '')) end--;
+  return { start, end };
+}
+
+/** The sentences of the start of a turn, each as a span (bounded: a megabyte turn reads like a short one). */
+function sentencesOf(text: string): Span[] {
+  const spans: Span[] = [];
+  const limit = Math.min(text.length, READ_LIMIT);
+  let position = 0;
+  while (position < limit) {
+    const sentence = sentenceAround(text, { start: position, end: position + 1 }, QUOTE_LIMIT * 2);
+    const start = Math.max(sentence.start, position);
+    if (sentence.end > start) spans.push({ start, end: sentence.end });
+    position = Math.max(sentence.end, position + 1);
+  }
+  return spans;
+}
+
+function quoteOf(entry: ScoredTurn, span: Span): Quote | undefined {
+  let { start, end } = trimmed(entry.turn.text, span);
+  if (end - start > QUOTE_LIMIT) {
+    end = start + QUOTE_LIMIT;
+    while (end > start && /\S/.test(entry.turn.text[end] ?? '')) end--;
+  }
+  const text = entry.turn.text.slice(start, end).trim();
+  if (tokenize(text).length < 3) return undefined;
+  return { entry, span: { start, end }, text };
+}
+
+/**
+ * The customer's sentence that best states why they got in touch: a reported problem or a request, early in
+ * the contact, sharing words with the call's topic; greetings and bare details (a name, a number) score nothing.
+ */
+function problemStatement(
+  customer: readonly ScoredTurn[],
+  topicTerms: (text: string) => number,
+): Quote | undefined {
+  let best: { quote: Quote; score: number } | undefined;
+  const opening = customer.slice(0, 4);
+  opening.forEach((entry, order) => {
+    for (const sentence of sentencesOf(entry.turn.text)) {
+      const quote = quoteOf(entry, sentence);
+      if (!quote) continue;
+      const words = tokenize(quote.text).length;
+      const score =
+        2 * Math.min(2, countCues(quote.text, PROBLEM_CUES)) +
+        1.5 * Math.min(1, countCues(quote.text, REQUEST_CUES)) +
+        Math.min(1, countCues(quote.text, QUESTION_CUES)) +
+        0.5 * Math.min(3, topicTerms(quote.text)) +
+        (words >= 5 ? 0.5 : 0) +
+        (/\b(?:i|my|me|i'm|i've)\b/.test(quote.text.toLowerCase()) ? 0.5 : 0) +
+        // A clearly negative sentence is a grievance even without a problem word ("a slug came out of it!").
+        (scoreText(quote.text).score <= NEGATIVE_TURN ? 1 : 0) -
+        (findCue(quote.text, GREETING_CUES) && words < 8 ? 2 : 0) -
+        0.3 * order;
+      // At least one cue or two topic words: a bare detail ("A scary one.") states no problem.
+      if (score >= 1 && (!best || score > best.score)) best = { quote, score };
+    }
+  });
+  return best?.quote;
+}
+
+function hitQuote(hit: CueHit): Quote | undefined {
+  return quoteOf(hit.entry, sentenceAround(hit.entry.turn.text, hit.span, QUOTE_LIMIT * 2));
+}
+
+const AGENT_ACTS: Partial<Record<Draft['resolution']['category'], string>> = {
+  transaction_completed: 'The agent confirmed',
+  declined: 'The agent said it could not be done',
+  transferred: 'The agent handed the customer on',
+  escalated: 'The agent escalated the matter',
+  follow_up_scheduled: 'The agent arranged a follow-up',
+};
+/** The same acts after a refusal: "The agent declined (…), then escalated the matter". */
+const AFTER_REFUSAL: Partial<Record<Draft['resolution']['category'], string>> = {
+  transferred: 'then handed the customer on',
+  escalated: 'then escalated the matter',
+  follow_up_scheduled: 'then arranged a follow-up',
+};
+
+/** What the agent did: the act that decided the outcome, else the first explanation or instruction given. */
+function agentAction(
+  agent: readonly ScoredTurn[],
+  outcome: Outcome,
+  after: number,
+  cited: (quote: Quote) => string,
+): string | undefined {
+  const decisive = outcome.decisive;
+  const act = decisive && decisive.by === 'agent' ? AGENT_ACTS[decisive.category] : undefined;
+  if (decisive && act) {
+    const quote = hitQuote(decisive.hit);
+    const refusal = outcome.refusedBefore && hitQuote(outcome.refusedBefore.hit);
+    const then = AFTER_REFUSAL[decisive.category];
+    if (refusal && quote && then) return `The agent declined (${cited(refusal)}), ${then}: ${cited(quote)}.`;
+    if (quote) return `${act}: ${cited(quote)}.`;
+  }
+  const answering = agent.filter((entry) => entry.index > after);
+  const guidance = answering.filter((entry) => findCue(entry.turn.text, GUIDANCE_CUES));
+  // A walk-through (three or more instructions) is told by its first step; otherwise the first answer given.
+  const candidates =
+    guidance.length >= 3
+      ? guidance
+      : answering.filter((entry) => findCue(entry.turn.text, [...GUIDANCE_CUES, ...INFORMATION_CUES]));
+  for (const entry of candidates) {
+    const span = findCue(entry.turn.text, [...GUIDANCE_CUES, ...INFORMATION_CUES]);
+    if (!span) continue;
+    const quote = quoteOf(entry, sentenceAround(entry.turn.text, span, QUOTE_LIMIT * 2));
+    if (!quote) continue;
+    const verb =
+      guidance.length >= 3 ? 'The agent walked the customer through the steps' : 'The agent explained';
+    return `${verb}: ${cited(quote)}.`;
+  }
+  // No answer given: at least say what the agent asked for.
+  for (const entry of answering) {
+    const span = findCue(entry.turn.text, [/\?/]);
+    if (!span) continue;
+    const quote = quoteOf(entry, sentenceAround(entry.turn.text, span, QUOTE_LIMIT * 2));
+    if (quote) return `The agent asked: ${cited(quote)}.`;
+  }
+  return undefined;
+}
+
+const OUTCOMES: Record<Draft['resolution']['category'], string> = {
+  issue_fixed: 'fixed during the contact',
+  transaction_completed: 'the request was completed',
+  information_provided: 'the customer had the answer they needed',
+  follow_up_scheduled: 'still open, with a follow-up arranged',
+  escalated: 'escalated, not yet settled',
+  transferred: 'handed to another team',
+  declined: 'the request was declined',
+  no_action: 'not resolved',
+  unknown: 'the conversation does not say how it ended',
+};
+
+const sentenceCase = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const closeSentence = (text: string) => (/[.!?…]["”’)]*$/.test(text) ? text : `${text}.`);
+
+export interface SummaryInput {
+  customer: readonly ScoredTurn[];
+  agent: readonly ScoredTurn[];
+  complaint: Draft['complaint'];
+  outcome: Outcome;
+  callbackPromises: Draft['callbackPromises'];
+  actionItems: Draft['actionItems'];
+  /** How many of the call's topic words a text contains. */
+  topicTerms: (text: string) => number;
+  /** The topic's label when the topic is confident enough to name, else undefined. */
+  topicLabel: string | undefined;
+}
+
+/**
+ * At most three sentences a manager can read instead of the call: the customer's problem in the words that best
+ * state it, what the agent did or offered, and the outcome with the next step. Each sentence that quotes the
+ * call cites the turn it quotes. When agent and customer are not identified it says so instead of inventing them.
+ */
+export function summarize(input: SummaryInput): Draft['summary'] {
+  const { customer, agent, outcome } = input;
+  if (customer.length === 0 || agent.length === 0) {
+    const missing =
+      customer.length === 0 && agent.length === 0
+        ? 'agent and customer'
+        : customer.length === 0
+          ? 'the customer'
+          : 'the agent';
+    return {
+      text: `The speakers could not be told apart (${missing} not identified), so no problem, action or outcome is attributed${input.topicLabel ? `; the talk was mostly about ${input.topicLabel.toLowerCase()}` : ''}.`,
+      evidence: [],
+    };
+  }
+  const evidence: EvidenceDraft[] = [];
+  const sentences: string[] = [];
+  const cited = (quote: Quote) => {
+    evidence.push({ turnIds: [quote.entry.turn.id], quote: quote.text });
+    return `“${quote.text.replace(/^["“'‘]+|["”'’]*[.!?…,;:]*["”'’]*$/g, '')}”`;
+  };
+
+  const problem = problemStatement(customer, input.topicTerms);
+  const about = input.topicLabel ? ` (${input.topicLabel.toLowerCase()})` : '';
+  if (problem) {
+    const verb = input.complaint.isComplaint
+      ? 'The customer complained'
+      : countCues(problem.text, QUESTION_CUES) > 0
+        ? 'The customer asked'
+        : 'The customer got in touch';
+    sentences.push(`${verb}${about}: ${cited(problem)}.`);
+  } else {
+    sentences.push(`The customer got in touch${about}, without stating a problem in so many words.`);
+  }
+
+  const action = agentAction(agent, outcome, problem?.entry.index ?? -1, cited);
+  if (action) sentences.push(action);
+
+  const agentPromise = input.callbackPromises.find((promise) => promise.promisedBy === 'agent');
+  const companyTask = input.actionItems.find((item) => item.owner !== 'customer');
+  const customerTask = input.actionItems.find((item) => item.owner === 'customer');
+  const customerPromise = input.callbackPromises.find((promise) => promise.promisedBy === 'customer');
+  const next = agentPromise
+    ? `the agent's side will ${stripSubject(agentPromise.promise)}${agentPromise.due ? ` (${agentPromise.due})` : ''}`
+    : companyTask
+      ? `the company will ${stripSubject(companyTask.task)}${companyTask.due ? ` (${companyTask.due})` : ''}`
+      : customerPromise
+        ? `the customer may ${stripSubject(customerPromise.promise)}`
+        : customerTask
+          ? `the customer is to ${stripSubject(customerTask.task)}`
+          : undefined;
+  const outcomeText = OUTCOMES[outcome.resolution.category];
+  sentences.push(
+    closeSentence(
+      sentenceCase(`outcome: ${outcomeText}${next ? `; next step: ${next}` : '; no next step was agreed'}`),
+    ),
+  );
+  const resolutionEvidence = outcome.resolution.evidence[0];
+  if (resolutionEvidence && !evidence.some((item) => item.quote === resolutionEvidence.quote))
+    evidence.push(resolutionEvidence);
+  return { text: sentences.join(' '), evidence };
+}
+
+/** "I'll call you back tomorrow" → "call you back tomorrow": the summary names who. */
+function stripSubject(text: string): string {
+  return text
+    .replace(
+      /^(?:i|we|someone|somebody|they|you|our \w+|a \w+(?: of (?:our|the) team)?)(?:'ll|'re going to| will| am going to| are going to| is going to| shall| might| may| could| need to| have to|'d have to)?(?: (?:have to|need to|probably|just|also|now|go ahead and))*\s+/i,
+      '',
+    )
+    .replace(/^please\s+/i, '')
+    .replace(/[.!?…]+$/, '');
+}

@@ -1,0 +1,254 @@
+import { readFileSync } from 'node:fs';
+import {
+  type Conversation,
+  conversationFromDialogue,
+  type Dialogue,
+  HeuristicAnalyzer,
+  type Insights,
+} from '@echolens/core';
+import { describe, expect, it } from 'vitest';
+import { finalizeInsights } from '../../src/analyze/evidence.js';
+import { scoreText } from '../../src/analyze/offline/sentiment.js';
+import { TopicMatcher } from '../../src/analyze/offline/taxonomy.js';
+import { dataPath } from '../helpers/data.js';
+
+const analyzer = new HeuristicAnalyzer();
+
+/** A chat (no timings) from alternating lines, agent first unless `customerFirst`. */
+function chat(lines: readonly string[], customerFirst = false): Conversation {
+  return conversationFromDialogue(
+    {
+      turns: lines.map((text, index) => ({
+        speaker: (index % 2 === 0) === customerFirst ? 'customer' : 'agent',
+        text,
+      })),
+    },
+    'chat',
+  );
+}
+
+function analyze(conversation: Conversation, startedAt?: string): Insights {
+  return finalizeInsights(
+    analyzer.analyze(conversation, startedAt ? { startedAt } : {}),
+    conversation,
+    'heuristic',
+  );
+}
+
+const sentences = (text: string) =>
+  text
+    .replace(/“[^”]*”/g, 'QUOTE')
+    .split(/(?<=[.!?])\s+/)
+    .filter(Boolean);
+
+describe('offline outcomes say what happened, or that the text does not say', () => {
+  it('reads a refusal as declined, not as a completed transaction', () => {
+    const insights = analyze(
+      chat([
+        'Hello, how can I help?',
+        'I bought the season pass but the documentary is missing, can you unlock it?',
+        'I am sorry, we are not able to provide this content in your region.',
+        'That is really disappointing.',
+      ]),
+    );
+    expect(insights.resolution).toMatchObject({ status: 'unresolved', category: 'declined' });
+    expect(insights.resolution.evidence[0]?.quote).toMatch(/not able to provide/);
+  });
+
+  it('reads a confirmation with a reference number as completed, not as a follow-up', () => {
+    const insights = analyze(
+      chat([
+        'Good afternoon, how may I help you?',
+        'I would like to book a table for two on Friday at seven.',
+        'Your table is booked. Your reference number is 4471Q.',
+        'Perfect, thank you!',
+      ]),
+    );
+    expect(insights.resolution).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+  });
+
+  it('recognises a transfer and an answered question closed with "anything else?"', () => {
+    const transfer = analyze(
+      chat([
+        'Thanks for calling, how can I help?',
+        'My pension statement shows the wrong employer.',
+        "That is handled by our pensions team, I'll transfer you to them now.",
+        'Okay.',
+      ]),
+    );
+    expect(transfer.resolution).toMatchObject({ status: 'partially_resolved', category: 'transferred' });
+
+    const answered = analyze(
+      chat([
+        'Hi, how can I help?',
+        'What time does the Leeds branch open on Saturday?',
+        'It opens at nine and closes at four. Is there anything else I can help with?',
+        'No, that is all.',
+      ]),
+    );
+    expect(answered.resolution).toMatchObject({ status: 'resolved', category: 'information_provided' });
+  });
+
+  it('abstains when the conversation does not say how it ended', () => {
+    const insights = analyze(
+      chat(['Hi, how can I help?', 'My router shows a red light.', 'Which model is it?', 'The grey one.']),
+    );
+    expect(insights.resolution).toMatchObject({ status: 'unknown', category: 'unknown' });
+    expect(insights.abstentions.find((entry) => entry.field === 'resolution')?.reason).toMatch(
+      /does not say/,
+    );
+    expect(insights.summary.text).toMatch(/does not say how it ended/);
+  });
+});
+
+describe('offline summaries tell the call in at most three evidence-backed sentences', () => {
+  const rows = ['azure_customer_support_example.jsonl', 'abcd.jsonl'].flatMap((file) =>
+    readFileSync(dataPath('dialogues', file), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as Dialogue & { id: string }),
+  );
+
+  it.each(rows.map((row) => [row.id, row] as const))('%s', (_id, row) => {
+    const conversation = conversationFromDialogue(row, row.id);
+    const insights = analyze(conversation);
+    const { text, evidence } = insights.summary;
+    expect(sentences(text).length).toBeLessThanOrEqual(3);
+    expect(text).toMatch(/^The customer /);
+    expect(text).toMatch(/Outcome: /);
+    // Every quote in the text is cited, and the first one is the customer's own words.
+    const quotes = [...text.matchAll(/“([^”]+)”/g)].map((match) => match[1] ?? '');
+    expect(quotes.length).toBeGreaterThanOrEqual(1);
+    const byId = new Map(conversation.turns.map((turn) => [turn.id, turn]));
+    for (const quote of quotes) {
+      const cited = evidence.find((item) => item.quote.includes(quote));
+      expect(cited, quote).toBeDefined();
+      expect(byId.get(cited?.turnIds[0] ?? '')?.text).toContain(quote);
+    }
+    const problem = evidence.find((item) => item.quote.includes(quotes[0] ?? ''));
+    expect(byId.get(problem?.turnIds[0] ?? '')?.role).toBe('customer');
+    expect(text).not.toMatch(/raised a .* complaint about/); // the old template
+  });
+
+  it('tells the espresso-machine chat: the problem, the steps, the fix', () => {
+    const row = rows.find((candidate) => candidate.id.startsWith('azure'));
+    if (!row) throw new Error('the Azure example dialogue is missing');
+    const text = analyze(conversationFromDialogue(row, row.id)).summary.text;
+    expect(text).toMatch(/wifi connection .* didn.t work/);
+    expect(text).toMatch(/The agent walked the customer through the steps/);
+    expect(text).toMatch(/Outcome: fixed during the contact/);
+  });
+});
+
+describe('offline sentiment and satisfaction', () => {
+  it('reads sarcasm and reproach as negative and "great difficulty" as no praise', () => {
+    expect(scoreText('Shame on you, thanks for nothing.').score).toBeLessThan(-0.5);
+    expect(scoreText('Such a great job guys. NOT!').score).toBeLessThan(-0.3);
+    expect(scoreText('I love how you can not help your own customer.').score).toBeLessThan(-0.3);
+    expect(
+      scoreText('A frail elderly person would have great difficulty with these steps.').score,
+    ).toBeLessThan(0);
+    expect(scoreText("I'll leave it there and drop it off tomorrow.").score).toBe(0);
+  });
+
+  it('is mixed only when clearly negative and clearly positive speech both occur', () => {
+    const mildlyNegative = analyze(
+      chat(
+        [
+          'My parcel is a day late.',
+          'Sorry about that, it is out for delivery today.',
+          'Great, thank you so much, that is brilliant!',
+        ],
+        true,
+      ),
+    );
+    expect(mildlyNegative.sentiment.customer.label).toBe('positive');
+    const both = analyze(
+      chat(
+        [
+          'This is ridiculous, I am furious, the worst service ever!',
+          'I am so sorry, I have refunded you in full.',
+          'Oh wow, thank you so much, that is brilliant, really appreciate it!',
+        ],
+        true,
+      ),
+    );
+    expect(both.sentiment.customer.label).toBe('mixed');
+    expect(both.satisfaction.predictedScore).not.toBeNull();
+  });
+});
+
+describe('offline rules know the channel and the common phrasings', () => {
+  it('passes a closing and an identity check said in other words; voice-only rules do not apply to chats', () => {
+    const insights = analyze(
+      chat([
+        'Hi there, how can I help?',
+        'I need to update the card on my subscription billing.',
+        'Sure, can I have the email address on the account?',
+        'It is sam@example.com',
+        'Thanks, I have updated your card details.',
+        'Great, thanks!',
+        'Our pleasure. Enjoy your day.',
+      ]),
+    );
+    const status = (id: string) => insights.compliance.find((result) => result.ruleId === id)?.status;
+    expect(status('proper_closing')).toBe('pass');
+    expect(status('identity_verification')).toBe('pass');
+    expect(status('recording_disclosure')).toBe('not_applicable');
+  });
+});
+
+describe('offline promises and appointments', () => {
+  it("finds the customer's tentative callback and the booked appointment with its date", () => {
+    const insights = analyze(
+      chat(
+        [
+          'Hi, the car I bought two weeks ago makes a grinding noise when I brake.',
+          'I am sorry to hear that. I can book you an 8 a.m. appointment two days from now.',
+          'That works, but I might have to call you back just to finalize the appointment.',
+          'No problem, just call us back.',
+        ],
+        true,
+      ),
+      '2024-03-11T10:00:00Z',
+    );
+    const customerPromise = insights.callbackPromises.find((promise) => promise.promisedBy === 'customer');
+    expect(customerPromise?.promise).toMatch(/call you back/);
+    const appointment = insights.actionItems.find((item) => /appointment/.test(item.task));
+    expect(appointment).toMatchObject({ owner: 'company', due: 'two days from now', dueDate: '2024-03-13' });
+  });
+});
+
+describe('topics with descriptions and examples, an honest other, a meaningful confidence', () => {
+  const taxonomy = [
+    {
+      id: 'late_delivery',
+      description: 'An order or parcel has not arrived on time',
+      examples: ['Where is my parcel?', 'My order was due yesterday and still is not here'],
+    },
+    {
+      id: 'damaged_item',
+      description: 'Something arrived broken or damaged',
+      examples: ['The vase arrived smashed', 'The box was crushed and the lamp is broken'],
+    },
+    { id: 'password_reset', examples: ['I forgot my password', 'The reset email never comes'] },
+  ];
+  const matcher = new TopicMatcher(taxonomy);
+
+  it('matches by example phrases and descriptions, more confident when one topic clearly wins', () => {
+    const clear = matcher.match(['My parcel still has not arrived, it was due on Monday'])[0];
+    expect(clear?.topicId).toBe('late_delivery');
+    const vague = matcher.match(['The order arrived and the box is damaged'])[0];
+    expect(vague?.topicId).toBe('damaged_item');
+    expect(clear?.confidence ?? 0).toBeGreaterThan(0.5);
+    expect(TopicMatcher.abstains(matcher.match(['What is the weather like in Lisbon?'])[0])).toBe(true);
+  });
+
+  it('says other, with the reason, when nothing in the call speaks for a topic', () => {
+    const topical = new HeuristicAnalyzer({ taxonomy });
+    const conversation = chat(['Hello!', 'Hi, do you sell garden furniture?', 'We do, yes.', 'Thanks, bye.']);
+    const insights = finalizeInsights(topical.analyze(conversation), conversation, 'heuristic');
+    expect(insights.intent.primary).toMatchObject({ topicId: 'other', confidence: 0 });
+    expect(insights.abstentions.some((entry) => entry.field === 'intent')).toBe(true);
+  });
+});
