@@ -226,6 +226,8 @@ async function measure() {
     runs: [],
   };
   const only = argument('sets')?.split(',');
+  report.sets = (only ? sets.filter((set) => only.includes(set.id)) : sets).map((set) => set.id);
+  report.setsNotRun = sets.filter((set) => !report.sets.includes(set.id)).map((set) => set.input);
   for (const model of models) {
     for (const set of sets.filter((candidate) => !only || only.includes(candidate.id))) {
       console.log(`${model}: ${set.input} (${set.files.length} files)`);
@@ -313,7 +315,8 @@ const speakerRows = report.runs
 const loads = report.runs.flatMap((run) =>
   [run.echolens, run.peer].filter(Boolean).map((result) => result.loadAverageBefore),
 );
-const command = `node bench/conversations/run.mjs${report.models[1] ? ` --extra-model ${short(report.models[1])}` : ''}`;
+const command = `node bench/conversations/run.mjs --model ${short(report.models[0])}${report.models[1] ? ` --extra-model ${short(report.models[1])}` : ''}${report.setsNotRun?.length ? ` --sets ${report.sets.join(',')}` : ''}`;
+const notRun = report.setsNotRun?.length ? `\nNot run this time: ${report.setsNotRun.join('; ')}.\n` : '';
 const section = `<!-- conversations:start -->
 ## Speech to text on conversations (bench/conversations)
 
@@ -336,7 +339,7 @@ content; the two Azure samples), no references; (e) the 12-min call of \`bench/s
 Coverage = voiced seconds (EchoLens's Silero VAD) inside the stretches the words span / voiced seconds
 (\`measureSpeechCoverage\`; for the peer, its chunks' spans on the same VAD regions). WER ratio with a paired
 bootstrap 95 % interval over the items; "worst clip" = the largest WER excess of EchoLens over the peer on one item, points.
-
+${notRun}
 | input | model | WER EchoLens / peer | WER ratio [95 % CI] | worst clip | coverage EchoLens / peer | RTF EchoLens / peer | speed-up | peak RSS EchoLens / peer |
 |---|---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
