@@ -337,7 +337,9 @@ noise; (c′) the same through \`bench/stt/phone-band.mjs\` (300–3400 Hz, 8 kH
 ones with one speaker per channel; (d) the dev call recordings (aws-lca-auto-repairs-49 mono mix, 8 kHz
 content; the two Azure samples), no references; (e) the 12-min call of \`bench/stt/build-call.mjs\` (seed 7).
 Coverage = voiced seconds (EchoLens's Silero VAD) inside the stretches the words span / voiced seconds
-(\`measureSpeechCoverage\`; for the peer, its chunks' spans on the same VAD regions). WER ratio with a paired
+(\`measureSpeechCoverage\`; for the peer, its chunks' spans on the same VAD regions — a chunk counts whatever it
+says, repetition loops and invented text included, so the peer's coverage is an upper bound; read the texts in
+\`bench/out/conversations/runs/\` before comparing, (d) has no references). WER ratio with a paired
 bootstrap 95 % interval over the items; "worst clip" = the largest WER excess of EchoLens over the peer on one item, points.
 ${notRun}
 | input | model | WER EchoLens / peer | WER ratio [95 % CI] | worst clip | coverage EchoLens / peer | RTF EchoLens / peer | speed-up | peak RSS EchoLens / peer |
