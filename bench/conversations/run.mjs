@@ -297,9 +297,12 @@ const rows = report.runs.map((run) => {
   const e = run.echolens;
   const p = run.peer;
   const wer = e.wer === undefined ? '–' : `${percent(e.wer)} / ${p ? percent(p.wer) : '–'}`;
-  const ratio = run.werRatio
-    ? `${run.werRatio.value.toFixed(2)} [${run.werRatio.interval[0].toFixed(2)}, ${run.werRatio.interval[1].toFixed(2)}]`
-    : '–';
+  // One item has no interval to resample.
+  const ratio = !run.werRatio
+    ? '–'
+    : e.results.length < 2
+      ? `${run.werRatio.value.toFixed(2)} (one item)`
+      : `${run.werRatio.value.toFixed(2)} [${run.werRatio.interval[0].toFixed(2)}, ${run.werRatio.interval[1].toFixed(2)}]`;
   const worst = run.worstClipExcess === undefined ? '–' : `${(100 * run.worstClipExcess).toFixed(1)}`;
   const coverage = `${e.speechCoverage.toFixed(3)} / ${p ? p.speechCoverage.toFixed(3) : '–'}`;
   const speed = run.speedUp ? `${run.speedUp.toFixed(2)}×` : '–';
@@ -341,7 +344,7 @@ Coverage = voiced seconds (EchoLens's Silero VAD) inside the stretches the words
 says, repetition loops and invented text included, so the peer's coverage is an upper bound; read the texts in
 \`bench/out/conversations/runs/\` before comparing, (d) has no references). WER ratio with a paired
 bootstrap 95 % interval over the items; "worst clip" = the largest WER excess of EchoLens over the peer on one item, points.
-${notRun}
+${notRun}${report.note ? `\n${report.note}\n` : ''}
 | input | model | WER EchoLens / peer | WER ratio [95 % CI] | worst clip | coverage EchoLens / peer | RTF EchoLens / peer | speed-up | peak RSS EchoLens / peer |
 |---|---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
