@@ -5,12 +5,16 @@
 //   node bench/stt/run.mjs            (a) + 12-min call for both; EchoLens also on 30 and 60 min
 //   node bench/stt/run.mjs --full     the peer on the 30 and 60 min calls too
 //   node bench/stt/run.mjs --extra-model whisper-base   also (a) and the 12-min call with that model
+//   node bench/stt/run.mjs --only a   only (a), for both systems, plus EchoLens with word timestamps (as
+//                                     `analyze` runs it); writes a sub-block of the STT section and keeps
+//                                     the full run's table (a cheap check that English WER did not move)
 // Needs built packages (`pnpm build`). Writes bench/out/stt.json and the STT section of RESULTS.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bootstrapInterval } from '../conversations/score.mjs';
 import { BUILDER_VERSION, buildCall } from './build-call.mjs';
 import { phoneBandVersion } from './phone-band.mjs';
 import { wordErrorRate } from './word-error-rate.mjs';
@@ -34,6 +38,11 @@ if (argument('extra-model')) models.push(canonical(argument('extra-model')));
 const dtype = argument('dtype', 'q8');
 const seed = Number(argument('seed', '7'));
 const CALL_MINUTES = [12, 30, 60];
+const onlyAsr = argument('only') === 'a';
+if (argument('only') && !onlyAsr) {
+  console.error('--only takes a (the English ASR rows)');
+  process.exit(2);
+}
 
 for (const model of models) {
   if (!existsSync(join(modelsDir, model, 'config.json'))) {
@@ -85,10 +94,16 @@ function score(result, references) {
   for (const [index, entry] of result.results.entries()) {
     const { errors: e, words: w } = wordErrorRate(references[index], entry.text);
     entry.wer = w ? e / w : 0;
+    Object.assign(entry, { errors: e, referenceWords: w });
     errors += e;
     words += w;
   }
   result.wer = errors / words;
+  // 95 % bootstrap interval of the pooled WER, resampling the items.
+  const pooledWer = (sample) =>
+    sample.reduce((sum, entry) => sum + entry.errors, 0) /
+    sample.reduce((sum, entry) => sum + entry.referenceWords, 0);
+  result.werInterval = bootstrapInterval(result.results, pooledWer);
   return result;
 }
 
@@ -119,6 +134,15 @@ function measure() {
       echolens: score(runChild('echolens', model, asrFiles), asrReferences),
       peer: score(runChild('peer', model, asrFiles), asrReferences),
     });
+    if (onlyAsr) {
+      console.log(`${model}: (a) English ASR rows, EchoLens with word timestamps`);
+      report.runs.push({
+        input: '(a) same, EchoLens with word timestamps',
+        model,
+        echolens: score(runChild('echolens', model, asrFiles, true), asrReferences),
+      });
+      continue;
+    }
     if (index === 0) {
       // What a contact centre records: the same rows through a telephone channel (8 kHz µ-law).
       const phone = asrFiles.map((file) => phoneBandVersion(file, join(inputsDir, 'phone')));
@@ -163,15 +187,17 @@ function measure() {
 
   for (const run of report.runs) {
     for (const result of [run.echolens, run.peer])
-      for (const entry of result?.results ?? []) delete entry.text;
+      for (const entry of result?.results ?? []) if (!onlyAsr) delete entry.text;
   }
-  writeFileSync(join(outDir, 'stt.json'), `${JSON.stringify(report, null, 2)}\n`);
+  report.onlyAsr = onlyAsr;
+  writeFileSync(join(outDir, onlyAsr ? 'stt-asr.json' : 'stt.json'), `${JSON.stringify(report, null, 2)}\n`);
   return report;
 }
 
-// `--render` rewrites the RESULTS.md section from the last bench/out/stt.json without measuring again.
+// `--render` rewrites the RESULTS.md section from the last bench/out/stt.json (stt-asr.json with
+// `--only a`) without measuring again.
 const report = process.argv.includes('--render')
-  ? JSON.parse(readFileSync(join(outDir, 'stt.json'), 'utf8'))
+  ? JSON.parse(readFileSync(join(outDir, onlyAsr ? 'stt-asr.json' : 'stt.json'), 'utf8'))
   : measure();
 
 const percent = (value) => `${(100 * value).toFixed(1)} %`;
@@ -186,6 +212,35 @@ const line = (run, system) => {
 const loads = report.runs.flatMap((run) =>
   [run.echolens, run.peer].filter(Boolean).map((result) => result.loadAverageBefore),
 );
+const resultsPath = join(root, 'bench', 'RESULTS.md');
+const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n';
+if (report.onlyAsr) {
+  // The check of (a) alone: a sub-block at the end of the STT section; the full run's table stays.
+  const block = `<!-- stt-asr:start -->
+### Check of (a) only (\`node bench/stt/run.mjs --only a\`)
+
+Run ${report.date.slice(0, 10)} on ${report.machine.cpus} × ${report.machine.cpu}, Node ${report.machine.node}, ${report.dtype} weights, the same
+setup as above (1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} at the start of runs); the rows above are the last full run.
+WER is pooled over the ${asrFiles.length} English rows; 95 % interval from a bootstrap over the rows
+(\`bench/conversations/score.mjs\`). RTF and speed-up vary with the load.
+
+| input | model | system | WER [95 % CI] | RTF | peak RSS | speed-up |
+|---|---|---|---:|---:|---:|---:|
+${report.runs
+  .flatMap((run) => [run.echolens && ['echolens', run], run.peer && ['peer', run]].filter(Boolean))
+  .map(
+    ([system, run]) =>
+      `| ${run.input} | ${run.model.replace('Xenova/', '')} | ${system} | ${percent(run[system].wer)} [${percent(run[system].werInterval[0])}, ${percent(run[system].werInterval[1])}] | ${run[system].realTimeFactor.toFixed(3)} | ${run[system].maxRssMb.toFixed(0)} MB | ${system === 'echolens' && run.peer ? speedUp(run) : ''} |`,
+  )
+  .join('\n')}
+<!-- stt-asr:end -->`;
+  const blockPattern = /<!-- stt-asr:start -->[\s\S]*<!-- stt-asr:end -->\n?/;
+  const withoutBlock = existing.replace(blockPattern, '');
+  if (!withoutBlock.includes('<!-- stt:end -->')) throw new Error('RESULTS.md has no STT section to add to');
+  writeFileSync(resultsPath, withoutBlock.replace('<!-- stt:end -->', `${block}\n<!-- stt:end -->`));
+  console.log(block);
+  process.exit(0);
+}
 const callShare = report.runs.find((run) => run.layout)?.layout.speechShare ?? 0;
 const peerOnLongCalls = report.runs.some(
   (run) => run.peer && run.layout && run.layout.durationSec > CALL_MINUTES[0] * 60 + 1,
@@ -233,8 +288,6 @@ run, cut its WER from 20.2 % to 18.1 %. Shared-machine timings vary by ±20 % be
 |---|---|---|---:|---:|---:|---:|
 ${report.runs.flatMap((run) => [line(run, 'echolens'), line(run, 'peer')]).join('\n')}
 <!-- stt:end -->`;
-const resultsPath = join(root, 'bench', 'RESULTS.md');
-const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n';
 const pattern = /<!-- stt:start -->[\s\S]*<!-- stt:end -->/;
 writeFileSync(
   resultsPath,

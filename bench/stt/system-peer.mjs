@@ -30,6 +30,15 @@ for (const file of job.files) {
     ms: performance.now() - started,
     segments: output.chunks?.length ?? 0,
     text: output.text.trim(),
+    ...(job.chunks
+      ? {
+          chunks: (output.chunks ?? []).map((chunk) => ({
+            startSec: chunk.timestamp[0],
+            endSec: chunk.timestamp[1] ?? wav.channels[0].length / 16_000,
+            text: chunk.text,
+          })),
+        }
+      : {}),
   });
 }
 await transcriber.dispose();

@@ -42,25 +42,45 @@ export function readWav(path) {
 }
 
 /**
- * The 44-byte header of a mono 16-bit PCM WAV holding `frames` samples.
+ * The 44-byte header of a 16-bit PCM WAV holding `frames` frames of `channelCount` channels.
  * @param {number} frames
  * @param {number} sampleRate
+ * @param {number} [channelCount]
  */
-export function wavHeader(frames, sampleRate) {
+export function wavHeader(frames, sampleRate, channelCount = 1) {
   const header = Buffer.alloc(44);
+  const blockAlign = 2 * channelCount;
   header.write('RIFF', 0);
-  header.writeUInt32LE(36 + frames * 2, 4);
+  header.writeUInt32LE(36 + frames * blockAlign, 4);
   header.write('WAVEfmt ', 8);
   header.writeUInt32LE(16, 16);
   header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
+  header.writeUInt16LE(channelCount, 22);
   header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
+  header.writeUInt32LE(sampleRate * blockAlign, 28);
+  header.writeUInt16LE(blockAlign, 32);
   header.writeUInt16LE(16, 34);
   header.write('data', 36);
-  header.writeUInt32LE(frames * 2, 40);
+  header.writeUInt32LE(frames * blockAlign, 40);
   return header;
+}
+
+/**
+ * Writes 16-bit PCM with one Float32Array per channel (all the same length).
+ * @param {string} path
+ * @param {Float32Array[]} channels
+ * @param {number} sampleRate
+ */
+export function writeWavChannels(path, channels, sampleRate) {
+  const frames = channels[0].length;
+  const data = Buffer.alloc(frames * 2 * channels.length);
+  for (let i = 0; i < frames; i++) {
+    for (let c = 0; c < channels.length; c++) {
+      const value = Math.round(Math.max(-1, Math.min(1, channels[c][i])) * 32767);
+      data.writeInt16LE(value, (i * channels.length + c) * 2);
+    }
+  }
+  writeFileSync(path, Buffer.concat([wavHeader(frames, sampleRate, channels.length), data]));
 }
 
 /**
@@ -70,9 +90,5 @@ export function wavHeader(frames, sampleRate) {
  * @param {number} sampleRate
  */
 export function writeWav(path, samples, sampleRate) {
-  const data = Buffer.alloc(samples.length * 2);
-  for (let i = 0; i < samples.length; i++) {
-    data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, samples[i])) * 32767), i * 2);
-  }
-  writeFileSync(path, Buffer.concat([wavHeader(samples.length, sampleRate), data]));
+  writeWavChannels(path, [samples], sampleRate);
 }

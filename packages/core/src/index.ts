@@ -85,6 +85,8 @@ export {
   TimeSpanSchema,
   type Transcript,
   TranscriptSchema,
+  type UnintelligibleSpan,
+  UnintelligibleSpanSchema,
   UnsupportedFormatError,
   type Word,
   WordSchema,
@@ -285,6 +287,7 @@ export {
   type LongAudioOptions,
 } from './transcribe/chunked.js';
 export { type LocalWhisperOptions, loadLocalWhisper } from './transcribe/local-whisper.js';
+export { measureSpeechCoverage, type SpeechCoverage } from './transcribe/speech-coverage.js';
 export { type TranscribeAudioOptions, transcribeAudio } from './transcribe/transcribe-audio.js';
 export { createTranscribeStage, type TranscribeStageOptions } from './transcribe/transcribe-stage.js';
 

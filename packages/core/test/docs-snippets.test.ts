@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { startRedisServer, type TestRedis } from '@echolens/cache-redis/testing';
 import { artifactLayout } from '@echolens/core';
 import {
   groqChatWireFormat,
@@ -157,7 +158,9 @@ function run(file: string, env: NodeJS.ProcessEnv): Promise<{ code: number | nul
 describe('documentation examples run as written', () => {
   let server: WireServer;
   let s3: RunningS3;
+  let redis: TestRedis;
   beforeAll(async () => {
+    redis = await startRedisServer();
     server = await startWireServer();
     server.reply(...Array.from({ length: 2000 }, () => vendorAnswer));
     mkdirSync(scratch, { recursive: true });
@@ -174,6 +177,7 @@ describe('documentation examples run as written', () => {
   afterAll(async () => {
     await server?.close();
     await s3?.stop();
+    await redis?.stop();
   });
 
   it('marks every example that cannot run with the reason', () => {
@@ -200,6 +204,7 @@ describe('documentation examples run as written', () => {
         GROQ_API_KEY: 'gsk-docs-snippets-0123456789',
         OLLAMA_HOST: server.origin,
         ...s3.env,
+        REDIS_URL: redis.url,
       });
       expect(result.code, result.output).toBe(0);
     }, 600_000);

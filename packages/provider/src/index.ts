@@ -104,6 +104,8 @@ export {
   SegmentSchema,
   type Transcript,
   TranscriptSchema,
+  type UnintelligibleSpan,
+  UnintelligibleSpanSchema,
   type Word,
   WordSchema,
 } from './schema/transcript.js';

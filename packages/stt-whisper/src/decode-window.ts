@@ -1,11 +1,17 @@
 import { LogitsProcessorList, Tensor } from '@huggingface/transformers';
 import { EarlyEndProcessor, TokenLogProbabilityRecorder } from './decoding-hooks.js';
 import type { LoadedWhisper } from './load-whisper.js';
+import {
+  type AttentionTensor,
+  alignTokens,
+  audioFrames,
+  SAMPLES_PER_FRAME,
+  type TokenSpan,
+} from './word-alignment.js';
 
 export const SAMPLE_RATE = 16_000;
 /** Whisper's fixed input: 30 s of audio, 1500 encoder positions of 20 ms. */
 export const WINDOW_SAMPLES = 30 * SAMPLE_RATE;
-const SAMPLES_PER_ENCODER_POSITION = 320;
 /** Whisper's own limit on generated tokens per window (`sample_len`, half the text context). */
 export const MAX_NEW_TOKENS = 224;
 /** Longest prompt Whisper accepts ahead of a window (`n_text_ctx // 2 - 1`). */
@@ -24,8 +30,8 @@ export interface DecodedWindow {
   tokens: number[];
   /** Log-probability of each entry of `tokens`. */
   logProbabilities: number[];
-  /** Seconds from the window start at which each token begins (cross-attention alignment), when asked. */
-  tokenTimes: number[] | undefined;
+  /** Where each entry of `tokens` lies in the window, seconds (cross-attention alignment), when asked. */
+  tokenSpans: TokenSpan[] | undefined;
   language: string | undefined;
   languageProbability: number | undefined;
   /** Probability of the no-speech token right after start-of-transcript (Whisper's `no_speech_prob`). */
@@ -121,13 +127,13 @@ export async function decodeWindow(
   const attempt = await generateTokens(whisper, features, encoded, initialTokens, {
     signal: options.signal,
     wordTimestamps: options.wordTimestamps && whisper.supportsWordTimestamps,
-    samples: samples.length,
+    samples,
   });
   const keep = attempt.repeatStart ?? attempt.tokens.length;
   return {
     tokens: attempt.tokens.slice(0, keep),
     logProbabilities: attempt.logProbabilities.slice(0, keep),
-    tokenTimes: attempt.tokenTimes?.slice(0, keep + 1),
+    tokenSpans: attempt.tokenSpans?.slice(0, keep),
     language: whisper.multilingual ? language : 'en',
     languageProbability,
     noSpeechProbability,
@@ -139,7 +145,7 @@ export async function decodeWindow(
 interface GeneratedTokens {
   tokens: number[];
   logProbabilities: number[];
-  tokenTimes: number[] | undefined;
+  tokenSpans: TokenSpan[] | undefined;
   /** Set when generation stopped on a repetition loop: index of the first repeat. */
   repeatStart: number | undefined;
 }
@@ -152,7 +158,7 @@ async function generateTokens(
   options: {
     wordTimestamps: boolean;
     signal: AbortSignal | undefined;
-    samples: number;
+    samples: Float32Array;
   },
 ): Promise<GeneratedTokens> {
   const earlyEnd = new EarlyEndProcessor({
@@ -171,25 +177,27 @@ async function generateTokens(
     encoder_outputs: encoded,
     decoder_input_ids: initialTokens,
     return_timestamps: true,
-    return_token_timestamps: options.wordTimestamps,
-    // Cross-attention is cropped to the audio actually present, not the zero padding.
-    num_frames: Math.ceil(options.samples / SAMPLES_PER_ENCODER_POSITION),
+    // Word timings come from the cross-attentions of the decoding steps (see word-alignment.ts).
+    ...(options.wordTimestamps ? { output_attentions: true, return_dict_in_generate: true } : {}),
     // An explicit limit also keeps generate() on its single-pass path: windows never exceed 30 s.
     max_new_tokens: MAX_NEW_TOKENS,
     logits_processor: logitsProcessors,
-  } as never)) as unknown as Tensor | { sequences: Tensor; token_timestamps: Tensor };
+  } as never)) as unknown as Tensor | { sequences: Tensor; cross_attentions?: AttentionTensor[][] };
 
   const sequenceTensor = output instanceof Tensor ? output : output.sequences;
   const sequence = (sequenceTensor.tolist() as bigint[][])[0]?.map(Number) ?? [];
+  const tokens = sequence.slice(initialTokens.length);
   const logProbabilities = recorder.finish(sequence.at(-1) ?? whisper.tokens.endOfText);
-  const tokenTimes =
-    !(output instanceof Tensor) && output.token_timestamps
-      ? ((output.token_timestamps.tolist() as number[][])[0] ?? []).slice(initialTokens.length)
-      : undefined;
-  return {
-    tokens: sequence.slice(initialTokens.length),
-    logProbabilities,
-    tokenTimes,
-    repeatStart: earlyEnd.repeatStart,
-  };
+  const attentions = output instanceof Tensor ? undefined : output.cross_attentions;
+  const tokenSpans = attentions
+    ? alignTokens(attentions, {
+        alignmentHeads: whisper.alignmentHeads,
+        promptLength: initialTokens.length,
+        tokenCount: tokens.length,
+        isText: tokens.map((token) => token < whisper.tokens.endOfText),
+        frames: audioFrames(options.samples, Math.ceil(options.samples.length / SAMPLES_PER_FRAME)),
+        medianFilterWidth: whisper.medianFilterWidth,
+      })
+    : undefined;
+  return { tokens, logProbabilities, tokenSpans, repeatStart: earlyEnd.repeatStart };
 }

@@ -51,6 +51,10 @@ export interface LoadedWhisper {
   multilingual: boolean;
   /** Word timings need the cross-attention heads that align with time; not every export lists them. */
   supportsWordTimestamps: boolean;
+  /** The cross-attention heads (layer, head) that align with time, from the generation config. */
+  alignmentHeads: [number, number][];
+  /** Width of the median filter over attention frames (the model config's, else OpenAI's 7). */
+  medianFilterWidth: number;
   dispose(): Promise<void>;
 }
 
@@ -199,6 +203,9 @@ export async function loadWhisper(
       tokens: readSpecialTokens(tokenizer, config),
       multilingual: config.is_multilingual !== false && Object.keys(config.lang_to_id ?? {}).length > 0,
       supportsWordTimestamps: Array.isArray(config.alignment_heads) && config.alignment_heads.length > 0,
+      alignmentHeads: config.alignment_heads ?? [],
+      medianFilterWidth:
+        (model.config as unknown as { median_filter_width?: number }).median_filter_width ?? 7,
       dispose: async () => {
         await model.dispose();
       },

@@ -39,29 +39,34 @@ function mean(values: number[]): number {
 
 /**
  * Groups text tokens into words (the tokenizer's own splitting, punctuation attached) and times each
- * word from its first token's start to its last token's end. Punctuation gets no duration of its
- * own, so a pause after "country." does not stretch the word.
+ * word from its first token's start to the end of its last token that holds a letter or digit:
+ * punctuation gets no duration of its own, so a pause after "country." does not stretch the word.
+ * Word times come from the alignment alone, not from the segment's timestamp tokens, which are
+ * coarser (tiny often puts them on whole seconds).
  */
 function wordsOf(
   window: DecodedWindow,
   positions: number[],
-  bounds: { startSec: number; endSec: number },
+  windowSec: number,
   tokenizer: WhisperTokenizerLike,
   languageName: string,
 ): SpeechToTextWord[] {
-  const times = window.tokenTimes;
-  if (!times || positions.length === 0) return [];
+  const spans = window.tokenSpans;
+  if (!spans || positions.length === 0) return [];
   const ids = positions.map((position) => window.tokens[position] as number);
   const [words, , indices] = tokenizer.combineTokensIntoWords(ids, languageName);
   const result: SpeechToTextWord[] = [];
   for (let w = 0; w < words.length; w++) {
     const wordIndices = indices[w] ?? [];
-    const first = positions[wordIndices[0] ?? 0] as number;
-    const last = positions[wordIndices.at(-1) ?? 0] as number;
     const text = (words[w] ?? '').trim();
-    if (!text) continue;
-    const start = Math.min(Math.max(times[first] ?? bounds.startSec, bounds.startSec), bounds.endSec);
-    const end = Math.min(Math.max(times[last + 1] ?? bounds.endSec, start), bounds.endSec);
+    if (!text || wordIndices.length === 0) continue;
+    const spoken = wordIndices.filter((index) =>
+      /[\p{L}\p{N}]/u.test(tokenizer.decode([ids[index] as number], { skip_special_tokens: true })),
+    );
+    const first = positions[(spoken[0] ?? wordIndices[0]) as number] as number;
+    const last = positions[(spoken.at(-1) ?? wordIndices.at(-1)) as number] as number;
+    const start = Math.min(Math.max(spans[first]?.startSec ?? 0, 0), windowSec);
+    const end = Math.min(Math.max(spans[last]?.endSec ?? start, start), windowSec);
     const probabilities = wordIndices.map((index) =>
       Math.exp(window.logProbabilities[positions[index] as number] ?? 0),
     );
@@ -90,7 +95,7 @@ export function segmentsFromTokens(
     const scored =
       closingPosition === undefined ? segment.positions : [...segment.positions, closingPosition];
     const bounds = { startSec: Math.min(segment.startSec, endSec), endSec };
-    const words = wordsOf(window, segment.positions, bounds, tokenizer, languageName);
+    const words = wordsOf(window, segment.positions, windowSec, tokenizer, languageName);
     // With word timings the segment spans its words, as in Whisper's own word-timestamp mode: the
     // timestamp tokens are coarser and often open a segment before speech starts.
     const first = words[0];
@@ -104,7 +109,7 @@ export function segmentsFromTokens(
           { skip_special_tokens: true },
         )
         .trim(),
-      ...(window.tokenTimes ? { words } : {}),
+      ...(window.tokenSpans ? { words } : {}),
       averageLogProbability: mean(scored.map((position) => window.logProbabilities[position] ?? 0)),
       ...(window.noSpeechProbability === undefined
         ? {}

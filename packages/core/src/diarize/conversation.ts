@@ -162,6 +162,50 @@ function attributeSegment(
 }
 
 /**
+ * Splits a speaker's segment where the floor changed hands inside it: where the middle of another
+ * speaker's word lies in a pause between two of its words. A recogniser keeps a sentence whole across
+ * a short pause on its channel, and the other party may have answered or asked something in that
+ * pause; unsplit, that reply would be read after the whole sentence. Talk over this speaker's words (a
+ * backchannel, both at once) does not split it.
+ */
+function splitAtFloorChanges(segments: readonly AttributedSegment[]): AttributedSegment[] {
+  const spoken = segments
+    .flatMap((segment) =>
+      (segment.words ?? []).map((word) => ({
+        speaker: word.speaker ?? segment.speaker,
+        middle: (word.startSec + word.endSec) / 2,
+      })),
+    )
+    .sort((a, b) => a.middle - b.middle);
+  return segments.flatMap((segment) => {
+    const words = segment.words ?? [];
+    const others = spoken.filter(
+      (word) =>
+        word.speaker !== segment.speaker && word.middle > segment.startSec && word.middle < segment.endSec,
+    );
+    if (words.length < 2 || others.length === 0) return [segment];
+    const cuts = words.flatMap((word, index) => {
+      const next = words[index + 1];
+      return next && others.some((other) => other.middle >= word.endSec && other.middle <= next.startSec)
+        ? [index + 1]
+        : [];
+    });
+    if (cuts.length === 0) return [segment];
+    return [0, ...cuts].map((from, part) => {
+      const run = words.slice(from, cuts[part] ?? words.length);
+      return {
+        ...segment,
+        id: part === 0 ? segment.id : `${segment.id}.f${part}`,
+        startSec: run[0]!.startSec,
+        endSec: run.at(-1)!.endSec,
+        text: run.map((word) => word.text.trim()).join(' '),
+        words: run,
+      };
+    });
+  });
+}
+
+/**
  * Builds the conversation: transcript words attributed to diarized speakers, grouped into turns, with
  * roles from channel metadata, else from what each speaker says (greetings, verification questions,
  * explaining policy vs. asking for help), else left unknown (`spk_N`). Speakers whose role is known are
@@ -212,6 +256,7 @@ export function buildConversation(options: BuildConversationOptions): Conversati
     }));
   }
 
+  attributed = splitAtFloorChanges(attributed);
   assignRoles(speakers, attributed, options.channelRoles);
   const rename = new Map<string, string>();
   for (const role of ['agent', 'customer'] as const) {

@@ -551,6 +551,7 @@ export function assembleAnalysis(
       },
       ...(provenance.transcription ? { transcription: provenance.transcription } : {}),
       usage: provenance.usage,
+      ...(provenance.speechCoverage !== undefined ? { speechCoverage: provenance.speechCoverage } : {}),
       timingsMs,
       degraded,
     },

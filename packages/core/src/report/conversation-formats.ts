@@ -5,6 +5,8 @@ import { formatTranscript, type TranscriptFormat } from './transcript-formats.js
 export interface ConversationFormatOptions {
   /** Display names by speaker id, e.g. `{ agent: 'Agent (Dana)', spk_2: 'Supervisor' }`; default the id. */
   speakerNames?: Record<string, string>;
+  /** Speech heard but not put into words (the transcript's `unintelligible`), shown in place. */
+  unintelligible?: Transcript['unintelligible'];
 }
 
 /**
@@ -28,6 +30,7 @@ export function conversationAsTranscript(
       ...(turn.channel !== undefined ? { channel: turn.channel } : {}),
       ...(turn.words ? { words: turn.words } : {}),
     })),
+    ...(options.unintelligible?.length ? { unintelligible: options.unintelligible } : {}),
   };
 }
 

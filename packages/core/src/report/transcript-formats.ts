@@ -14,16 +14,43 @@ function clock(seconds: number, separator: ',' | '.'): string {
   return `${pad(hours)}:${pad(minutes)}:${pad(secs)}${separator}${pad(ms, 3)}`;
 }
 
-/** A segment's label: its speaker, else its channel on multi-channel audio, else nothing. */
-function speakerLabel(segment: Transcript['segments'][number]): string | undefined {
-  if (segment.speaker) return segment.speaker;
-  if (segment.channel !== undefined) return `channel ${segment.channel}`;
-  return undefined;
+/** What a cue shows: a segment, or a stretch of speech left without words. */
+interface Cue {
+  startSec: number;
+  endSec: number;
+  text: string;
+  label: string | undefined;
+}
+
+/** Written where speech was heard but not put into words (the transcript's `unintelligible` spans). */
+export const UNINTELLIGIBLE_MARK = '[unintelligible]';
+
+/**
+ * The transcript's segments and its unintelligible spans in time order. A cue's label is its
+ * speaker, else its channel on multi-channel audio, else nothing.
+ */
+function cuesOf(transcript: Transcript): Cue[] {
+  const channelLabel = (channel: number | undefined) =>
+    channel !== undefined ? `channel ${channel}` : undefined;
+  return [
+    ...transcript.segments.map((segment) => ({
+      startSec: segment.startSec,
+      endSec: segment.endSec,
+      text: segment.text.trim(),
+      label: segment.speaker ?? channelLabel(segment.channel),
+    })),
+    ...(transcript.unintelligible ?? []).map((span) => ({
+      startSec: span.startSec,
+      endSec: span.endSec,
+      text: UNINTELLIGIBLE_MARK,
+      label: channelLabel(span.channel),
+    })),
+  ].sort((a, b) => a.startSec - b.startSec || a.endSec - b.endSec);
 }
 
 /**
- * The documented JSON shape: `{ language, durationSec, segments: [{ startSec, endSec, text, speaker?, channel? }] }`
- * plus per-segment `id`, `confidence` and `words` when present.
+ * The documented JSON shape: `{ language, durationSec, segments: [{ startSec, endSec, text, speaker?, channel? }],
+ * unintelligible?, speechCoverage? }` plus per-segment `id`, `confidence` and `words` when present.
  */
 function toJson(transcript: Transcript): string {
   return `${JSON.stringify(transcript, null, 2)}\n`;
@@ -31,31 +58,27 @@ function toJson(transcript: Transcript): string {
 
 /** One line per segment, prefixed by the speaker when known: readable in any editor. */
 function toText(transcript: Transcript): string {
-  return transcript.segments
-    .map((segment) => {
-      const label = speakerLabel(segment);
-      return label ? `${label}: ${segment.text.trim()}` : segment.text.trim();
-    })
+  const cues = cuesOf(transcript);
+  return cues
+    .map((cue) => (cue.label ? `${cue.label}: ${cue.text}` : cue.text))
     .join('\n')
-    .concat(transcript.segments.length ? '\n' : '');
+    .concat(cues.length ? '\n' : '');
 }
 
 function toSrt(transcript: Transcript): string {
-  return transcript.segments
-    .map((segment, index) => {
-      const label = speakerLabel(segment);
-      const text = label ? `[${label}] ${segment.text.trim()}` : segment.text.trim();
-      return `${index + 1}\n${clock(segment.startSec, ',')} --> ${clock(segment.endSec, ',')}\n${text}\n`;
+  return cuesOf(transcript)
+    .map((cue, index) => {
+      const text = cue.label ? `[${cue.label}] ${cue.text}` : cue.text;
+      return `${index + 1}\n${clock(cue.startSec, ',')} --> ${clock(cue.endSec, ',')}\n${text}\n`;
     })
     .join('\n');
 }
 
 function toVtt(transcript: Transcript): string {
-  const cues = transcript.segments.map((segment) => {
-    const label = speakerLabel(segment);
+  const cues = cuesOf(transcript).map((cue) => {
     // WebVTT voice spans (<v Name>) let players style and filter by speaker.
-    const text = label ? `<v ${label}>${segment.text.trim()}` : segment.text.trim();
-    return `${clock(segment.startSec, '.')} --> ${clock(segment.endSec, '.')}\n${text}\n`;
+    const text = cue.label ? `<v ${cue.label}>${cue.text}` : cue.text;
+    return `${clock(cue.startSec, '.')} --> ${clock(cue.endSec, '.')}\n${text}\n`;
   });
   return ['WEBVTT\n', ...cues].join('\n');
 }

@@ -43,6 +43,11 @@ export const ProvenanceSchema = z.object({
     .object({ chunks: z.number().int().positive(), chunksResumed: z.number().int().nonnegative() })
     .optional(),
   usage: UsageSchema,
+  /**
+   * Share of the detected speech (voiced seconds) that the transcript's words account for, 0-1; the
+   * rest is listed in the transcript's `unintelligible` spans. Absent for text-only conversations.
+   */
+  speechCoverage: z.number().min(0).max(1).optional(),
   /** Wall-clock milliseconds per stage. */
   timingsMs: z.record(z.string(), z.number().nonnegative()),
   degraded: z.array(DegradedSchema),

@@ -31,6 +31,8 @@ export interface StageProvenance {
   transcriptCache?: 'hit' | 'miss' | 'off';
   /** Set when a long recording was transcribed in checkpointed chunks. */
   transcription?: { chunks: number; chunksResumed: number };
+  /** Share of the detected speech the transcript's words account for (set by the transcribe stage). */
+  speechCoverage?: number;
   analysisCache?: 'hit' | 'miss' | 'off';
   usage: {
     llmRequests: number;

@@ -96,6 +96,29 @@ export function withMinimumDurations<T extends { startSec: number; endSec: numbe
   return result;
 }
 
+/**
+ * Trims a word to the detected speech it overlaps most (window seconds): alignment by dynamic time
+ * warping gives every frame to some word, so a word next to a pause usually absorbs it ("ask" timed
+ * from the end of the previous phrase), which moves turn starts and ends by up to the pause. A word
+ * that overlaps no speech (the VAD missed it) is left as it is.
+ */
+export function trimToSpeech<T extends { startSec: number; endSec: number }>(
+  word: T,
+  speech: readonly Span[],
+): T {
+  let best: Span | undefined;
+  let bestOverlap = 0;
+  for (const span of speech) {
+    const overlap = Math.min(word.endSec, span.end) - Math.max(word.startSec, span.start);
+    if (overlap > bestOverlap) {
+      best = span;
+      bestOverlap = overlap;
+    }
+  }
+  if (!best) return word;
+  return { ...word, startSec: Math.max(word.startSec, best.start), endSec: Math.min(word.endSec, best.end) };
+}
+
 /** Moves a run of times lying wholly outside `bounds` so it touches the nearest edge, keeping its shape. */
 function shiftInside(startSec: number, endSec: number, bounds: Span): number {
   if (startSec >= bounds.end) return bounds.end - endSec;
@@ -113,6 +136,7 @@ function placeRuns(
   runs: readonly { piece: number; words: SpeechToTextWord[] }[],
   text: string,
   bounds: readonly Span[],
+  speech: readonly Span[],
 ): PlacedSegment {
   const placed: SpeechToTextWord[] = [];
   const wordPieces: number[] = [];
@@ -122,11 +146,9 @@ function placeRuns(
     const first = run.words[0] as SpeechToTextWord;
     const last = run.words.at(-1) as SpeechToTextWord;
     const shift = shiftInside(first.startSec, last.endSec, piece);
-    const moved = run.words.map((word) => ({
-      ...word,
-      startSec: word.startSec + shift,
-      endSec: word.endSec + shift,
-    }));
+    const moved = run.words.map((word) =>
+      trimToSpeech({ ...word, startSec: word.startSec + shift, endSec: word.endSec + shift }, speech),
+    );
     const outside = (word: SpeechToTextWord) => word.endSec <= piece.start || word.startSec >= piece.end;
     if (!run.words.every(outside)) movedFromInsertedSilence = false;
     for (const word of withMinimumDurations(moved, piece, MIN_WORD_SEC)) {
@@ -152,15 +174,21 @@ function placeRuns(
  * window. With word timings, each word goes to the piece it overlaps most (or the nearest one when
  * the model timed it in inserted silence) and the segment is split where its words change piece
  * across a pause longer than MAX_PAUSE_IN_SEGMENT_SEC, so no segment covers another speaker's time;
- * words are kept inside their piece with a positive duration. Without word timings the segment keeps its span, moved or clamped into the pieces it
+ * words are kept inside their piece, trimmed to the detected speech (`speechSamples`, window samples)
+ * they overlap most, with a positive duration. Without word timings the segment keeps its span, moved or clamped into the pieces it
  * touches. Returns the parts in order, still in window seconds.
  */
 export function placeSegment(
   segment: SpeechToTextSegment,
   pieces: readonly WindowPiece[],
   sampleRate: number,
+  speechSamples: readonly Span[] = [],
 ): PlacedSegment[] {
   const bounds = pieces.map((piece) => pieceBounds(piece, sampleRate));
+  const speech = speechSamples.map((span) => ({
+    start: span.start / sampleRate,
+    end: span.end / sampleRate,
+  }));
   const words = segment.words?.filter((word) => word.text.trim()) ?? [];
   if (words.length > 0) {
     // Word order is time order: a word is never attributed to an earlier piece than the one before it.
@@ -202,14 +230,15 @@ export function placeSegment(
             .map((word) => word.text.trim())
             .join(separator),
           bounds,
+          speech,
         ),
       );
     }
-    if (groups.length === 1) return [placeRuns(segment, runs, segment.text, bounds)];
+    if (groups.length === 1) return [placeRuns(segment, runs, segment.text, bounds, speech)];
     const counts = new Map<number, number>();
     for (const owner of owners) counts.set(owner, (counts.get(owner) ?? 0) + 1);
     const piece = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
-    return [placeRuns(segment, [{ piece, words }], segment.text, bounds)];
+    return [placeRuns(segment, [{ piece, words }], segment.text, bounds, speech)];
   }
 
   const touched = bounds.flatMap((piece, index) =>

@@ -33,10 +33,16 @@ function subtract(spans: readonly Span[], cut: readonly Span[]): Span[] {
 
 /**
  * The speech of a window the model left without text, as spans of the recording (samples) worth one
- * more try in another window: a whole piece no kept segment belongs to, and inside the other pieces
- * each run of untranscribed VAD speech (runs closer than `joinGap` joined) holding at least
- * MIN_UNTRANSCRIBED_SPEECH_SEC, with `padding` of real audio around it. A window the model returned
- * no text for at all is taken at its word.
+ * more try at the head of another window: a whole piece no kept segment belongs to, and inside the
+ * other pieces each run of untranscribed VAD speech (runs closer than `joinGap` joined) holding at
+ * least MIN_UNTRANSCRIBED_SPEECH_SEC, with `padding` of real audio around it (stopping at kept text).
+ *
+ * Whisper reads a window from its start and may end early; what it left is decoded again from the
+ * head of the next window, as Whisper's own seek loop resumes after the last segment. A stretch that
+ * already was the head of this window (no text kept before it) had that chance: it is not returned,
+ * and stays without words (core reports it as unintelligible). Every retry therefore starts on speech
+ * no window began with, so decoding always moves forward. A window the model returned no text for at
+ * all (it heard the whole window and found no words) is taken at its word.
  */
 export function untranscribedSpeech(
   window: PlannedWindow,
@@ -55,7 +61,7 @@ export function untranscribedSpeech(
       .map((segment) => ({ start: segment.startSec * rate, end: segment.endSec * rate }))
       .sort((a, b) => a.start - b.start);
     if (covered.length === 0) {
-      retry.push({ piece: index, span: source });
+      if (index > 0) retry.push({ piece: index, span: source });
       return;
     }
     const bounds = { start: piece.windowStart, end: piece.windowStart + piece.sourceEnd - piece.sourceStart };
@@ -72,6 +78,8 @@ export function untranscribedSpeech(
     for (const run of runs) {
       if (run.speech < minimum) continue;
       // Padding stops at text already kept, so the new window cannot transcribe it a second time.
+      const textBefore = covered.some((span) => span.end <= run.span.start);
+      if (index === 0 && !textBefore) continue;
       const before = Math.max(
         ...covered.map((span) => (span.end <= run.span.start ? span.end : bounds.start)),
       );

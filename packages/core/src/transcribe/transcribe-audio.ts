@@ -18,6 +18,7 @@ import {
   removeRepetitionLoops,
 } from './hallucination-guards.js';
 import { type PlacedSegment, placeSegment } from './segment-placement.js';
+import { measureSpeechCoverage } from './speech-coverage.js';
 import { untranscribedSpeech } from './speech-retry.js';
 import { pieceTimeToSource, speechOverlapSec } from './timeline-map.js';
 import {
@@ -26,7 +27,6 @@ import {
   type PlannedWindow,
   packNextWindow,
   planPieces,
-  type Span,
   type WindowPackingOptions,
   type WindowPiece,
 } from './window-plan.js';
@@ -35,7 +35,7 @@ export { DEFAULT_HALLUCINATION_GUARDS, type HallucinationGuardOptions } from './
 export { DEFAULT_WINDOW_PACKING, type WindowPackingOptions } from './window-plan.js';
 
 /** Bumped whenever packing, mapping or guards change the transcript for the same inputs. */
-export const TRANSCRIBE_VERSION = 2;
+export const TRANSCRIBE_VERSION = 3;
 
 /**
  * Once this much speech has voted for a language (and none was forced), the leading language is
@@ -171,7 +171,7 @@ function guardSegments(
     const { segment, loopsRemoved } = removeRepetitionLoops(original, guards);
     if (loopsRemoved > 0)
       logger.debug({ text: original.text, loopsRemoved }, 'transcribe: repetition loop cut');
-    for (const part of placeSegment(segment, window.pieces, sampleRate)) {
+    for (const part of placeSegment(segment, window.pieces, sampleRate, window.speech)) {
       // Text the model timed in silence we inserted belongs to the neighbouring speech; only text
       // it placed on real audio is held against the VAD.
       const overlap = part.movedFromInsertedSilence
@@ -279,7 +279,6 @@ export async function transcribeAudio(
   let windowCount = 0;
   for (const plan of plans) {
     const queue = [...plan.pieces];
-    const carried = new Set<Span>();
     while (queue.length > 0) {
       throwIfAborted(options.signal, name);
       const taken = queue.slice();
@@ -319,9 +318,8 @@ export async function transcribeAudio(
             sampleRate: rate,
             padding: Math.round(packing.paddingSec * rate),
             joinGap: gap,
-          }).filter((entry) => !carried.has(pieces[entry.piece] as Span))
+          })
         : [];
-      for (const entry of retry) carried.add(entry.span);
       if (retry.length > 0) {
         logger.debug(
           {
@@ -329,7 +327,7 @@ export async function transcribeAudio(
             spans: retry.length,
             sec: retry.reduce((sum, entry) => sum + entry.span.end - entry.span.start, 0) / rate,
           },
-          'transcribe: speech the model left without text goes to the next window',
+          'transcribe: speech the model left without text goes to the head of the next window',
         );
         queue.unshift(...retry.map((entry) => entry.span));
       }
@@ -341,7 +339,7 @@ export async function transcribeAudio(
 
   segments.sort((a, b) => a.startSec - b.startSec || a.channel - b.channel || a.endSec - b.endSec);
   const multiChannel = audio.channelCount > 1;
-  return {
+  const transcript: Transcript = {
     language: options.language ?? votes.leader() ?? UNDETERMINED_LANGUAGE,
     durationSec: audio.durationSec,
     segments: segments.map(({ channel, ...segment }, index) => ({
@@ -350,4 +348,9 @@ export async function transcribeAudio(
       ...(multiChannel ? { channel } : {}),
     })),
   };
+  const { unintelligible, coverage } = measureSpeechCoverage(speech, transcript, channels);
+  if (unintelligible.length > 0) {
+    logger.debug({ name, spans: unintelligible.length, coverage }, 'transcribe: speech left without words');
+  }
+  return { ...transcript, unintelligible, speechCoverage: Math.round(coverage * 1000) / 1000 };
 }

@@ -33,6 +33,7 @@ export function createTranscribeStage(options: TranscribeStageOptions): Transcri
     const cached = key ? ((await context.cache?.get(key)) as Transcript | undefined) : undefined;
     if (cached) {
       context.provenance.transcriptCache = 'hit';
+      if (cached.speechCoverage !== undefined) context.provenance.speechCoverage = cached.speechCoverage;
       return cached;
     }
     context.provenance.transcriptCache = context.cache ? 'miss' : 'off';
@@ -65,6 +66,8 @@ export function createTranscribeStage(options: TranscribeStageOptions): Transcri
     // Behind withFallback, name the model that actually answered, when one model answered every window.
     const [only] = answeredBy.values();
     if (answeredBy.size === 1 && only) context.provenance.speechToText = only;
+    if (transcript.speechCoverage !== undefined)
+      context.provenance.speechCoverage = transcript.speechCoverage;
     if (key) await context.cache?.set(key, transcript);
     return transcript;
   };

@@ -17,8 +17,9 @@ export interface WindowPackingOptions {
    */
   gapSec: number;
   /**
-   * Decode again, once, next to other audio, the VAD speech a window left without text (default
-   * true): a piece the model skipped, or a run of at least 1 s of speech inside a piece.
+   * Decode again, from the head of the next window, the VAD speech a window left without text
+   * (default true): a piece the model skipped, or a run of at least 1 s of speech inside a piece.
+   * Speech that was already the head of a window is not tried again.
    */
   retryUntranscribedSpeech: boolean;
 }

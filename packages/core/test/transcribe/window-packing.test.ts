@@ -82,6 +82,40 @@ describe('pieceTimeToSource and placeSegment', () => {
     expect(two?.endSec).toBeCloseTo(4 + 2 * MIN_WORD_SEC, 9);
   });
 
+  it('trims words to the detected speech they overlap most, leaving words the VAD missed alone', () => {
+    // Speech in the first piece: 0.3-1.0 s and 1.8-2.9 s of the window (a pause between phrases).
+    const speech = [
+      { start: 0.3 * RATE, end: 1.0 * RATE },
+      { start: 1.8 * RATE, end: 2.9 * RATE },
+    ];
+    const words = [
+      { startSec: 0.3, endSec: 1.0, text: ' Americans' },
+      // The alignment gave the pause to the next word.
+      { startSec: 1.0, endSec: 2.2, text: ' ask' },
+      // ...and here a word to the pause after it, with a sliver of the next phrase.
+      { startSec: 2.2, endSec: 2.95, text: ' not' },
+    ];
+    const [part] = placeSegment(
+      { startSec: 0.3, endSec: 2.95, text: ' Americans ask not', words },
+      [first],
+      RATE,
+      speech,
+    );
+    expect(part?.words?.map((word) => [word.text, word.startSec, word.endSec])).toEqual([
+      [' Americans', 0.3, 1.0],
+      [' ask', 1.8, 2.2],
+      [' not', 2.2, 2.9],
+    ]);
+    // No speech under the word at all: timing kept.
+    const [unheard] = placeSegment(
+      { startSec: 1.2, endSec: 1.5, text: ' mm', words: [{ startSec: 1.2, endSec: 1.5, text: ' mm' }] },
+      [first],
+      RATE,
+      speech,
+    );
+    expect([unheard?.startSec, unheard?.endSec]).toEqual([1.2, 1.5]);
+  });
+
   it('measures overlap with speech spans in window samples', () => {
     const speech = [
       { start: 0, end: RATE },
@@ -235,7 +269,13 @@ describe('transcribeAudio timing', () => {
     const audio = preparedFromChannels([new Float32Array(10 * RATE)], [[]]);
     const transcript = await transcribeAudio(audio, { model });
     expect(calls).toHaveLength(0);
-    expect(transcript).toEqual({ language: 'und', durationSec: 10, segments: [] });
+    expect(transcript).toEqual({
+      language: 'und',
+      durationSec: 10,
+      segments: [],
+      unintelligible: [],
+      speechCoverage: 1,
+    });
   });
 
   it('keeps text the model times in padding or inserted silence, with the neighbouring speech', async () => {
@@ -356,6 +396,38 @@ describe('transcribeAudio timing', () => {
     // The retry starts where the kept text ends: the first stretch is not decoded twice.
     expect(calls[1]?.samples.length).toBeLessThanOrEqual(Math.round((9.2 - 5) * RATE));
     expect(calls).toHaveLength(2);
+  });
+
+  it('keeps decoding what the model left from the head of a new window while that makes progress', async () => {
+    // One long turn: five stretches 0.6 s apart are one piece; the model only ever transcribes the
+    // first run of a window (then ends, as tiny does on telephone speech).
+    const regions = [1, 4, 7, 10, 13].map((start) => ({ startSec: start, endSec: start + 2.4 }));
+    const { model, calls } = runDetectingModel({ keep: (_call, run) => run === 0 });
+    const audio = preparedFromChannels([toneChannel(17, regions)], [regions]);
+    const transcript = await transcribeAudio(audio, { model });
+    expect(transcript.segments.map((segment) => segment.startSec)).toEqual(regions.map((r) => r.startSec));
+    expect(calls).toHaveLength(regions.length);
+    expect(transcript.unintelligible).toEqual([]);
+    expect(transcript.speechCoverage).toBe(1);
+  });
+
+  it('reports speech no window could put into words as unintelligible, with its times', async () => {
+    // The model transcribes the first stretch of each window but never the one at 10 s, even at the
+    // head of a window: tried there once, it is reported, not retried forever.
+    const regions = [
+      { startSec: 1, endSec: 5 },
+      { startSec: 10, endSec: 14 },
+    ];
+    const { model, calls } = runDetectingModel({
+      keep: (_call, run, samples) => run === 0 && samples.length > 6 * RATE,
+      extra: (call) => (call === 1 ? [{ startSec: 0, endSec: 0.5, text: '...' }] : []),
+    });
+    const audio = preparedFromChannels([toneChannel(16, regions)], [regions]);
+    const transcript = await transcribeAudio(audio, { model });
+    expect(transcript.segments.map((segment) => segment.startSec)).toEqual([1]);
+    expect(calls).toHaveLength(2);
+    expect(transcript.unintelligible).toEqual([{ startSec: 10, endSec: 14 }]);
+    expect(transcript.speechCoverage).toBeCloseTo(0.5, 3);
   });
 
   it('retries skipped speech only once, and never a window the model found empty', async () => {
