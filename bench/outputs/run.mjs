@@ -19,29 +19,31 @@ const calls = [
 ];
 
 const out = mkdtempSync(join(tmpdir(), 'echolens-bench-outputs-'));
-const rows = [];
-for (const call of calls) {
-  const args = [
-    'analyze',
-    call.file,
-    '--out',
-    out,
-    '--quiet',
-    ...(call.channels ? ['--channels', call.channels] : []),
-  ];
+const outWithWords = mkdtempSync(join(tmpdir(), 'echolens-bench-outputs-words-'));
+const analyze = (call, folder, extra = []) => {
+  const args = ['analyze', call.file, '--out', folder, '--quiet', ...extra];
+  if (call.channels) args.push('--channels', call.channels);
   const run = spawnSync(process.execPath, [join(root, 'packages/core/dist/cli/main.js'), ...args], {
     encoding: 'utf8',
   });
   if (run.status !== 0) throw new Error(`analyze ${call.file} failed: ${run.stderr}`);
+};
+const rows = [];
+for (const call of calls) {
+  // The default, then --words (from the results cache: the same transcript and analysis).
+  analyze(call, out);
+  analyze(call, outWithWords, ['--words']);
   const name = call.file
     .split('/')
     .at(-1)
     .replace(/\.wav$/, '');
   const text = readFileSync(join(out, `${name}.json`), 'utf8');
-  const result = JSON.parse(text);
+  const withWords = readFileSync(join(outWithWords, `${name}.json`), 'utf8');
+  const result = JSON.parse(withWords);
   const minutes = result.audio.durationSec / 60;
+  const perMinute = (value) => Number((Buffer.byteLength(value) / 1024 / minutes).toFixed(1));
   const part = (value) => Buffer.byteLength(JSON.stringify(value ?? null));
-  // The earlier format: pretty-printed, every word also under the transcript's segments, times unrounded.
+  // The earlier format: pretty-printed, every word also under the transcript's segments.
   const wordsByTurn = result.conversation.turns.map((turn) => turn.words ?? []);
   const plain = {
     ...result,
@@ -57,12 +59,13 @@ for (const call of calls) {
     call: name,
     minutes: Number(minutes.toFixed(2)),
     bytes: Buffer.byteLength(text),
-    kbPerMinute: Number((Buffer.byteLength(text) / 1024 / minutes).toFixed(1)),
-    plainKbPerMinute: Number((Buffer.byteLength(JSON.stringify(plain, null, 2)) / 1024 / minutes).toFixed(1)),
+    kbPerMinute: perMinute(text),
+    withWordsKbPerMinute: perMinute(withWords),
+    plainKbPerMinute: perMinute(JSON.stringify(plain, null, 2)),
     parts: {
       audio: part(result.audio),
-      transcript: part(result.transcript),
-      conversation: part(result.conversation),
+      transcript: part(JSON.parse(text).transcript),
+      conversation: part(JSON.parse(text).conversation),
       metrics: part(result.analysis.metrics),
       insights: part(result.analysis.insights),
       provenance: part(result.analysis.provenance),
@@ -88,17 +91,18 @@ const section = `<!-- outputs:start -->
 ## Output size (bench/outputs)
 
 Reproduce: \`pnpm build && node bench/outputs/run.mjs\` (JSON: \`bench/out/outputs.json\`). \`echolens analyze\` with the
-default model and settings; the per-call \`<name>.json\` against the target of **20 KB per minute of call**, and what the
-same result weighs written the plain way (\`JSON.stringify(result, null, 2)\` with each word stored twice, under the
-transcript's segments and the conversation's turns — the format before outputs were made compact). Times are kept to
-the millisecond and scores to three digits; words are stored once, on the turns, one line each.
+default model and settings; the per-call \`<name>.json\` against the target of **20 KB per minute of call**; the same
+with \`--words\` (word timings and confidences kept, each word once, on its turn); and what the result with words
+weighs written the plain way (\`JSON.stringify(result, null, 2)\` with each word stored twice, under the transcript's
+segments and the conversation's turns — the format before outputs were made compact). Times are kept to the
+millisecond and scores to three digits.
 
-| call | minutes | words | \`<name>.json\` | KB per minute | plain, KB per minute | transcript / conversation / insights / provenance |
-|---|---:|---:|---:|---:|---:|---|
+| call | minutes | words | \`<name>.json\` | KB per minute | with \`--words\`, KB per minute | plain, KB per minute | transcript / conversation / insights / provenance |
+|---|---:|---:|---:|---:|---:|---:|---|
 ${rows
   .map(
     (row) =>
-      `| ${row.call} | ${row.minutes} | ${row.words} | ${kb(row.bytes)} | **${row.kbPerMinute}** | ${row.plainKbPerMinute} | ${kb(row.parts.transcript)} / ${kb(row.parts.conversation)} / ${kb(row.parts.insights)} / ${kb(row.parts.provenance)} |`,
+      `| ${row.call} | ${row.minutes} | ${row.words} | ${kb(row.bytes)} | **${row.kbPerMinute}** | ${row.withWordsKbPerMinute} | ${row.plainKbPerMinute} | ${kb(row.parts.transcript)} / ${kb(row.parts.conversation)} / ${kb(row.parts.insights)} / ${kb(row.parts.provenance)} |`,
   )
   .join('\n')}
 

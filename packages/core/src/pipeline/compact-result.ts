@@ -48,3 +48,27 @@ export function withoutWordsHeldByTurns<T extends { segments: Segment[] }>(
   if (!conversation.turns.some((turn) => turn.words?.length)) return transcript;
   return { ...transcript, segments: transcript.segments.map(({ words: _words, ...segment }) => segment) };
 }
+
+/**
+ * A result without word timings (segments and turns keep their text and times): what the CLI writes by
+ * default, since words are most of a call's JSON and reports, transcripts and subtitles do not read them.
+ */
+export function withoutWordTimings<
+  T extends { transcript?: { segments: Segment[] }; conversation: Conversation },
+>(result: T): T {
+  return {
+    ...result,
+    ...(result.transcript
+      ? {
+          transcript: {
+            ...result.transcript,
+            segments: result.transcript.segments.map(({ words: _words, ...segment }) => segment),
+          },
+        }
+      : {}),
+    conversation: {
+      ...result.conversation,
+      turns: result.conversation.turns.map(({ words: _words, ...turn }) => turn),
+    },
+  };
+}

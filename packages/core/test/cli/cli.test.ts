@@ -42,6 +42,9 @@ describe('echolens analyze', () => {
       JSON.parse(readFileSync(join(out, 'librispeech-1089-134691-0000.json'), 'utf8')),
     );
     expect(call.conversation.turns.map((turn) => turn.text).join(' ')).toMatch(/wait no longer/i);
+    // Word timings are left out unless asked for (--words, below): they are most of a call's size.
+    expect(call.conversation.turns.some((turn) => turn.words)).toBe(false);
+    expect(call.transcript?.segments.some((segment) => segment.words)).toBe(false);
     expect(readFileSync(join(out, 'librispeech-1089-134691-0000.txt'), 'utf8')).toMatch(
       /^spk_0: .*wait no longer/im,
     );
@@ -98,12 +101,17 @@ describe('echolens analyze', () => {
     writeFileSync(victim, 'precious');
     symlinkSync(victim, join(out, 'jfk.json'));
     writeFileSync(join(out, 'report.json'), '{"stale": true}');
-    const run = await echolens(['analyze', inputs, '--out', out, ...TINY]);
+    const run = await echolens(['analyze', inputs, '--out', out, '--words', ...TINY]);
 
     expect(readFileSync(victim, 'utf8')).toBe('precious');
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/refusing to write .*jfk\.json: it is a symbolic link/);
-    expect(JSON.parse(readFileSync(join(out, 'cards-001.json'), 'utf8')).callId).toBe('cards-001');
+    const cards = CallResultSchema.parse(JSON.parse(readFileSync(join(out, 'cards-001.json'), 'utf8')));
+    expect(cards.callId).toBe('cards-001');
+    // --words: each word once, on its turn, with its times.
+    const words = cards.conversation.turns.flatMap((turn) => turn.words ?? []);
+    expect(words.map((word) => word.text).join(' ')).toMatch(/clubs/i);
+    expect(words.every((word) => word.endSec >= word.startSec)).toBe(true);
     // The earlier run's report was removed before work started; the new one is complete.
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report).toMatchObject({ callCount: 1, failedCount: 1 });

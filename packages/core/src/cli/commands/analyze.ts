@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { readDialogues } from '../../analyze/dialogue.js';
+import { withoutWordTimings } from '../../pipeline/compact-result.js';
 import type { Pipeline } from '../../pipeline/create-pipeline.js';
 import { formatConversation } from '../../report/conversation-formats.js';
 import { formatJson } from '../../report/json-format.js';
@@ -20,6 +21,7 @@ import {
 interface AnalyzeCliOptions extends SharedCliOptions, AnalysisCliOptions {
   out: string;
   dialogues?: string;
+  words?: boolean;
 }
 
 const REPORT_NAMES = [REPORT_FILES.json, REPORT_FILES.csv, REPORT_FILES.html];
@@ -52,11 +54,14 @@ function degradedReason(result: CallResult): string | undefined {
   return `${first.field}: ${first.reason}${more}`;
 }
 
-/** Writes `<name>.json` (the whole result) and `<name>.txt` (who said what) for one call. */
-function saveCall(output: OutputFolder) {
+/**
+ * Writes `<name>.json` (the result; word timings only with --words) and `<name>.txt` (who said what) for
+ * one call.
+ */
+function saveCall(output: OutputFolder, words: boolean) {
   return async (input: BatchInput<CallResult>, result: CallResult) => {
     const json = output.nameFor(input.name, 'json');
-    const target = await output.write(json, formatJson(result));
+    const target = await output.write(json, formatJson(words ? result : withoutWordTimings(result)));
     if (result.conversation.turns.length > 0) {
       await output.write(json.replace(/\.json$/, '.txt'), formatConversation(result.conversation, 'txt'));
     }
@@ -117,6 +122,7 @@ export function registerAnalyze(program: Command): void {
         )
         .argument('[paths...]', 'recordings, folders, .zip archives, s3://bucket/prefix/ or http(s) URLs')
         .option('--out <dir>', 'where results go', 'echolens-output')
+        .option('--words', 'keep word timings and confidences in <name>.json (about half its size)')
         .option(
           '--dialogues <file.jsonl>',
           'analyse text conversations instead of audio: JSON lines {"id", "turns": [{"speaker": "agent"|"customer", "text"}]}',
@@ -144,7 +150,7 @@ export function registerAnalyze(program: Command): void {
       concurrency: options.concurrency,
       signal: run.signal,
       progress,
-      save: saveCall(output),
+      save: saveCall(output, Boolean(options.words)),
     });
     await run.pipeline.dispose();
     await finishRun(run.pipeline, output, outcome, run.files.length, 'call', run.signal);
@@ -181,7 +187,7 @@ async function analyzeDialogues(paths: string[], options: AnalyzeCliOptions): Pr
     concurrency: options.concurrency,
     signal: run.signal,
     progress,
-    save: saveCall(output),
+    save: saveCall(output, Boolean(options.words)),
   });
   const unreadable = errors.map(({ line, error }) => ({ name: `${options.dialogues}:${line}`, error }));
   const named = {
