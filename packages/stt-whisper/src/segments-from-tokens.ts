@@ -56,9 +56,13 @@ function wordsOf(
   const ids = positions.map((position) => window.tokens[position] as number);
   const [words, , indices] = tokenizer.combineTokensIntoWords(ids, languageName);
   const result: SpeechToTextWord[] = [];
+  /** Tokens behind each word of `result`, so a merged word's confidence averages all of them. */
+  const tokenCounts: number[] = [];
+  const spaced = languageName === 'english';
   for (let w = 0; w < words.length; w++) {
     const wordIndices = indices[w] ?? [];
-    const text = (words[w] ?? '').trim();
+    const raw = words[w] ?? '';
+    const text = raw.trim();
     if (!text || wordIndices.length === 0) continue;
     const spoken = wordIndices.filter((index) =>
       /[\p{L}\p{N}]/u.test(tokenizer.decode([ids[index] as number], { skip_special_tokens: true })),
@@ -70,7 +74,21 @@ function wordsOf(
     const probabilities = wordIndices.map((index) =>
       Math.exp(window.logProbabilities[positions[index] as number] ?? 0),
     );
+    const previous = result.at(-1);
+    // The tokenizer splits at hyphens ("Mm", "-hmm."): in a script with spaces, a word written without
+    // one before it belongs to the word before, so "Mm-hmm." and "real-time" stay whole, as written.
+    if (spaced && previous && !/^\s/.test(raw)) {
+      const count = tokenCounts.at(-1) ?? 1;
+      previous.text += text;
+      previous.endSec = round(Math.max(previous.endSec, end));
+      previous.confidence =
+        ((previous.confidence ?? 0) * count + mean(probabilities) * probabilities.length) /
+        (count + probabilities.length);
+      tokenCounts[tokenCounts.length - 1] = count + probabilities.length;
+      continue;
+    }
     result.push({ startSec: round(start), endSec: round(end), text, confidence: mean(probabilities) });
+    tokenCounts.push(probabilities.length);
   }
   return result;
 }
