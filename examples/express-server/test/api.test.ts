@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { openAIChatWireFormat, startWireServer, type WireServer } from '@echolens/core/testing';
+import { encodePcm16Wav } from '@echolens/provider';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
@@ -22,22 +23,9 @@ function zipOf(entries: Record<string, Buffer>): Promise<Buffer> {
   });
 }
 
-/** A WAV header in front of `size` bytes of silence: valid audio, only too big. */
+/** About `size` bytes of 16 kHz 16-bit silence as a WAV: valid audio, only too big. */
 function silentWav(size: number): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + size, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(16_000, 24);
-  header.writeUInt32LE(32_000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(size, 40);
-  return Buffer.concat([header, Buffer.alloc(size)]);
+  return Buffer.from(encodePcm16Wav(new Float32Array(Math.ceil(size / 2)), 16_000));
 }
 
 const databases = [

@@ -12,6 +12,7 @@ import {
   type IngestProblem,
   parseFileNameDate,
 } from '@echolens/core';
+import { encodePcm16Wav } from '@echolens/provider';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataPath, repoRoot } from '../helpers/data.js';
 import { understateSize, writeZip } from './zip-fixture.js';
@@ -31,21 +32,7 @@ async function readAll(stream: Readable): Promise<Buffer> {
 
 /** A 16 kHz 16-bit mono WAV of digital silence: a recording nobody spoke on. */
 function silentWav(seconds: number): Buffer {
-  const data = seconds * 16_000 * 2;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(16_000, 24);
-  header.writeUInt32LE(32_000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data, 40);
-  return Buffer.concat([header, Buffer.alloc(data)]);
+  return Buffer.from(encodePcm16Wav(new Float32Array(seconds * 16_000), 16_000));
 }
 
 const PATTERN = '^(?<agent>[a-z0-9]+)_(?<customer>[a-z0-9]+)_(?<date>\\d{8}-\\d{6})$';
