@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -18,6 +19,10 @@ export default defineConfig({
     testTimeout: 900_000,
     hookTimeout: 900_000,
     pool: 'forks',
+    // Vitest's default is one fork fewer than the CPUs: a single fork on a 2-core machine, which leaves
+    // a core idle whenever a test waits on a server, a browser or a child process. Two forks at least;
+    // at most four, since each fork may hold a Whisper model (about 1 GB).
+    maxWorkers: Math.min(4, Math.max(2, availableParallelism())),
     globalSetup: ['./scripts/test-global-setup.ts'],
   },
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import {
@@ -96,7 +97,38 @@ describe('transcribeAudio with prepareAudio and local Whisper (tiny q8)', () => 
     expect(errors / words).toBeLessThan(0.15);
   });
 
-  it('gives every compressed or re-encoded file the same text as the WAV of the same recording', async () => {
+  /**
+   * The shortest file of each distinct encoding (container, codec, sample rate, channels): a second
+   * file of the same encoding goes through the same decoder path and costs a model run for nothing.
+   */
+  function onePerEncoding<T extends { file: string }>(pairs: T[]): T[] {
+    const chosen = new Map<string, { pair: T; seconds: number }>();
+    for (const pair of pairs) {
+      const probe =
+        basename(pair.file) in RAW_FORMATS
+          ? 'raw'
+          : execFileSync('ffprobe', [
+              '-v',
+              'error',
+              '-show_entries',
+              'format=format_name,duration:stream=codec_name,sample_rate,channels',
+              '-of',
+              'json',
+              pair.file,
+            ]).toString();
+      const info = probe === 'raw' ? undefined : JSON.parse(probe);
+      const stream = info?.streams?.[0] ?? {};
+      const key = info
+        ? [info.format.format_name, stream.codec_name, stream.sample_rate, stream.channels].join('/')
+        : `raw:${basename(pair.file)}`;
+      const seconds = Number(info?.format.duration ?? 0);
+      const current = chosen.get(key);
+      if (!current || seconds < current.seconds) chosen.set(key, { pair, seconds });
+    }
+    return [...chosen.values()].map(({ pair }) => pair);
+  }
+
+  it('gives each compressed or re-encoded encoding the same text as the WAV of the same recording', async () => {
     const pairs: { file: string; wav: string; language: string }[] = [];
     const wavFor = (name: string) => dataPath('asr', 'audio', `${name}.wav`);
     for (const file of readdirSync(dataPath('asr', 'original'))) {
@@ -110,14 +142,13 @@ describe('transcribeAudio with prepareAudio and local Whisper (tiny q8)', () => 
       // The MP3 has no WAV sibling in the data: its WAV version is made here with the system ffmpeg.
       const wav = jfk ? wavFor('jfk') : join(scratch, `${basename(row.audio)}.wav`);
       if (!jfk) {
-        const { execFileSync } = await import('node:child_process');
         execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', row.audio, '-ar', '16000', '-ac', '1', wav]);
       }
       pairs.push({ file: row.audio, wav, language: 'en' });
     }
     let errors = 0;
     let words = 0;
-    for (const pair of pairs) {
+    for (const pair of onePerEncoding(pairs)) {
       const compressed = await transcribe(pair.file, { language: pair.language });
       const reference = await wavText(pair.wav, pair.language);
       expect(reference.length).toBeGreaterThan(0);
@@ -167,47 +198,6 @@ describe('transcribeAudio with prepareAudio and local Whisper (tiny q8)', () => 
     const quiet = await transcribe(quietFile, { language: 'en' });
     expect(wordErrorRate(textOf(loud.transcript), textOf(quiet.transcript)).wer).toBeLessThanOrEqual(0.1);
     expect(wordErrorRate(englishRows[0]!.text, textOf(quiet.transcript)).wer).toBeLessThanOrEqual(0.15);
-  });
-
-  it('transcribes both sides of the stereo call, in time order, with times that match its RTTM', {
-    timeout: 900_000,
-  }, async () => {
-    const path = dataPath('diarization', 'stereo', 'aws-lca-auto-repairs-49.wav');
-    const { transcript, audio } = await transcribe(path, { language: 'en', wordTimestamps: true });
-    const turns = readFileSync(dataPath('diarization', 'rttm', 'aws-lca-auto-repairs-49.rttm'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => line.split(/\s+/))
-      .map((fields) => ({
-        speaker: fields[7]!,
-        startSec: Number(fields[3]),
-        endSec: Number(fields[3]) + Number(fields[4]),
-      }));
-    const speakerOf = ['agent', 'customer'];
-    for (const channel of [0, 1]) {
-      expect(
-        transcript.segments.filter((segment) => segment.channel === channel).length,
-      ).toBeGreaterThanOrEqual(10);
-    }
-    for (let i = 1; i < transcript.segments.length; i++) {
-      expect(transcript.segments[i]!.startSec).toBeGreaterThanOrEqual(transcript.segments[i - 1]!.startSec);
-    }
-    // Every word should fall where the RTTM says that channel's speaker talks (0.25 s collar).
-    let inside = 0;
-    let total = 0;
-    for (const segment of transcript.segments) {
-      expect(segment.startSec).toBeGreaterThanOrEqual(0);
-      expect(segment.endSec).toBeLessThanOrEqual(audio.durationSec);
-      expect(segment.endSec).toBeGreaterThanOrEqual(segment.startSec);
-      const own = turns.filter((turn) => turn.speaker === speakerOf[segment.channel!]);
-      for (const word of segment.words ?? []) {
-        const middle = (word.startSec + word.endSec) / 2;
-        total++;
-        if (own.some((turn) => middle >= turn.startSec - 0.25 && middle <= turn.endSec + 0.25)) inside++;
-      }
-    }
-    expect(total).toBeGreaterThan(200);
-    expect(inside / total).toBeGreaterThanOrEqual(0.9);
   });
 
   /** Dev utterances of three different speakers, each at -20 dBFS, one after another with short gaps. */

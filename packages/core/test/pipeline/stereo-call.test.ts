@@ -7,9 +7,10 @@ import type { CallResult } from '../../src/schema/call-result.js';
 import { mergeSpans, totalSeconds } from '../../src/util/intervals.js';
 import { dataPath } from '../helpers/data.js';
 
-// The whole pipeline (Silero VAD, Whisper tiny, channel diarizer, metrics) on the real 8 kHz stereo call.
+// The whole pipeline (Silero VAD, Whisper tiny, channel diarizer, metrics) on the real 8 kHz stereo call,
+// run once for every check below: transcribing its 2 × 4 minutes is the dearest step of the suite.
 // Whisper tiny leaves much of the customer's speech without words; talk time must still be the voice.
-describe('talk time on the real stereo call, end to end', () => {
+describe('the real stereo call, end to end', () => {
   let pipeline: Pipeline;
   let result: CallResult;
   const reference = parseRttm(
@@ -26,6 +27,38 @@ describe('talk time on the real stereo call, end to end', () => {
     });
   });
   afterAll(() => pipeline?.dispose());
+
+  it('transcribes both sides, in time order, each word where the RTTM says its speaker talks', () => {
+    const transcript = result.transcript!;
+    for (const channel of [0, 1]) {
+      expect(
+        transcript.segments.filter((segment) => segment.channel === channel).length,
+      ).toBeGreaterThanOrEqual(10);
+    }
+    for (let i = 1; i < transcript.segments.length; i++) {
+      expect(transcript.segments[i]!.startSec).toBeGreaterThanOrEqual(transcript.segments[i - 1]!.startSec);
+    }
+    for (const segment of transcript.segments) {
+      expect(segment.startSec).toBeGreaterThanOrEqual(0);
+      expect(segment.endSec).toBeLessThanOrEqual(result.audio!.durationSec);
+      expect(segment.endSec).toBeGreaterThanOrEqual(segment.startSec);
+    }
+    // Words live on the turns, under the channel's role; each should fall in that speaker's RTTM
+    // turns (0.25 s collar). A swapped or shifted channel scores far below.
+    let inside = 0;
+    let total = 0;
+    for (const turn of result.conversation.turns) {
+      const own = reference.filter((segment) => segment.speaker === turn.role);
+      for (const word of turn.words ?? []) {
+        const middle = (word.startSec + word.endSec) / 2;
+        total++;
+        if (own.some((segment) => middle >= segment.startSec - 0.25 && middle <= segment.endSec + 0.25))
+          inside++;
+      }
+    }
+    expect(total).toBeGreaterThan(200);
+    expect(inside / total).toBeGreaterThanOrEqual(0.9);
+  });
 
   it('carries the voice activity into the conversation under the role names', () => {
     const activity = result.conversation.activity ?? [];
