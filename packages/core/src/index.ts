@@ -280,6 +280,13 @@ export { artifactLayout, safeSegment } from './storage/artifact-layout.js';
 export { createLocalStorage, LocalStorage } from './storage/local-storage.js';
 // Transcription
 export {
+  type ChunkInput,
+  ChunkInputSchema,
+  deleteChunkInputs,
+  type ExportedChunkResult,
+  type LongAudioSplit,
+} from './transcribe/chunk-export.js';
+export {
   type ChunkCheckpoint,
   ChunkCheckpointSchema,
   type ChunkEvent,

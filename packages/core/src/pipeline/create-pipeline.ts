@@ -9,6 +9,7 @@ import type {
   Transcript,
 } from '@echolens/provider';
 import {
+  ConfigurationError,
   defaultCacheRoot,
   EchoLensError,
   type Logger,
@@ -34,9 +35,16 @@ import type { PreparedAudioInfo } from '../schema/prepared-audio.js';
 import type { PipelineEvents, StageName } from '../stages/events.js';
 import type { AnalysisBody, StageContext, StageProvenance, Stages } from '../stages/stages.js';
 import { LocalStorage } from '../storage/local-storage.js';
-import type { LongAudioOptions } from '../transcribe/chunked.js';
+import {
+  type ExportedChunkResult,
+  exportLongAudioChunks,
+  type LongAudioSplit,
+  transcribeExportedChunk,
+} from '../transcribe/chunk-export.js';
+import { isLongAudio, type LongAudioOptions, languageDecidedBy } from '../transcribe/chunked.js';
 import { type LocalWhisperOptions, loadLocalWhisper } from '../transcribe/local-whisper.js';
-import { createTranscribeStage } from '../transcribe/transcribe-stage.js';
+import { transcriptCacheKey } from '../transcribe/transcribe-audio.js';
+import { createTranscribeStage, transcribeSettings } from '../transcribe/transcribe-stage.js';
 import { forEachConcurrently } from '../util/concurrency.js';
 import { ECHOLENS_VERSION } from '../version.js';
 import { compactConversation, roundNumbers, withoutWordsHeldByTurns } from './compact-result.js';
@@ -417,6 +425,96 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     } finally {
       await audio?.dispose();
     }
+  }
+
+  /**
+   * Splits a long recording for a fleet of workers: prepares it as `run` would, and when long-audio mode
+   * would chunk it, exports every chunk not yet completed to the long-audio storage (see
+   * `exportLongAudioChunks`). Without a forced language, the chunks up to the first one with speech are
+   * transcribed here first, in order, since that chunk decides the language of the rest. Any worker then
+   * transcribes each pending chunk with `transcribeChunk`, and `run` / `transcribe` afterwards finds
+   * every chunk completed and merges them. Returns undefined when there is nothing to split: a recording
+   * too short for chunks, long audio or checkpoint resume turned off, a replaced transcribe stage, or a
+   * transcript already in the cache.
+   */
+  async splitLongAudio(
+    input: PipelineInput,
+    options: RunOptions & { onChunk?: (result: ExportedChunkResult) => void } = {},
+  ): Promise<LongAudioSplit | undefined> {
+    if (this.options.longAudio === false || this.options.stages?.transcribe) return undefined;
+    const longAudio = this.longAudioOptions(this.options.longAudio ?? {});
+    if (longAudio.resume === false) return undefined;
+    const audioInput: AudioInput = isAudioInput(input) ? input : { source: input };
+    const name = nameOfInput(audioInput);
+    const metadata: CallMetadata = { ...audioInput.metadata, ...options.metadata };
+    const callId = callIdFor({ ...audioInput, metadata }, name);
+    const { signal } = options;
+    // A context of its own, not `createCallContext`: this is no call run, so it announces no call events.
+    const context: StageContext = {
+      callId,
+      name,
+      metadata,
+      signal,
+      logger: this.logger,
+      cache: this.cache,
+      provenance: {
+        usage: { llmRequests: 0, inputTokens: 0, outputTokens: 0, estimatedCostUsd: 0, hostedAudioSec: 0 },
+      },
+      progress: () => {},
+      degrade: () => {},
+    };
+    const audio = await this.stages.preprocess({ ...audioInput, metadata }, context);
+    try {
+      if (!isLongAudio(audio.durationSec, longAudio)) return undefined;
+      const model = await this.getSpeechToText();
+      const settings = transcribeSettings(this.options, model, metadata);
+      const key = transcriptCacheKey(audio, settings);
+      if (this.cache && (await this.cache.get(key))) return undefined;
+      const split = await exportLongAudioChunks(audio, {
+        storage: longAudio.storage,
+        callId,
+        ...(longAudio.chunkSec ? { chunkSec: longAudio.chunkSec } : {}),
+        fingerprint: key,
+        settings,
+        ...(signal ? { signal } : {}),
+        logger: this.logger,
+      });
+      if (settings.language) return split;
+      for (const chunk of split.chunks) {
+        if (chunk.status === 'pending') {
+          const result = await this.transcribeChunk(callId, chunk.index, { ...(signal ? { signal } : {}) });
+          options.onChunk?.(result);
+          chunk.status = 'completed';
+          const decided = languageDecidedBy(result.transcript);
+          if (decided) chunk.language = decided;
+        }
+        if (chunk.language) break;
+      }
+      return split;
+    } finally {
+      await audio.dispose();
+    }
+  }
+
+  /**
+   * Transcribes one chunk exported by `splitLongAudio` (on this or any other worker sharing the storage)
+   * into its checkpoint; a chunk already completed is returned as `resumed`, without a model call.
+   */
+  async transcribeChunk(
+    callId: string,
+    index: number,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ExportedChunkResult> {
+    if (this.options.longAudio === false)
+      throw new ConfigurationError('transcribeChunk needs long audio on (longAudio is false)');
+    return transcribeExportedChunk({
+      storage: this.longAudioOptions(this.options.longAudio ?? {}).storage,
+      callId,
+      index,
+      model: await this.getSpeechToText(),
+      logger: this.logger,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   /** Redaction options when stored transcripts are to be redacted, else undefined. */
