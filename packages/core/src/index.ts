@@ -242,6 +242,7 @@ export {
   type PipelineOptions,
   type RunManyOptions,
   type RunOptions,
+  type SplitLongAudioOptions,
   type TranscriptionResult,
 } from './pipeline/create-pipeline.js';
 export {

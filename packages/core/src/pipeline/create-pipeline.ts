@@ -101,6 +101,18 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Merged over the input's own metadata. */
   metadata?: CallMetadata;
+  /**
+   * The input's audio already prepared by this pipeline (`splitLongAudio` with `keepPrepared`): the
+   * preprocess stage is skipped, and the run disposes it when done.
+   */
+  prepared?: PreparedAudio;
+}
+
+export interface SplitLongAudioOptions extends Omit<RunOptions, 'prepared'> {
+  /** Hears of each chunk transcribed during the split (those up to the one that decides the language). */
+  onChunk?: (result: ExportedChunkResult) => void;
+  /** When the recording is not split, return its prepared audio instead of disposing it (see `splitLongAudio`). */
+  keepPrepared?: boolean;
 }
 
 export interface RunManyOptions {
@@ -375,8 +387,10 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     const call = this.createCallContext(callId, name, metadata, options.signal);
     let audio: PreparedAudio | undefined;
     try {
-      audio = await call.runStage('preprocess', () =>
-        this.stages.preprocess({ ...audioInput, metadata }, call.context),
+      audio = await call.runStage('preprocess', async () =>
+        options.prepared
+          ? options.prepared
+          : this.stages.preprocess({ ...audioInput, metadata }, call.context),
       );
       const preparedAudio = audio;
       call.provenance.vad = preparedAudio.vad.method;
@@ -423,7 +437,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     } catch (error) {
       throw call.fail(error);
     } finally {
-      await audio?.dispose();
+      await (audio ?? options.prepared)?.dispose();
     }
   }
 
@@ -435,15 +449,16 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
    * transcribes each pending chunk with `transcribeChunk`, and `run` / `transcribe` afterwards finds
    * every chunk completed and merges them. Returns undefined when there is nothing to split: a recording
    * too short for chunks, long audio or checkpoint resume turned off, a replaced transcribe stage, or a
-   * transcript already in the cache.
+   * transcript already in the cache. Then, with `keepPrepared`, the prepared audio comes back too, for
+   * `run` / `transcribe` (`RunOptions.prepared`), so a recording that is not split is prepared once.
    */
   async splitLongAudio(
     input: PipelineInput,
-    options: RunOptions & { onChunk?: (result: ExportedChunkResult) => void } = {},
-  ): Promise<LongAudioSplit | undefined> {
-    if (this.options.longAudio === false || this.options.stages?.transcribe) return undefined;
+    options: SplitLongAudioOptions = {},
+  ): Promise<{ split?: LongAudioSplit; prepared?: PreparedAudio }> {
+    if (this.options.longAudio === false || this.options.stages?.transcribe) return {};
     const longAudio = this.longAudioOptions(this.options.longAudio ?? {});
-    if (longAudio.resume === false) return undefined;
+    if (longAudio.resume === false) return {};
     const audioInput: AudioInput = isAudioInput(input) ? input : { source: input };
     const name = nameOfInput(audioInput);
     const metadata: CallMetadata = { ...audioInput.metadata, ...options.metadata };
@@ -463,13 +478,26 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       progress: () => {},
       degrade: () => {},
     };
-    const audio = await this.stages.preprocess({ ...audioInput, metadata }, context);
+    let audio: PreparedAudio;
     try {
-      if (!isLongAudio(audio.durationSec, longAudio)) return undefined;
+      audio = await this.stages.preprocess({ ...audioInput, metadata }, context);
+    } catch (error) {
+      // The same error as `run` would give for this input.
+      if (EchoLensError.isInstance(error)) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new StageError('preprocess', `preprocess failed: ${message}`, { cause: error, file: name });
+    }
+    let kept = false;
+    const notSplit = () => {
+      kept = options.keepPrepared === true;
+      return kept ? { prepared: audio } : {};
+    };
+    try {
+      if (!isLongAudio(audio.durationSec, longAudio)) return notSplit();
       const model = await this.getSpeechToText();
       const settings = transcribeSettings(this.options, model, metadata);
       const key = transcriptCacheKey(audio, settings);
-      if (this.cache && (await this.cache.get(key))) return undefined;
+      if (this.cache && (await this.cache.get(key))) return notSplit();
       const split = await exportLongAudioChunks(audio, {
         storage: longAudio.storage,
         callId,
@@ -479,20 +507,21 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         ...(signal ? { signal } : {}),
         logger: this.logger,
       });
-      if (settings.language) return split;
-      for (const chunk of split.chunks) {
-        if (chunk.status === 'pending') {
-          const result = await this.transcribeChunk(callId, chunk.index, { ...(signal ? { signal } : {}) });
-          options.onChunk?.(result);
-          chunk.status = 'completed';
-          const decided = languageDecidedBy(result.transcript);
-          if (decided) chunk.language = decided;
+      if (!settings.language) {
+        for (const chunk of split.chunks) {
+          if (chunk.status === 'pending') {
+            const result = await this.transcribeChunk(callId, chunk.index, { ...(signal ? { signal } : {}) });
+            options.onChunk?.(result);
+            chunk.status = 'completed';
+            const decided = languageDecidedBy(result.transcript);
+            if (decided) chunk.language = decided;
+          }
+          if (chunk.language) break;
         }
-        if (chunk.language) break;
       }
-      return split;
+      return { split };
     } finally {
-      await audio.dispose();
+      if (!kept) await audio.dispose();
     }
   }
 

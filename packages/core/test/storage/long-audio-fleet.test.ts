@@ -64,7 +64,8 @@ describe('long audio across workers: exported chunks', () => {
     // The split: the recording prepared once, its chunks exported; chunk 0 (speech) decides the language here.
     counter.calls = 0;
     const shared = join(folder, 'shared');
-    const split = await pipelineOn(shared).splitLongAudio(input);
+    const { split, prepared } = await pipelineOn(shared).splitLongAudio(input, { keepPrepared: true });
+    expect(prepared).toBeUndefined();
     expect(split).toBeDefined();
     const chunks = split?.chunks ?? [];
     expect(chunks.length).toBeGreaterThanOrEqual(4);
@@ -113,7 +114,7 @@ describe('long audio across workers: exported chunks', () => {
       cache: false,
       longAudio: { storage, chunkSec: CHUNK_SEC, resume: true },
     });
-    const split = await pipeline.splitLongAudio({ source: audio, metadata: { callId: CALL_ID } });
+    const { split } = await pipeline.splitLongAudio({ source: audio, metadata: { callId: CALL_ID } });
     // Pretend chunk 0 was lost: its checkpoint back to pending.
     const key = artifactLayout.chunk(CALL_ID, 0);
     const checkpoint = JSON.parse(new TextDecoder().decode(await storage.get(key)));
