@@ -48,6 +48,7 @@ import { transcribeAudio } from './transcribe-audio.js';
 const CHUNK_INPUT_VERSION = 1;
 const RATE = 16_000;
 
+/** One exported chunk (`calls/<callId>/chunk-inputs/<index>.json`): all a worker needs besides its samples. */
 export const ChunkInputSchema = z.object({
   version: z.literal(CHUNK_INPUT_VERSION),
   /** The checkpoint fingerprint of the plan (`checkpointFingerprint`): what the completed checkpoint carries. */
@@ -75,6 +76,7 @@ export const ChunkInputSchema = z.object({
     wordTimestamps: z.boolean(),
   }),
 });
+/** One exported chunk, as stored (see `ChunkInputSchema`). */
 export type ChunkInput = z.infer<typeof ChunkInputSchema>;
 
 /** The settings a long recording is transcribed with (the transcribe stage's `transcribeSettings`). */
@@ -99,9 +101,11 @@ export interface ExportLongAudioChunksOptions {
 
 /** A long recording's chunks as exported: which are still to transcribe. */
 export interface LongAudioSplit {
+  /** The call whose folder holds the chunks and their checkpoints. */
   callId: string;
   /** The checkpoint fingerprint shared by every chunk of this plan (part of a chunk job's identity). */
   fingerprint: string;
+  /** Every chunk of the plan in order; `pending` ones are for the fleet. */
   chunks: {
     index: number;
     startSec: number;
@@ -208,7 +212,9 @@ export interface TranscribeExportedChunkOptions {
   onModelResult?: (result: SpeechToTextResult) => void;
 }
 
+/** What `transcribeExportedChunk` / `Pipeline.transcribeChunk` did with one chunk. */
 export interface ExportedChunkResult {
+  /** The chunk's index, and how many chunks the recording has. */
   index: number;
   count: number;
   /** `resumed`: the chunk's checkpoint was already completed, and the model was not asked again. */
