@@ -447,10 +447,10 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
    * `exportLongAudioChunks`). Without a forced language, the chunks up to the first one with speech are
    * transcribed here first, in order, since that chunk decides the language of the rest. Any worker then
    * transcribes each pending chunk with `transcribeChunk`, and `run` / `transcribe` afterwards finds
-   * every chunk completed and merges them. Returns undefined when there is nothing to split: a recording
-   * too short for chunks, long audio or checkpoint resume turned off, a replaced transcribe stage, or a
-   * transcript already in the cache. Then, with `keepPrepared`, the prepared audio comes back too, for
-   * `run` / `transcribe` (`RunOptions.prepared`), so a recording that is not split is prepared once.
+   * every chunk completed and merges them. Comes back without `split` when there is nothing to split: a
+   * recording too short for chunks, long audio or checkpoint resume turned off, a replaced transcribe stage,
+   * or a transcript already in the cache. Then, with `keepPrepared`, the prepared audio comes back instead
+   * (when it was prepared), for `run` / `transcribe` (`RunOptions.prepared`), so it is prepared once.
    */
   async splitLongAudio(
     input: PipelineInput,
