@@ -11,8 +11,12 @@
 //   3. Time to recover a killed worker's job: two workers, one 29.5 s call enqueued, the worker that starts it
 //      SIGKILLed at once; time until the other worker starts it, and until it completes. With the default
 //      lock and stalled-check settings (30 s, 30 s) and with shorter ones (10 s, 5 s).
+//   4. One long recording (a BENCH_LONG_MINUTES call from bench/stt/build-call.mjs, default 4 min, in chunks of
+//      BENCH_LONG_CHUNK_SEC, default 60 s): enqueue to done with one worker and its chunks on it alone
+//      (ECHOLENS_FLEET_CHUNKS=off), one worker with the chunks as jobs, and two workers sharing them.
 // Whisper tiny (BENCH_WHISPER to change) and the offline analyzer: what is measured is the fleet, not the models.
-// Writes bench/out/worker.json and the worker section of bench/RESULTS.md.
+// Writes bench/out/worker.json and the worker section of bench/RESULTS.md. BENCH_ONLY=long runs part 4 alone
+// and only prints it (a quick look on a busy machine; nothing is written).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,6 +32,7 @@ const { Queue, QueueEvents } = requireFromWorker('bullmq');
 const { Redis } = requireFromWorker('ioredis');
 const { startRedisServer } = await import(join(root, 'packages', 'cache-redis', 'dist', 'testing.js'));
 const { resolveModelsDir } = await import(join(root, 'packages', 'provider', 'dist', 'index.js'));
+const { buildCall } = await import(join(root, 'bench', 'stt', 'build-call.mjs'));
 const { enqueueRecording, readWorkerConfig } = await import(join(workerRoot, 'dist', 'index.js'));
 const { openStorage, settingsFingerprint } = await import(
   join(root, 'examples', 'express-server', 'dist', 'jobs.js')
@@ -57,6 +62,9 @@ const RECORDINGS = [
   join(dataRoot, 'calls', 'azure-katiesteve-two-speakers.wav'),
 ];
 const LONG = join(dataRoot, 'calls', 'azure-katiesteve-two-speakers.wav');
+const LONG_MINUTES = Number(process.env.BENCH_LONG_MINUTES ?? 4);
+const LONG_CHUNK_SEC = Number(process.env.BENCH_LONG_CHUNK_SEC ?? 60);
+const ONLY_LONG = process.env.BENCH_ONLY === 'long';
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -248,6 +256,56 @@ async function recovery(lockSec, checkSec) {
   };
 }
 
+/** One long recording, enqueue to done: `count` workers, its chunks spread over them or not. */
+async function longRecording(path, count, fleetChunks) {
+  const running = await fleet(count, {
+    ECHOLENS_CHUNK_SEC: String(LONG_CHUNK_SEC),
+    ECHOLENS_FLEET_CHUNKS: fleetChunks ? 'on' : 'off',
+  });
+  const started = Date.now();
+  const { jobId } = await running.enqueue(path);
+  await until(() => running.heard.has(jobId));
+  const outcome = running.heard.get(jobId);
+  const wallSec = (Date.now() - started) / 1000;
+  const chunksByWorker = running.workers.map(
+    (worker) =>
+      worker.lines.filter((line) => line.msg === 'chunk completed' && line.status === 'completed').length,
+  );
+  await running.close();
+  if (outcome.kind !== 'completed') throw new Error(`long recording failed: ${outcome.failedReason}`);
+  return { workers: count, fleetChunks, wallSec: round1(wallSec), chunksByWorker };
+}
+
+async function longRecordings() {
+  const folder = mkdtempSync(join(tmpdir(), 'echolens-bench-long-'));
+  const path = join(folder, `call-${LONG_MINUTES}min.wav`);
+  buildCall({ minutes: LONG_MINUTES, seed: 7, out: path, dataRoot });
+  const results = [];
+  for (const [count, fleetChunks] of [
+    [1, false],
+    [1, true],
+    [2, true],
+  ]) {
+    const result = await longRecording(path, count, fleetChunks);
+    results.push(result);
+    process.stderr.write(`long recording, ${JSON.stringify(result)}\n`);
+  }
+  rmSync(folder, { recursive: true, force: true });
+  return { minutes: LONG_MINUTES, chunkSec: LONG_CHUNK_SEC, results };
+}
+
+if (ONLY_LONG) {
+  const loadBefore = loadavg()[0];
+  const long = await longRecordings();
+  const loadAfter = loadavg()[0];
+  await admin.quit();
+  await redis.stop();
+  process.stdout.write(
+    `${JSON.stringify({ whisper: WHISPER, loadAverage1m: { before: loadBefore, after: loadAfter }, long }, null, 2)}\n`,
+  );
+  process.exit(0);
+}
+
 const audioSec = RECORDINGS.reduce((sum, path) => sum + wavSeconds(path), 0);
 const loadBefore = loadavg()[0];
 const rounds = [];
@@ -267,6 +325,7 @@ for (const [lockSec, checkSec] of [
   recoveries.push(result);
   process.stderr.write(`recovery (lock ${lockSec} s, check ${checkSec} s): ${JSON.stringify(result)}\n`);
 }
+const long = await longRecordings();
 const loadAfter = loadavg()[0];
 await admin.quit();
 await redis.stop();
@@ -302,6 +361,7 @@ const out = {
   throughput,
   overhead,
   recoveries,
+  long,
 };
 mkdirSync(join(root, 'bench', 'out'), { recursive: true });
 writeFileSync(join(root, 'bench', 'out', 'worker.json'), `${JSON.stringify(out, null, 2)}\n`);
@@ -340,6 +400,12 @@ ${recoveries.map((r) => `| ${r.lockSec} | ${r.stalledCheckSec} | ${r.restartedAf
 
 A killed worker's job waits for its lock to expire and then for the next stalled check of a live worker: at
 most lock + check seconds (\`ECHOLENS_WORKER_LOCK_SEC\`, \`ECHOLENS_WORKER_STALLED_CHECK_SEC\`, docs/deploy.md).
+
+One long recording (a ${long.minutes}-minute call from bench/stt/build-call.mjs, chunks of ${long.chunkSec} s), enqueue to done:
+
+| workers | chunks | wall time (s) | chunks transcribed per worker |
+|---|---|---|---|
+${long.results.map((r) => `| ${r.workers} | ${r.fleetChunks ? 'jobs on echolens-chunks' : 'all on the worker that took it'} | ${r.wallSec} | ${r.fleetChunks ? r.chunksByWorker.join(', ') : '-'} |`).join('\n')}
 <!-- worker:end -->`;
 const resultsPath = join(root, 'bench', 'RESULTS.md');
 const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n';

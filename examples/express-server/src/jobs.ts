@@ -8,4 +8,4 @@ export { readConfig, type ServerConfig, settingsFingerprint } from './config.js'
 export { type Database, openDatabase } from './db/database.js';
 export { DatabaseMemoryStore } from './db/memory-store.js';
 export { createJobPipeline, openCache, openStorage } from './work/job-pipeline.js';
-export { type ProcessCallOptions, processCallJob } from './work/process-call.js';
+export { callJobInput, type ProcessCallOptions, processCallJob } from './work/process-call.js';

@@ -22,6 +22,19 @@ const WorkerEnvironmentSchema = z.object({
   ECHOLENS_WORKER_LOCK_SEC: z.coerce.number().positive().default(30),
   /** How often each worker looks for jobs whose lock expired (a killed worker's) and puts them back. */
   ECHOLENS_WORKER_STALLED_CHECK_SEC: z.coerce.number().positive().default(30),
+  /**
+   * Long recordings are transcribed in chunks of about this many seconds (longer than 1.5 chunks is
+   * long), each checkpointed in the shared storage.
+   */
+  ECHOLENS_CHUNK_SEC: z.coerce.number().positive().default(300),
+  /**
+   * Whether the chunks of one long recording are spread over the fleet (a job per chunk on the queue
+   * `echolens-chunks`), or all transcribed by the worker that took the call.
+   */
+  ECHOLENS_FLEET_CHUNKS: z
+    .enum(['on', 'off', 'true', 'false', '1', '0'])
+    .default('on')
+    .transform((value) => ['on', 'true', '1'].includes(value)),
 });
 
 export interface WorkerConfig extends ServerConfig {
@@ -29,6 +42,8 @@ export interface WorkerConfig extends ServerConfig {
   workerName: string;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  chunkSec: number;
+  fleetChunks: boolean;
 }
 
 /** The server example's data folder (examples/express-server/data). */
@@ -51,5 +66,7 @@ export function readWorkerConfig(environment: NodeJS.ProcessEnv = process.env): 
     workerName: env.ECHOLENS_WORKER_NAME ?? `${hostname()}:${process.pid}`,
     lockDurationMs: Math.round(env.ECHOLENS_WORKER_LOCK_SEC * 1000),
     stalledIntervalMs: Math.round(env.ECHOLENS_WORKER_STALLED_CHECK_SEC * 1000),
+    chunkSec: env.ECHOLENS_CHUNK_SEC,
+    fleetChunks: env.ECHOLENS_FLEET_CHUNKS,
   };
 }

@@ -45,6 +45,7 @@ async function start() {
     memory: new DatabaseMemoryStore(database),
     logger,
     speechToText,
+    longAudio: { chunkSec: config.chunkSec },
   });
   const { warnings } = await pipeline.preflight();
   for (const warning of warnings) logger.warn(warning);
@@ -59,6 +60,7 @@ async function start() {
     concurrency: config.concurrency,
     lockDurationMs: config.lockDurationMs,
     stalledIntervalMs: config.stalledIntervalMs,
+    fleetChunks: config.fleetChunks,
   });
   await worker.start();
   logger.info(
@@ -67,6 +69,8 @@ async function start() {
       storage: config.storage.kind,
       languageModel: config.languageModel?.spec ?? 'offline analyzer',
       speechToText: `${whisper.provider}/${whisper.modelId}`,
+      chunkSec: config.chunkSec,
+      fleetChunks: config.fleetChunks,
     },
     'EchoLens worker ready',
   );

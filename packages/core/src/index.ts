@@ -242,6 +242,7 @@ export {
   type PipelineOptions,
   type RunManyOptions,
   type RunOptions,
+  type SplitLongAudioOptions,
   type TranscriptionResult,
 } from './pipeline/create-pipeline.js';
 export {
@@ -279,6 +280,13 @@ export type {
 export { artifactLayout, safeSegment } from './storage/artifact-layout.js';
 export { createLocalStorage, LocalStorage } from './storage/local-storage.js';
 // Transcription
+export {
+  type ChunkInput,
+  ChunkInputSchema,
+  deleteChunkInputs,
+  type ExportedChunkResult,
+  type LongAudioSplit,
+} from './transcribe/chunk-export.js';
 export {
   type ChunkCheckpoint,
   ChunkCheckpointSchema,

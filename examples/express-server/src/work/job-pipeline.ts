@@ -48,6 +48,8 @@ export async function createJobPipeline(
     memory: MemoryStore;
     logger: Logger;
     speechToText?: SpeechToTextModel;
+    /** Long-audio settings (a worker fleet sets the chunk length); default: the pipeline's. */
+    longAudio?: { chunkSec?: number };
   },
 ): Promise<Pipeline> {
   const languageModel = config.languageModel

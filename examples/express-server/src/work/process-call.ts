@@ -1,4 +1,4 @@
-import type { Pipeline, PipelineEvents, Storage } from '@echolens/core';
+import type { Pipeline, PipelineEvents, PreparedAudio, Storage } from '@echolens/core';
 import {
   type CallJobData,
   type CallJobResult,
@@ -12,10 +12,21 @@ export interface ProcessCallOptions {
   storage: Storage;
   signal?: AbortSignal;
   onProgress?: (progress: CallProgress) => void;
+  /** The recording already prepared by this pipeline (a worker that checked whether to split it); disposed by the run. */
+  prepared?: PreparedAudio;
 }
 
 /** Stages before the transcript is there count as transcribing; the rest as analyzing. */
 const TRANSCRIBING_STAGES = new Set(['preprocess', 'transcribe']);
+
+/** What the pipeline is given for a job: the stored recording under the job's call id. */
+export function callJobInput(data: CallJobData) {
+  return {
+    source: { storageKey: data.storageKey },
+    name: data.name,
+    metadata: { ...data.metadata, callId: data.callId },
+  };
+}
 
 /**
  * One job, wherever it runs (this server's in-process queue or a BullMQ worker): the pipeline on the stored
@@ -25,11 +36,11 @@ const TRANSCRIBING_STAGES = new Set(['preprocess', 'transcribe']);
  */
 export async function processCallJob(data: CallJobData, options: ProcessCallOptions): Promise<CallJobResult> {
   const { pipeline, storage, signal } = options;
-  const input = {
-    source: { storageKey: data.storageKey },
-    name: data.name,
-    metadata: { ...data.metadata, callId: data.callId },
+  const runOptions = {
+    ...(signal ? { signal } : {}),
+    ...(options.prepared ? { prepared: options.prepared } : {}),
   };
+  const input = callJobInput(data);
   const report = (stage: string, fraction: number) =>
     options.onProgress?.({
       callId: data.callId,
@@ -47,7 +58,7 @@ export async function processCallJob(data: CallJobData, options: ProcessCallOpti
   pipeline.on('stage-progress', onProgress);
   try {
     if (data.until === 'transcribe') {
-      const transcription = await pipeline.transcribe(input, { signal });
+      const transcription = await pipeline.transcribe(input, runOptions);
       const resultKey = callTranscriptKey(data.callId);
       await storage.put(resultKey, JSON.stringify(transcription), {
         contentType: 'application/json',
@@ -55,7 +66,7 @@ export async function processCallJob(data: CallJobData, options: ProcessCallOpti
       });
       return { callId: data.callId, resultKey, status: 'transcribed' };
     }
-    const result = await pipeline.run(input, { signal });
+    const result = await pipeline.run(input, runOptions);
     const resultKey = callResultKey(data.callId);
     await storage.put(resultKey, JSON.stringify(result), { contentType: 'application/json', signal });
     return { callId: data.callId, resultKey, status: 'done' };

@@ -9,6 +9,7 @@ import type {
   Transcript,
 } from '@echolens/provider';
 import {
+  ConfigurationError,
   defaultCacheRoot,
   EchoLensError,
   type Logger,
@@ -34,9 +35,16 @@ import type { PreparedAudioInfo } from '../schema/prepared-audio.js';
 import type { PipelineEvents, StageName } from '../stages/events.js';
 import type { AnalysisBody, StageContext, StageProvenance, Stages } from '../stages/stages.js';
 import { LocalStorage } from '../storage/local-storage.js';
-import type { LongAudioOptions } from '../transcribe/chunked.js';
+import {
+  type ExportedChunkResult,
+  exportLongAudioChunks,
+  type LongAudioSplit,
+  transcribeExportedChunk,
+} from '../transcribe/chunk-export.js';
+import { isLongAudio, type LongAudioOptions, languageDecidedBy } from '../transcribe/chunked.js';
 import { type LocalWhisperOptions, loadLocalWhisper } from '../transcribe/local-whisper.js';
-import { createTranscribeStage } from '../transcribe/transcribe-stage.js';
+import { transcriptCacheKey } from '../transcribe/transcribe-audio.js';
+import { createTranscribeStage, transcribeSettings } from '../transcribe/transcribe-stage.js';
 import { forEachConcurrently } from '../util/concurrency.js';
 import { ECHOLENS_VERSION } from '../version.js';
 import { compactConversation, roundNumbers, withoutWordsHeldByTurns } from './compact-result.js';
@@ -93,6 +101,18 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Merged over the input's own metadata. */
   metadata?: CallMetadata;
+  /**
+   * The input's audio already prepared by this pipeline (`splitLongAudio` with `keepPrepared`): the
+   * preprocess stage is skipped, and the run disposes it when done.
+   */
+  prepared?: PreparedAudio;
+}
+
+export interface SplitLongAudioOptions extends Omit<RunOptions, 'prepared'> {
+  /** Hears of each chunk transcribed during the split (those up to the one that decides the language). */
+  onChunk?: (result: ExportedChunkResult) => void;
+  /** When the recording is not split, return its prepared audio instead of disposing it (see `splitLongAudio`). */
+  keepPrepared?: boolean;
 }
 
 export interface RunManyOptions {
@@ -367,8 +387,10 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     const call = this.createCallContext(callId, name, metadata, options.signal);
     let audio: PreparedAudio | undefined;
     try {
-      audio = await call.runStage('preprocess', () =>
-        this.stages.preprocess({ ...audioInput, metadata }, call.context),
+      audio = await call.runStage('preprocess', async () =>
+        options.prepared
+          ? options.prepared
+          : this.stages.preprocess({ ...audioInput, metadata }, call.context),
       );
       const preparedAudio = audio;
       call.provenance.vad = preparedAudio.vad.method;
@@ -415,8 +437,113 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     } catch (error) {
       throw call.fail(error);
     } finally {
-      await audio?.dispose();
+      await (audio ?? options.prepared)?.dispose();
     }
+  }
+
+  /**
+   * Splits a long recording for a fleet of workers: prepares it as `run` would, and when long-audio mode
+   * would chunk it, exports every chunk not yet completed to the long-audio storage (see
+   * `exportLongAudioChunks`). Without a forced language, the chunks up to the first one with speech are
+   * transcribed here first, in order, since that chunk decides the language of the rest. Any worker then
+   * transcribes each pending chunk with `transcribeChunk`, and `run` / `transcribe` afterwards finds
+   * every chunk completed and merges them. Comes back without `split` when there is nothing to split: a
+   * recording too short for chunks, long audio or checkpoint resume turned off, a replaced transcribe stage,
+   * or a transcript already in the cache. Then, with `keepPrepared`, the prepared audio comes back instead
+   * (when it was prepared), for `run` / `transcribe` (`RunOptions.prepared`), so it is prepared once.
+   */
+  async splitLongAudio(
+    input: PipelineInput,
+    options: SplitLongAudioOptions = {},
+  ): Promise<{ split?: LongAudioSplit; prepared?: PreparedAudio }> {
+    if (this.options.longAudio === false || this.options.stages?.transcribe) return {};
+    const longAudio = this.longAudioOptions(this.options.longAudio ?? {});
+    if (longAudio.resume === false) return {};
+    const audioInput: AudioInput = isAudioInput(input) ? input : { source: input };
+    const name = nameOfInput(audioInput);
+    const metadata: CallMetadata = { ...audioInput.metadata, ...options.metadata };
+    const callId = callIdFor({ ...audioInput, metadata }, name);
+    const { signal } = options;
+    // A context of its own, not `createCallContext`: this is no call run, so it announces no call events.
+    const context: StageContext = {
+      callId,
+      name,
+      metadata,
+      signal,
+      logger: this.logger,
+      cache: this.cache,
+      provenance: {
+        usage: { llmRequests: 0, inputTokens: 0, outputTokens: 0, estimatedCostUsd: 0, hostedAudioSec: 0 },
+      },
+      progress: () => {},
+      degrade: () => {},
+    };
+    let audio: PreparedAudio;
+    try {
+      audio = await this.stages.preprocess({ ...audioInput, metadata }, context);
+    } catch (error) {
+      // The same error as `run` would give for this input.
+      if (EchoLensError.isInstance(error)) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new StageError('preprocess', `preprocess failed: ${message}`, { cause: error, file: name });
+    }
+    let kept = false;
+    const notSplit = () => {
+      kept = options.keepPrepared === true;
+      return kept ? { prepared: audio } : {};
+    };
+    try {
+      if (!isLongAudio(audio.durationSec, longAudio)) return notSplit();
+      const model = await this.getSpeechToText();
+      const settings = transcribeSettings(this.options, model, metadata);
+      const key = transcriptCacheKey(audio, settings);
+      if (this.cache && (await this.cache.get(key))) return notSplit();
+      const split = await exportLongAudioChunks(audio, {
+        storage: longAudio.storage,
+        callId,
+        ...(longAudio.chunkSec ? { chunkSec: longAudio.chunkSec } : {}),
+        fingerprint: key,
+        settings,
+        ...(signal ? { signal } : {}),
+        logger: this.logger,
+      });
+      if (!settings.language) {
+        for (const chunk of split.chunks) {
+          if (chunk.status === 'pending') {
+            const result = await this.transcribeChunk(callId, chunk.index, { ...(signal ? { signal } : {}) });
+            options.onChunk?.(result);
+            chunk.status = 'completed';
+            const decided = languageDecidedBy(result.transcript);
+            if (decided) chunk.language = decided;
+          }
+          if (chunk.language) break;
+        }
+      }
+      return { split };
+    } finally {
+      if (!kept) await audio.dispose();
+    }
+  }
+
+  /**
+   * Transcribes one chunk exported by `splitLongAudio` (on this or any other worker sharing the storage)
+   * into its checkpoint; a chunk already completed is returned as `resumed`, without a model call.
+   */
+  async transcribeChunk(
+    callId: string,
+    index: number,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ExportedChunkResult> {
+    if (this.options.longAudio === false)
+      throw new ConfigurationError('transcribeChunk needs long audio on (longAudio is false)');
+    return transcribeExportedChunk({
+      storage: this.longAudioOptions(this.options.longAudio ?? {}).storage,
+      callId,
+      index,
+      model: await this.getSpeechToText(),
+      logger: this.logger,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   /** Redaction options when stored transcripts are to be redacted, else undefined. */

@@ -7,6 +7,8 @@ import { checkStorageKey, InvalidInputError } from '@echolens/provider';
  * ```
  * calls/<callId>/audio/<file name>      the recording as uploaded or ingested
  * calls/<callId>/chunks/<index>.json    long-audio checkpoints, one per chunk (index zero-padded)
+ * calls/<callId>/chunk-inputs/<index>.json  a chunk exported for another worker: speech, settings, fingerprint
+ * calls/<callId>/chunk-inputs/<index>.wav   its samples as preprocessing left them (16 kHz, 32-bit float)
  * calls/<callId>/transcript.json        the Transcript
  * calls/<callId>/result.json            the CallResult (transcript, conversation, analysis)
  * reports/<reportId>/report.<format>    a roll-up over many calls: json, csv or html
@@ -28,6 +30,17 @@ export const artifactLayout = {
     if (!Number.isInteger(index) || index < 0) throw new InvalidInputError(`invalid chunk index ${index}`);
     return checkStorageKey(
       `calls/${safeSegment(callId, 'call id')}/chunks/${String(index).padStart(CHUNK_INDEX_DIGITS, '0')}.json`,
+    );
+  },
+  /**
+   * Chunks of a long recording exported so other workers can transcribe them (`exportLongAudioChunks`),
+   * beside the checkpoints rather than among them, so a checkpoint listing never reads them.
+   */
+  chunkInputsPrefix: (callId: string) => `calls/${safeSegment(callId, 'call id')}/chunk-inputs/`,
+  chunkInput: (callId: string, index: number, part: 'json' | 'wav') => {
+    if (!Number.isInteger(index) || index < 0) throw new InvalidInputError(`invalid chunk index ${index}`);
+    return checkStorageKey(
+      `calls/${safeSegment(callId, 'call id')}/chunk-inputs/${String(index).padStart(CHUNK_INDEX_DIGITS, '0')}.${part}`,
     );
   },
   transcript: (callId: string) => checkStorageKey(`calls/${safeSegment(callId, 'call id')}/transcript.json`),

@@ -50,6 +50,18 @@ const RATE = 16_000;
 const SAMPLES_PER_MS = RATE / 1000;
 const CHECKPOINT_VERSION = 1;
 
+/**
+ * The fingerprint every checkpoint of one chunk plan carries: the transcript's identity (audio, model,
+ * settings) with the chunk length and count, so a checkpoint of another plan is never taken.
+ */
+export function checkpointFingerprint(
+  transcriptFingerprint: string,
+  chunkSec: number,
+  count: number,
+): string {
+  return contentHash({ transcript: transcriptFingerprint, chunkSec, chunks: count });
+}
+
 /** One chunk of the recording: samples [start, end), the same on every channel. */
 export interface ChunkSpan {
   index: number;
@@ -153,7 +165,7 @@ function pcmView(pcm: PcmReader, offset: number, length: number): PcmReader {
 }
 
 /** The chunk as prepared audio of its own: PCM view, speech clipped to it and moved to its start. */
-function chunkAudio(audio: PreparedAudio, chunk: ChunkSpan): PreparedAudio {
+export function chunkAudio(audio: PreparedAudio, chunk: ChunkSpan): PreparedAudio {
   const startSec = chunk.start / RATE;
   const endSec = chunk.end / RATE;
   const speech = audio.speech.map((regions) =>
@@ -177,7 +189,7 @@ function chunkAudio(audio: PreparedAudio, chunk: ChunkSpan): PreparedAudio {
 const shiftSeconds = (seconds: number, offsetMs: number) => (Math.round(seconds * 1000) + offsetMs) / 1000;
 
 /** A chunk's segments moved from chunk time to recording time (exact: the offset is whole milliseconds). */
-function shiftTranscript(transcript: Transcript, chunk: ChunkSpan, durationSec: number): Transcript {
+export function shiftTranscript(transcript: Transcript, chunk: ChunkSpan, durationSec: number): Transcript {
   const offsetMs = chunk.start / SAMPLES_PER_MS;
   return {
     language: transcript.language,
@@ -209,7 +221,7 @@ export function isLongAudio(
 }
 
 /** Completed checkpoints of this very plan (same fingerprint), by chunk index. */
-async function readCheckpoints(
+export async function readCheckpoints(
   storage: Storage,
   callId: string,
   fingerprint: string,
@@ -247,6 +259,45 @@ async function readCheckpoints(
   return completed;
 }
 
+/** Writes one chunk's checkpoint (replacing the last one): the one shape every writer uses. */
+export async function writeCheckpoint(
+  storage: Storage,
+  callId: string,
+  state: {
+    fingerprint: string;
+    chunk: ChunkSpan;
+    count: number;
+    status: ChunkCheckpoint['status'];
+    transcript?: Transcript | undefined;
+  },
+  signal?: AbortSignal,
+): Promise<void> {
+  const checkpoint: ChunkCheckpoint = {
+    version: CHECKPOINT_VERSION,
+    fingerprint: state.fingerprint,
+    index: state.chunk.index,
+    count: state.count,
+    startSec: state.chunk.start / RATE,
+    endSec: state.chunk.end / RATE,
+    status: state.status,
+    updatedAt: new Date().toISOString(),
+    ...(state.transcript ? { transcript: state.transcript } : {}),
+  };
+  await storage.put(artifactLayout.chunk(callId, state.chunk.index), JSON.stringify(checkpoint), {
+    contentType: 'application/json',
+    signal,
+  });
+}
+
+/**
+ * The language a chunk's transcript decides for the chunks after it (when none was forced): its own,
+ * if it heard speech. Without a forced language, the first chunk in order that decides one gives it to
+ * every later chunk; every runner (one process or a fleet) applies this same rule.
+ */
+export function languageDecidedBy(part: Transcript): string | undefined {
+  return part.segments.length > 0 && part.language !== 'und' ? part.language : undefined;
+}
+
 export interface TranscribeLongAudioOptions extends TranscribeAudioOptions {
   callId: string;
   longAudio: LongAudioOptions;
@@ -267,29 +318,19 @@ export async function transcribeLongAudio(
   const chunkSec = options.longAudio.chunkSec ?? DEFAULT_CHUNK_SEC;
   const logger = options.logger ?? silentLogger;
   const chunks = planChunks(audio, chunkSec);
-  const fingerprint = contentHash({ transcript: options.fingerprint, chunkSec, chunks: chunks.length });
+  const fingerprint = checkpointFingerprint(options.fingerprint, chunkSec, chunks.length);
   const completed =
     options.longAudio.resume === false
       ? new Map<number, Transcript>()
       : await readCheckpoints(storage, options.callId, fingerprint, chunks, logger, options.signal);
 
-  const save = async (chunk: ChunkSpan, status: ChunkCheckpoint['status'], transcript?: Transcript) => {
-    const checkpoint: ChunkCheckpoint = {
-      version: CHECKPOINT_VERSION,
-      fingerprint,
-      index: chunk.index,
-      count: chunks.length,
-      startSec: chunk.start / RATE,
-      endSec: chunk.end / RATE,
-      status,
-      updatedAt: new Date().toISOString(),
-      ...(transcript ? { transcript } : {}),
-    };
-    await storage.put(artifactLayout.chunk(options.callId, chunk.index), JSON.stringify(checkpoint), {
-      contentType: 'application/json',
-      signal: options.signal,
-    });
-  };
+  const save = (chunk: ChunkSpan, status: ChunkCheckpoint['status'], transcript?: Transcript) =>
+    writeCheckpoint(
+      storage,
+      options.callId,
+      { fingerprint, chunk, count: chunks.length, status, transcript },
+      options.signal,
+    );
   for (const chunk of chunks) if (!completed.has(chunk.index)) await save(chunk, 'pending');
 
   const totalSamples = chunks.at(-1)?.end ?? 0;
@@ -324,7 +365,7 @@ export async function transcribeLongAudio(
       await save(chunk, 'completed', part);
       event(chunk, 'completed');
     }
-    if (!language && part.segments.length > 0 && part.language !== 'und') language = part.language;
+    if (!language) language = languageDecidedBy(part);
     parts.push(part);
     options.onProgress?.(chunk.end / Math.max(1, totalSamples), `chunk ${chunk.index + 1}/${chunks.length}`);
   }

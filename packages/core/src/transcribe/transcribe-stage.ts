@@ -1,7 +1,12 @@
 import type { SpeechToTextModel, Transcript } from '@echolens/provider';
 import type { TranscribeStage } from '../stages/stages.js';
 import { isLongAudio, type LongAudioOptions, transcribeLongAudio } from './chunked.js';
-import { type TranscribeAudioOptions, transcribeAudio, transcriptCacheKey } from './transcribe-audio.js';
+import {
+  type TranscribeAudioOptions,
+  type TranscriptCacheSettings,
+  transcribeAudio,
+  transcriptCacheKey,
+} from './transcribe-audio.js';
 
 export interface TranscribeStageOptions {
   /** Resolved on first use, so the model loads only when a call actually needs transcribing. */
@@ -15,6 +20,24 @@ export interface TranscribeStageOptions {
 }
 
 /**
+ * The settings a call is transcribed with (the call's `metadata.language` wins over the default), in
+ * one place so the stage and anything that transcribes a call's chunks elsewhere agree on them.
+ */
+export function transcribeSettings(
+  options: Omit<TranscribeStageOptions, 'getModel' | 'longAudio'>,
+  model: SpeechToTextModel,
+  metadata: { language?: string | undefined },
+): TranscriptCacheSettings & { wordTimestamps: boolean } {
+  const language = metadata.language ?? options.language;
+  return {
+    model,
+    ...(language ? { language } : {}),
+    ...(options.prompt ? { prompt: options.prompt } : {}),
+    wordTimestamps: options.wordTimestamps ?? true,
+  };
+}
+
+/**
  * The default transcribe stage: content-hash cache first (the same audio with the same settings is
  * never transcribed twice), else speech windows through the model.
  */
@@ -22,13 +45,7 @@ export function createTranscribeStage(options: TranscribeStageOptions): Transcri
   return async (audio, context) => {
     const model = await options.getModel();
     context.provenance.speechToText = { provider: model.provider, modelId: model.modelId };
-    const language = context.metadata.language ?? options.language;
-    const settings = {
-      model,
-      ...(language ? { language } : {}),
-      ...(options.prompt ? { prompt: options.prompt } : {}),
-      wordTimestamps: options.wordTimestamps ?? true,
-    };
+    const settings = transcribeSettings(options, model, context.metadata);
     const key = context.cache ? transcriptCacheKey(audio, settings) : undefined;
     const cached = key ? ((await context.cache?.get(key)) as Transcript | undefined) : undefined;
     if (cached) {
