@@ -10,14 +10,13 @@ import {
   startWireServer,
   type WireServer,
 } from '@echolens/core/testing';
-import { CALL_QUEUE_NAME } from '@echolens/example-express-server/queue-contract';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPath, modelAnswerText, TEST_WHISPER } from '../../express-server/test/helpers/fixtures.js';
 import {
   type LogLine,
-  startWorker,
+  startFleet,
   stopWorker,
   type WorkerProcess,
   workerRoot,
@@ -82,13 +81,9 @@ describe('a fleet of two workers on Redis', () => {
       // A killed worker's job is found by the other worker's next check, a few seconds after its lock expires.
       ECHOLENS_WORKER_STALLED_CHECK_SEC: '5',
     };
-    for (const name of ['one', 'two'])
-      workers.push(startWorker({ ...environment, ECHOLENS_WORKER_NAME: name }));
-    await Promise.all(
-      workers.map((worker) => worker.waitFor((line) => line.msg === 'EchoLens worker ready')),
-    );
-    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    queue = new Queue(CALL_QUEUE_NAME, { connection });
+    const fleet = await startFleet(environment, redis.url);
+    workers.push(...fleet.workers);
+    ({ connection, queue } = fleet);
   });
 
   afterAll(async () => {

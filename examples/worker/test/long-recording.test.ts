@@ -5,14 +5,13 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startRedisServer, type TestRedis } from '@echolens/cache-redis/testing';
 import { createLocalStorage, createPipeline } from '@echolens/core';
-import { CALL_QUEUE_NAME } from '@echolens/example-express-server/queue-contract';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPath, TEST_WHISPER } from '../../express-server/test/helpers/fixtures.js';
 import {
   type LogLine,
-  startWorker,
+  startFleet,
   stopWorker,
   type WorkerProcess,
   workerRoot,
@@ -51,13 +50,9 @@ describe('a long recording across a fleet of two workers', () => {
       // lock; a lost lock re-runs the chunk elsewhere (by design), which is not what this test counts.
       ECHOLENS_WORKER_LOCK_SEC: '120',
     };
-    for (const name of ['one', 'two'])
-      workers.push(startWorker({ ...environment, ECHOLENS_WORKER_NAME: name }));
-    await Promise.all(
-      workers.map((worker) => worker.waitFor((line) => line.msg === 'EchoLens worker ready')),
-    );
-    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    queue = new Queue(CALL_QUEUE_NAME, { connection });
+    const fleet = await startFleet(environment, redis.url);
+    workers.push(...fleet.workers);
+    ({ connection, queue } = fleet);
   });
 
   afterAll(async () => {

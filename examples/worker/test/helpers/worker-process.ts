@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CALL_QUEUE_NAME } from '@echolens/example-express-server/queue-contract';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 
 export const workerRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const repoRoot = resolve(workerRoot, '../..');
@@ -78,4 +81,18 @@ export function startWorker(environment: Record<string, string>): WorkerProcess 
 export async function stopWorker(worker: WorkerProcess): Promise<number | null> {
   if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGTERM');
   return worker.exited;
+}
+
+/**
+ * Two worker processes, "one" and "two", on the same settings (the fleet the tests need), with a
+ * BullMQ queue on the calls queue for enqueueing; resolves once both workers say they are ready.
+ */
+export async function startFleet(
+  environment: Record<string, string>,
+  redisUrl: string,
+): Promise<{ workers: WorkerProcess[]; connection: Redis; queue: Queue }> {
+  const workers = ['one', 'two'].map((name) => startWorker({ ...environment, ECHOLENS_WORKER_NAME: name }));
+  await Promise.all(workers.map((worker) => worker.waitFor((line) => line.msg === 'EchoLens worker ready')));
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  return { workers, connection, queue: new Queue(CALL_QUEUE_NAME, { connection }) };
 }

@@ -284,9 +284,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   ) {
     const timingsMs: Record<string, number> = {};
     const degraded: { field: string; reason: string }[] = [];
-    const provenance: StageProvenance = {
-      usage: { llmRequests: 0, inputTokens: 0, outputTokens: 0, estimatedCostUsd: 0, hostedAudioSec: 0 },
-    };
+    const provenance = emptyProvenance();
     let currentStage: StageName = 'preprocess';
     const context: StageContext = {
       callId,
@@ -472,9 +470,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       signal,
       logger: this.logger,
       cache: this.cache,
-      provenance: {
-        usage: { llmRequests: 0, inputTokens: 0, outputTokens: 0, estimatedCostUsd: 0, hostedAudioSec: 0 },
-      },
+      provenance: emptyProvenance(),
       progress: () => {},
       degrade: () => {},
     };
@@ -688,4 +684,11 @@ export function assembleAnalysis(
 /** Creates a pipeline with the default stages (local Whisper, built-in analysis) and your overrides. */
 export function createPipeline(options: PipelineOptions = {}): Pipeline {
   return new Pipeline(options);
+}
+
+/** What a run has spent before it starts: nothing. */
+function emptyProvenance(): StageProvenance {
+  return {
+    usage: { llmRequests: 0, inputTokens: 0, outputTokens: 0, estimatedCostUsd: 0, hostedAudioSec: 0 },
+  };
 }
