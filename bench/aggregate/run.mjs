@@ -9,12 +9,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Aggregator, createPipeline, reportStoredResults } from '@echolens/core';
+import { outDir, root } from '../lib/setup.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
 const SIZES = [1_000, 10_000, 100_000];
 const FILE_SIZES = [1_000, 10_000];
 
@@ -334,8 +333,8 @@ for (const size of FILE_SIZES) {
   rmSync(out, { recursive: true, force: true });
 }
 
-mkdirSync(join(root, 'bench', 'out'), { recursive: true });
-writeFileSync(join(root, 'bench', 'out', 'aggregate.json'), `${JSON.stringify(results, null, 2)}\n`);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'aggregate.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const ratio = (a, b) => (b > 0 ? (a / b).toFixed(2) : '–');
 const inProcessRows = results.inProcess
