@@ -9,144 +9,20 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Aggregator, createPipeline, reportStoredResults } from '@echolens/core';
+import { Aggregator, reportStoredResults } from '@echolens/core';
+import { syntheticBaseResult, syntheticContactCenterCall } from '@echolens/core/testing';
+import { outDir, root } from '../lib/setup.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
 const SIZES = [1_000, 10_000, 100_000];
 const FILE_SIZES = [1_000, 10_000];
 
-const TOPICS = [
-  'billing',
-  'refund',
-  'cancellation',
-  'account_access',
-  'technical_issue',
-  'delivery',
-  'order_status',
-  'plan_change',
-  'card_services',
-  'booking',
-  'product_information',
-  'other',
-];
-const WORDS = [
-  'locker',
-  'code',
-  'parcel',
-  'app',
-  'crash',
-  'photo',
-  'voucher',
-  'expired',
-  'store',
-  'login',
-  'screen',
-  'printer',
-  'driver',
-  'update',
-  'invoice',
-  'address',
-  'courier',
-  'warranty',
-  'battery',
-  'charger',
-];
-const RULES = [
-  'greeting',
-  'recording_disclosure',
-  'identity_verification',
-  'no_prohibited_language',
-  'proper_closing',
-];
-const LABELS = ['positive', 'neutral', 'negative', 'mixed'];
-const RESOLUTIONS = ['resolved', 'partially_resolved', 'unresolved'];
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run aggregates the same calls. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = (next, list) => list[Math.floor(next() * list.length)];
-
-async function baseResult() {
-  const pipeline = createPipeline({ cache: false, memory: false });
-  return pipeline.analyzeConversation({
-    id: 'base',
-    turns: [
-      {
-        speaker: 'agent',
-        text: 'Thank you for calling, my name is Sam. How can I help you today?',
-        startSec: 0,
-        endSec: 4,
-      },
-      {
-        speaker: 'customer',
-        text: 'I was charged twice for my subscription this month.',
-        startSec: 4.5,
-        endSec: 8,
-      },
-      {
-        speaker: 'agent',
-        text: 'I am sorry. I will refund the duplicate charge and call you back by Friday.',
-        startSec: 8.5,
-        endSec: 13,
-      },
-      { speaker: 'customer', text: 'Thank you, that is all I needed.', startSec: 13.5, endSec: 16 },
-      { speaker: 'agent', text: 'You are welcome, have a great day.', startSec: 16.5, endSec: 19 },
-    ],
+/** The base call of every synthetic analysis: its third turn carries a refund and a callback promise. */
+const baseResult = () =>
+  syntheticBaseResult({
+    agentReply: 'I am sorry. I will refund the duplicate charge and call you back by Friday.',
   });
-}
-
-/** Call `index` of a synthetic contact center: 12 weeks, 50 agents, a customer calling about 3 times. */
-function syntheticResult(base, index) {
-  const next = random(index + 1);
-  const result = structuredClone(base);
-  const analysis = result.analysis;
-  const callId = `call-${String(index).padStart(6, '0')}`;
-  result.callId = callId;
-  result.name = `${callId}.wav`;
-  result.conversation.callId = callId;
-  analysis.callId = callId;
-  const day = Math.floor(next() * 84);
-  analysis.metadata = {
-    startedAt: new Date(Date.UTC(2025, 0, 6 + day, 8 + Math.floor(next() * 10))).toISOString(),
-    agentId: `agent-${Math.floor(next() * 50)}`,
-    customerId: `customer-${Math.floor(next() * Math.max(1, index / 3))}`,
-  };
-  const insights = analysis.insights;
-  const topic = pick(next, TOPICS);
-  const reason = Array.from({ length: 6 }, () => pick(next, WORDS)).join(' ');
-  insights.intent.primary = {
-    topicId: topic,
-    confidence: 0.7,
-    evidence: topic === 'other' ? [{ turnIds: ['t2'], quote: reason }] : [],
-  };
-  insights.sentiment.customer.label = pick(next, LABELS);
-  insights.sentiment.customer.score = Number((next() * 2 - 1).toFixed(3));
-  insights.resolution.status = pick(next, RESOLUTIONS);
-  insights.escalation.risk = Math.floor(next() * 100);
-  insights.compliance = RULES.map((ruleId) => ({
-    ruleId,
-    status: next() < 0.9 ? 'pass' : 'fail',
-    explanation: '',
-    evidence: [],
-  }));
-  analysis.metrics.durationSec = Math.round(60 + next() * 900);
-  if (next() < 0.1)
-    analysis.categories = [
-      { id: pick(next, ['cancel-threat', 'long-hold', 'late-disclosure']), evidence: [], spans: [] },
-    ];
-  return result;
-}
 
 function peakRssMb() {
   return Math.round(process.resourceUsage().maxRSS / 1024);
@@ -158,7 +34,7 @@ async function childAggregate(size) {
   const aggregator = new Aggregator({ asOf: new Date('2025-04-01T00:00:00Z') });
   let ms = 0;
   for (let index = 0; index < size; index++) {
-    const result = syntheticResult(base, index);
+    const result = syntheticContactCenterCall(base, index);
     const started = performance.now();
     aggregator.add(result.analysis, result.name);
     ms += performance.now() - started;
@@ -180,7 +56,7 @@ async function childNaive(size) {
   const all = [];
   let ms = 0;
   for (let index = 0; index < size; index++) {
-    const text = JSON.stringify(syntheticResult(base, index).analysis);
+    const text = JSON.stringify(syntheticContactCenterCall(base, index).analysis);
     const started = performance.now();
     all.push(JSON.parse(text));
     ms += performance.now() - started;
@@ -225,7 +101,7 @@ async function childFiles(_size, folder, out) {
 async function writeFiles(size, folder) {
   const base = await baseResult();
   for (let index = 0; index < size; index++) {
-    const result = syntheticResult(base, index);
+    const result = syntheticContactCenterCall(base, index);
     writeFileSync(join(folder, `${result.callId}.json`), JSON.stringify(result));
   }
 }
@@ -334,8 +210,8 @@ for (const size of FILE_SIZES) {
   rmSync(out, { recursive: true, force: true });
 }
 
-mkdirSync(join(root, 'bench', 'out'), { recursive: true });
-writeFileSync(join(root, 'bench', 'out', 'aggregate.json'), `${JSON.stringify(results, null, 2)}\n`);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'aggregate.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const ratio = (a, b) => (b > 0 ? (a / b).toFixed(2) : '–');
 const inProcessRows = results.inProcess

@@ -6,14 +6,12 @@
 // by its position in the file) to show the weekly views; everything else is what EchoLens computed.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { callPageFile, createPipeline, readDialogues, reportStoredResults } from '@echolens/core';
 import { chromium } from 'playwright-core';
+import { dataRoot, root } from '../lib/setup.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const dataRoot = process.env.ECHOLENS_TEST_DATA ?? resolve(root, '..', 'shared', 'data');
 const images = join(root, 'docs', 'images');
 const folder = mkdtempSync(join(tmpdir(), 'echolens-dev-results-'));
 const out = mkdtempSync(join(tmpdir(), 'echolens-dev-report-'));

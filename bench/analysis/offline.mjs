@@ -2,9 +2,10 @@
 // Used by run.mjs; `node bench/analysis/offline.mjs` prints the figures alone (quick to iterate on).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPipeline } from '@echolens/core';
+import { dataRoot } from '../lib/setup.mjs';
 import {
   accuracy,
   balancedAccuracy,
@@ -17,9 +18,6 @@ import {
   spearman,
 } from './stats.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-export const dataRoot = process.env.ECHOLENS_TEST_DATA ?? resolve(root, '..', 'shared', 'data');
 const require = createRequire(import.meta.url);
 const vader = require('vader-sentiment').SentimentIntensityAnalyzer;
 

@@ -13,8 +13,7 @@
 // Writes bench/out/analysis.json and the analysis section of bench/RESULTS.md.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   conversationFromDialogue,
   createPipeline,
@@ -27,14 +26,11 @@ import { openAIChatWireFormat, startWireServer } from '@echolens/core/testing';
 import { createOpenAI } from '@echolens/llm-openai';
 import { encode } from 'gpt-tokenizer';
 import { z } from 'zod';
+import { dataRoot, outDir, root } from '../lib/setup.mjs';
 import { offlineFigures } from './offline.mjs';
 import { scalingFigures } from './scaling.mjs';
 import { percentWithInterval, round, withInterval } from './stats.mjs';
 import { summariesMarkdown, summaryRows } from './summaries.mjs';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const dataRoot = process.env.ECHOLENS_TEST_DATA ?? resolve(root, '..', 'shared', 'data');
 
 const readJsonLines = (file) =>
   readFileSync(join(dataRoot, 'dialogues', file), 'utf8')
@@ -48,8 +44,8 @@ const readJsonLines = (file) =>
 const offline = await offlineFigures();
 const scaling = await scalingFigures();
 const summaries = await summaryRows();
-mkdirSync(join(root, 'bench', 'out'), { recursive: true });
-writeFileSync(join(root, 'bench', 'out', 'analysis-summaries.md'), summariesMarkdown(summaries));
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'analysis-summaries.md'), summariesMarkdown(summaries));
 const tweetsumm = readJsonLines('tweetsumm.jsonl');
 const sgd = readJsonLines('uss_sgd.jsonl');
 
@@ -182,7 +178,7 @@ const results = {
   },
 };
 
-writeFileSync(join(root, 'bench', 'out', 'analysis.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(outDir, 'analysis.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const f1Rows = (table) =>
   Object.entries(table)

@@ -8,9 +8,10 @@
 // fixed here, before any measurement.
 //   node bench/conversations/build.mjs --out bench/out/conversations/inputs
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareAudio } from '@echolens/core';
+import * as setup from '../lib/setup.mjs';
 import { phoneBandVersion } from '../stt/phone-band.mjs';
 import { readWav, writeWavChannels } from '../stt/wav.mjs';
 
@@ -315,16 +316,10 @@ export async function buildConversations({ outDir, dataRoot, seed = 11 }) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const argument = (name, fallback) => {
-    const index = process.argv.indexOf(`--${name}`);
-    return index >= 0 ? process.argv[index + 1] : fallback;
-  };
-  const dataRoot = process.env.ECHOLENS_TEST_DATA ?? resolve(here, '..', '..', '..', 'shared', 'data');
   const index = await buildConversations({
-    outDir: argument('out', join(here, '..', 'out', 'conversations', 'inputs')),
-    dataRoot,
-    seed: Number(argument('seed', '11')),
+    outDir: setup.argument('out', join(setup.outDir, 'conversations', 'inputs')),
+    dataRoot: setup.dataRoot,
+    seed: Number(setup.argument('seed', '11')),
   });
   for (const conversation of index.conversations) {
     console.log(

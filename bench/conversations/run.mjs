@@ -14,28 +14,17 @@
 // Needs built packages (`pnpm build`). Writes bench/out/conversations.json and its RESULTS.md section.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, homedir, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { measureSpeechCoverage } from '@echolens/core';
+import { argument, dataRoot, modelsDir, outDir, root } from '../lib/setup.mjs';
 import { BUILDER_VERSION, buildCall } from '../stt/build-call.mjs';
 import { wordErrorRate } from '../stt/word-error-rate.mjs';
 import { buildConversations } from './build.mjs';
 import { bootstrapInterval, speakerAgreement } from './score.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
 const sttDir = join(root, 'bench', 'stt');
-const dataRoot = process.env.ECHOLENS_TEST_DATA ?? resolve(root, '..', 'shared', 'data');
-const outDir = join(root, 'bench', 'out');
 const inputsDir = join(outDir, 'conversations', 'inputs');
-const modelsDir =
-  process.env.ECHOLENS_MODELS_DIR ||
-  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'echolens', 'models');
-const argument = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-};
 const canonical = (name) => name.replace(/^whisper-/, 'Xenova/whisper-');
 const models = [canonical(argument('model', 'whisper-tiny'))];
 if (argument('extra-model')) models.push(canonical(argument('extra-model')));

@@ -13,9 +13,10 @@
 // helps any diarizer; the pairs from one recording (AMI meeting, the call's two legs) do not have it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatRttm, parseRttm, prepareAudio } from '@echolens/core';
+import * as setup from '../lib/setup.mjs';
 import { mulberry32 } from '../stt/build-call.mjs';
 import { phoneBandVersion } from '../stt/phone-band.mjs';
 import { writeWav } from '../stt/wav.mjs';
@@ -380,12 +381,10 @@ export async function constructedSet({ dataRoot, outDir }) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const root = resolve(here, '..', '..');
-  process.env.ECHOLENS_MODELS_DIR ??= resolve(root, '..', 'shared', 'models');
+  process.env.ECHOLENS_MODELS_DIR ??= resolve(setup.root, '..', 'shared', 'models');
   const rows = await constructedSet({
-    dataRoot: process.env.ECHOLENS_TEST_DATA ?? resolve(root, '..', 'shared', 'data'),
-    outDir: join(root, 'bench', 'out', 'diarization-constructed'),
+    dataRoot: setup.dataRoot,
+    outDir: join(setup.outDir, 'diarization-constructed'),
   });
   for (const row of rows)
     console.log(

@@ -8,8 +8,7 @@
 // peers are the trivial baselines: everything one speaker (mono) and per-channel energy (stereo).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import {
   createChannelDiarizer,
   createDefaultDiarizer,
@@ -17,12 +16,10 @@ import {
   parseRttm,
   prepareAudio,
 } from '@echolens/core';
+import { dataRoot, outDir, root } from '../lib/setup.mjs';
 import { mulberry32 } from '../stt/build-call.mjs';
 import { constructedSet } from './construct.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const dataRoot = process.env.ECHOLENS_TEST_DATA ?? resolve(root, '..', 'shared', 'data');
 const manifestPath = join(dataRoot, 'diarization', 'manifest.jsonl');
 const rows = readFileSync(manifestPath, 'utf8')
   .split('\n')
@@ -95,7 +92,7 @@ const devCases = rows.flatMap((row) => {
   ];
 });
 const constructedCases = (
-  await constructedSet({ dataRoot, outDir: join(root, 'bench', 'out', 'diarization-constructed') })
+  await constructedSet({ dataRoot, outDir: join(outDir, 'diarization-constructed') })
 ).map((row) => {
   const reference = parseRttm(readFileSync(row.rttm, 'utf8'), row.rttm);
   return {
@@ -311,7 +308,6 @@ const summary = Object.fromEntries(
 );
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`;
-const outDir = join(root, 'bench', 'out');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(
   join(outDir, 'diarization.json'),

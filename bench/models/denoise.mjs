@@ -13,18 +13,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
+import { argument, dataRoot, modelsDir, outDir } from '../lib/setup.mjs';
 import { wordErrorRate } from '../stt/word-error-rate.mjs';
-import { dataRoot, englishRows, joinRuns, modelsDir, outDir, runAll, runChild } from './harness.mjs';
+import { englishRows, joinRuns, runAll, runChild } from './harness.mjs';
 import { loadNoises, NOISY_SPEECH_VERSION, noisySession, textPerClip } from './noisy-speech.mjs';
 import { replaceSection } from './results-section.mjs';
 import { pooledWer } from './statistics.mjs';
 
 const SNRS_DB = [0, 5, 10, 20];
 const partsDir = join(outDir, 'denoise-parts');
-const argument = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-};
 /** `caller` (the 4.4 s telephone background loop) is available with --noises room,babble,caller. */
 const NOISES = argument('noises', 'room,babble').split(',');
 const models = (argument('models', 'whisper-base,whisper-tiny') || '')

@@ -1,19 +1,14 @@
-// Shared by bench/models/run.mjs and denoise.mjs: paths, one child run per model and input group, scoring.
+// Shared by bench/models/run.mjs and denoise.mjs: one child run per model and input group, scoring.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { homedir, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dataRoot, modelsDir } from '../lib/setup.mjs';
 import { wordErrorRate } from '../stt/word-error-rate.mjs';
 import { pooledWer } from './statistics.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const root = resolve(here, '..', '..');
-export const dataRoot = process.env.ECHOLENS_TEST_DATA ?? resolve(root, '..', 'shared', 'data');
-export const outDir = join(root, 'bench', 'out');
-export const modelsDir =
-  process.env.ECHOLENS_MODELS_DIR ||
-  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'echolens', 'models');
 
 /** How many children run at once (each loads its own model; base peaks near 1.4 GB). */
 export const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 3);

@@ -16,29 +16,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { argument, dataRoot, modelsDir, outDir } from '../lib/setup.mjs';
 import { BUILDER_VERSION, buildCall } from '../stt/build-call.mjs';
 import { phoneBandVersion } from '../stt/phone-band.mjs';
 import { COVERAGE_MARGIN_SEC } from './coverage.mjs';
-import {
-  CONCURRENCY,
-  dataRoot,
-  englishRows,
-  joinRuns,
-  modelsDir,
-  outDir,
-  runAll,
-  runChild,
-  score,
-} from './harness.mjs';
+import { CONCURRENCY, englishRows, joinRuns, runAll, runChild, score } from './harness.mjs';
 import { replaceSection } from './results-section.mjs';
 import { pooledWer } from './statistics.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const inputsDir = join(outDir, 'models', 'inputs');
-const argument = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-};
 /** Every Whisper export the set-up can fetch offline (scripts/fetch-models.mjs), smallest first. */
 const KNOWN_MODELS = ['whisper-tiny', 'whisper-base'];
 const CALL_MINUTES = 12;

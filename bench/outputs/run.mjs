@@ -7,10 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { outDir, root } from '../lib/setup.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const data = join(root, '..', 'shared', 'data');
 const calls = [
   { file: join(data, 'diarization', 'stereo', 'aws-lca-auto-repairs-49.wav'), channels: 'agent,customer' },
@@ -80,11 +79,8 @@ const reports = Object.fromEntries(
 );
 
 const machine = `Node ${process.version}`;
-mkdirSync(join(root, 'bench', 'out'), { recursive: true });
-writeFileSync(
-  join(root, 'bench', 'out', 'outputs.json'),
-  `${JSON.stringify({ machine, rows, reports }, null, 2)}\n`,
-);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'outputs.json'), `${JSON.stringify({ machine, rows, reports }, null, 2)}\n`);
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const section = `<!-- outputs:start -->

@@ -7,13 +7,9 @@
 // from lists written here (names, streets, cities, numbers generated with valid checksums), never from
 // the dev dialogues' own personal data. Templates and fillers were fixed before the first measurement.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { conversationFromDialogue, findPii, redactConversation } from '@echolens/core';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, '..', 'out');
-const dataRoot = process.env.ECHOLENS_TEST_DATA ?? join(here, '..', '..', '..', 'shared', 'data');
+import { dataRoot, outDir as out } from '../lib/setup.mjs';
 
 // A seeded generator, so the set is the same on every run.
 let seed = 20_241_129;

@@ -14,16 +14,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { dataRoot, outDir, root } from '../lib/setup.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
 const example = join(root, 'examples', 'express-server');
 const { startServer } = await import(join(example, 'dist', 'server.js'));
 const requireFromExample = createRequire(join(example, 'package.json'));
 const BetterSqlite3 = requireFromExample('better-sqlite3');
-const dataRoot = process.env.ECHOLENS_TEST_DATA ?? join(root, '..', 'shared', 'data');
 const { resolveModelsDir } = await import(join(root, 'packages', 'provider', 'dist', 'index.js'));
 const modelsDir = resolveModelsDir().dir;
 const KEY = 'bench-key';
@@ -223,8 +220,8 @@ const report = {
     cliMedian: median(latency.cli),
   },
 };
-mkdirSync(join(root, 'bench', 'out'), { recursive: true });
-writeFileSync(join(root, 'bench', 'out', 'server.json'), JSON.stringify(report, null, 2));
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'server.json'), JSON.stringify(report, null, 2));
 
 const fixed = (value, digits = 0) => value.toFixed(digits);
 const section = `<!-- server:start -->

@@ -6,8 +6,9 @@
 //   node bench/stt/build-call.mjs --minutes 12 --seed 7 --out bench/out/stt/inputs/call-12min.wav
 // Writes <out> (16 kHz 16-bit mono WAV) and <out>.json (reference text and the layout).
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as setup from '../lib/setup.mjs';
 import { readWav, wavHeader } from './wav.mjs';
 
 export const BUILDER_VERSION = 1;
@@ -130,17 +131,11 @@ export function buildCall({ minutes, seed, out, dataRoot }) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const argument = (name, fallback) => {
-    const index = process.argv.indexOf(`--${name}`);
-    return index >= 0 ? process.argv[index + 1] : fallback;
-  };
-  const here = dirname(fileURLToPath(import.meta.url));
-  const dataRoot = process.env.ECHOLENS_TEST_DATA ?? resolve(here, '..', '..', '..', 'shared', 'data');
   const layout = buildCall({
-    minutes: Number(argument('minutes', '12')),
-    seed: Number(argument('seed', '7')),
-    out: argument('out', 'call.wav'),
-    dataRoot,
+    minutes: Number(setup.argument('minutes', '12')),
+    seed: Number(setup.argument('seed', '7')),
+    out: setup.argument('out', 'call.wav'),
+    dataRoot: setup.dataRoot,
   });
   console.log(
     `${layout.turns} turns, ${(layout.durationSec / 60).toFixed(1)} min, speech ${(100 * layout.speechShare).toFixed(0)} %`,

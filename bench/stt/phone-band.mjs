@@ -9,8 +9,9 @@
 // audio decoded by ffmpeg to 16 kHz 16-bit PCM, for the peer, which takes 16 kHz PCM only).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as setup from '../lib/setup.mjs';
 import { readWav } from './wav.mjs';
 
 export const PHONE_BAND_VERSION = 1;
@@ -78,14 +79,12 @@ export function phoneBandVersion(source, outDir) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const index = process.argv.indexOf('--out');
-  const outDir = index >= 0 ? process.argv[index + 1] : join(here, '..', 'out', 'stt', 'inputs', 'phone');
-  const dataRoot = process.env.ECHOLENS_TEST_DATA ?? resolve(here, '..', '..', '..', 'shared', 'data');
-  const rows = readFileSync(join(dataRoot, 'asr', 'manifest.jsonl'), 'utf8')
+  const phoneDir = setup.argument('out', join(setup.outDir, 'stt', 'inputs', 'phone'));
+  const rows = readFileSync(join(setup.dataRoot, 'asr', 'manifest.jsonl'), 'utf8')
     .split('\n')
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line))
     .filter((row) => row.lang === 'en');
-  for (const row of rows) console.log(phoneBandVersion(join(dataRoot, 'asr', row.audio), outDir).phone);
+  for (const row of rows)
+    console.log(phoneBandVersion(join(setup.dataRoot, 'asr', row.audio), phoneDir).phone);
 }

@@ -11,26 +11,17 @@
 // Needs built packages (`pnpm build`). Writes bench/out/stt.json and the STT section of RESULTS.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, homedir, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootstrapInterval } from '../conversations/score.mjs';
+import { argument, dataRoot, modelsDir, outDir, root } from '../lib/setup.mjs';
 import { BUILDER_VERSION, buildCall } from './build-call.mjs';
 import { phoneBandVersion } from './phone-band.mjs';
 import { wordErrorRate } from './word-error-rate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const dataRoot = process.env.ECHOLENS_TEST_DATA ?? resolve(root, '..', 'shared', 'data');
-const outDir = join(root, 'bench', 'out');
 const inputsDir = join(outDir, 'stt', 'inputs');
-const modelsDir =
-  process.env.ECHOLENS_MODELS_DIR ||
-  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'echolens', 'models');
-const argument = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-};
 const full = process.argv.includes('--full');
 const canonical = (name) => name.replace(/^whisper-/, 'Xenova/whisper-');
 const models = [canonical(argument('model', 'whisper-tiny'))];

@@ -21,11 +21,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { dataRoot, outDir, root } from '../lib/setup.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
 const workerRoot = join(root, 'examples', 'worker');
 const requireFromWorker = createRequire(join(workerRoot, 'package.json'));
 const { Queue, QueueEvents } = requireFromWorker('bullmq');
@@ -41,7 +39,6 @@ const { CALL_QUEUE_NAME } = await import(
   join(root, 'examples', 'express-server', 'dist', 'queue-contract.js')
 );
 
-const dataRoot = process.env.ECHOLENS_TEST_DATA ?? join(root, '..', 'shared', 'data');
 const WHISPER = process.env.BENCH_WHISPER ?? 'Xenova/whisper-tiny';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const RECORDINGS = [
@@ -363,8 +360,8 @@ const out = {
   recoveries,
   long,
 };
-mkdirSync(join(root, 'bench', 'out'), { recursive: true });
-writeFileSync(join(root, 'bench', 'out', 'worker.json'), `${JSON.stringify(out, null, 2)}\n`);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'worker.json'), `${JSON.stringify(out, null, 2)}\n`);
 
 const [one, two] = throughput;
 const section = `<!-- worker:start -->

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createS3Storage } from '@echolens/storage-s3';
+// The storage package's own throw-away S3-compatible server (s3rver, in a child process).
+import { type RunningS3, S3RVER_CREDENTIALS, startS3 } from '@echolens/storage-s3/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The storage package's own throw-away S3-compatible server (s3rver, in a child process).
-import { type RunningS3, S3RVER_CREDENTIALS, startS3 } from '../../../packages/storage-s3/test/s3-server.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import { CALL, TEST_KEY, testConfig } from './helpers/fixtures.js';
 

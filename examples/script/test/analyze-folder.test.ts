@@ -5,8 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AggregateReportSchema } from '@echolens/core';
 import { createS3Storage } from '@echolens/storage-s3';
+import { S3RVER_CREDENTIALS, startS3 } from '@echolens/storage-s3/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { S3RVER_CREDENTIALS, startS3 } from '../../../packages/storage-s3/test/s3-server.js';
 import { dataPath, TEST_WHISPER } from '../../express-server/test/helpers/fixtures.js';
 
 const script = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'analyze-folder.js');

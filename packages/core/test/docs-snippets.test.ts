@@ -13,9 +13,9 @@ import {
   type WireServer,
 } from '@echolens/core/testing';
 import { createS3Storage } from '@echolens/storage-s3';
+import { type RunningS3, S3RVER_CREDENTIALS, startS3 } from '@echolens/storage-s3/testing';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningS3, S3RVER_CREDENTIALS, startS3 } from '../../storage-s3/test/s3-server.js';
 import { dataPath, repoRoot } from './helpers/data.js';
 
 /**

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { openOutputTarget } from '@echolens/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningS3, startS3 } from './s3-server.js';
+import { type RunningS3, startS3 } from '../src/testing.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const dataRoot = process.env.ECHOLENS_TEST_DATA ?? resolve(repoRoot, '..', 'shared', 'data');

@@ -5,7 +5,7 @@ import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { StorageError } from '@echolens/provider';
 import { createS3Storage, resolveS3Endpoint } from '@echolens/storage-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningS3, S3RVER_CREDENTIALS, startS3 } from './s3-server.js';
+import { type RunningS3, S3RVER_CREDENTIALS, startS3 } from '../src/testing.js';
 
 const BUCKET = 'echolens-test';
 

@@ -1,7 +1,8 @@
 /**
  * @echolens/core/testing — what adapter authors need to test an adapter the way EchoLens tests its own:
  * a local server that speaks a vendor's wire format, and the conformance suites every speech-to-text and
- * language-model adapter runs. Requires `vitest` (an optional peer dependency).
+ * language-model adapter runs; and synthetic call analyses for tests and benchmarks of the aggregate stage.
+ * Requires `vitest` (an optional peer dependency).
  * @packageDocumentation
  */
 export * from './conformance-helpers.js';
@@ -9,5 +10,6 @@ export * from './language-model-conformance.js';
 export * from './language-model-wire-formats.js';
 export * from './speech-to-text-conformance.js';
 export * from './speech-to-text-wire-formats.js';
+export * from './synthetic-analyses.js';
 export * from './wav-reader.js';
 export * from './wire-server.js';

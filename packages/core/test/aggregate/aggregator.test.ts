@@ -1,21 +1,21 @@
 import { Aggregator, type CallAnalysis, type CallResult } from '@echolens/core';
+import { type SyntheticCallSpec, syntheticAnalysis, syntheticBaseResult } from '@echolens/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analysisOf, baseResult, type CallSpec } from './fixtures.js';
 
 /**
  * Two dated weeks with known answers. Week 1 (from Monday 3 March 2025): 40 calls, 10 billing, 2 refund,
  * 28 product questions; week 2: 40 calls, 30 billing, 4 refund, 6 product questions. Plus nine undated
  * calls the taxonomy could not place, about two different things.
  */
-function dataset(): CallSpec[] {
-  const specs: CallSpec[] = [];
+function dataset(): SyntheticCallSpec[] {
+  const specs: SyntheticCallSpec[] = [];
   const day = (week: number, index: number) =>
     `2025-03-${String(3 + 7 * week + (index % 5)).padStart(2, '0')}T10:00:00Z`;
   const add = (
     week: number,
     topic: string,
     count: number,
-    extra: (index: number) => Partial<CallSpec> = () => ({}),
+    extra: (index: number) => Partial<SyntheticCallSpec> = () => ({}),
   ) => {
     for (let index = 0; index < count; index++) {
       specs.push({
@@ -51,8 +51,8 @@ function dataset(): CallSpec[] {
   add(1, 'product_information', 6, () => ({ resolution: 'resolved' }));
 
   // Promises followed through each customer's later calls (asOf 20 March).
-  const set = (id: string, facts: Partial<CallSpec>) => {
-    const spec = specs.find((candidate) => candidate.id === id) as CallSpec;
+  const set = (id: string, facts: Partial<SyntheticCallSpec>) => {
+    const spec = specs.find((candidate) => candidate.id === id) as SyntheticCallSpec;
     Object.assign(spec, facts);
   };
   set('w1-product_information-0', {
@@ -123,8 +123,8 @@ describe('aggregate stage on constructed analyses with known answers', () => {
   let base: CallResult;
   let analyses: CallAnalysis[];
   beforeAll(async () => {
-    base = await baseResult();
-    analyses = dataset().map((spec) => analysisOf(base, spec));
+    base = await syntheticBaseResult();
+    analyses = dataset().map((spec) => syntheticAnalysis(base, spec));
   });
   const reportOf = (list: readonly CallAnalysis[], options = {}) => {
     const aggregator = new Aggregator({ asOf, ...options });

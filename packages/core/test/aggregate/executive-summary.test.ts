@@ -1,8 +1,13 @@
 import { Aggregator, MemoryCache, withExecutiveSummary } from '@echolens/core';
-import { openAIChatWireFormat, startWireServer, type WireServer } from '@echolens/core/testing';
+import {
+  openAIChatWireFormat,
+  startWireServer,
+  syntheticAnalysis,
+  syntheticBaseResult,
+  type WireServer,
+} from '@echolens/core/testing';
 import { createOpenAI } from '@echolens/llm-openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analysisOf, baseResult } from './fixtures.js';
 
 describe('executive summary from one language-model request fed only metrics', () => {
   let server: WireServer;
@@ -12,11 +17,11 @@ describe('executive summary from one language-model request fed only metrics', (
   afterAll(() => server.close());
 
   it('sends the metrics (no transcript), validates the answer, caches it, and falls back when the model fails', async () => {
-    const base = await baseResult();
+    const base = await syntheticBaseResult();
     const aggregator = new Aggregator({ asOf: new Date('2025-03-20T00:00:00Z') });
     for (let index = 0; index < 6; index++) {
       aggregator.add(
-        analysisOf(base, {
+        syntheticAnalysis(base, {
           id: `call-${index}`,
           startedAt: `2025-03-0${index + 3}T10:00:00Z`,
           agentId: 'jane.doe@example.com',

@@ -2,14 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CallResultSchema } from '@echolens/core';
-import {
-  ollamaChatWireFormat,
-  openAIChatWireFormat,
-  startWireServer,
-  unreachableOrigin,
-} from '@echolens/core/testing';
+import { ollamaChatWireFormat, openAIChatWireFormat, unreachableOrigin } from '@echolens/core/testing';
 import { describe, expect, it } from 'vitest';
-import { echolens } from '../helpers/cli.js';
+import { echolens, echolensAgainstWireServer } from '../helpers/cli.js';
 import { dataPath } from '../helpers/data.js';
 
 const firstLine = (file: string) => readFileSync(dataPath('dialogues', file), 'utf8').split('\n')[0] ?? '';
@@ -114,60 +109,49 @@ describe('echolens analyze --dialogues', () => {
   });
 
   it('tells the user to pull a model Ollama does not have, reaching the server given by --llm-base-url', async () => {
-    const server = await startWireServer();
-    try {
-      server.reply(ollamaChatWireFormat.models(['qwen2.5:7b']));
-      const { folder, input } = dialoguesFile(1);
-      const run = await echolens([
+    const { folder, input } = dialoguesFile(1);
+    const run = await echolensAgainstWireServer([ollamaChatWireFormat.models(['qwen2.5:7b'])], (origin) => [
+      'analyze',
+      '--dialogues',
+      input,
+      '--out',
+      join(folder, 'out'),
+      '--llm',
+      'ollama:llama3.2',
+      '--llm-base-url',
+      origin,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/does not offer the model "llama3\.2".*ollama pull llama3\.2/);
+    expect(run.requests.map((request) => request.path)).toEqual(['/api/tags']);
+  });
+
+  it('shows calls that fell back to the offline analyzer: ⚠ lines, the summary, report.json and exit code 3', async () => {
+    // The model list answers; every analysis request is refused (400, not worth retrying).
+    const refusal = openAIChatWireFormat.error({ status: 400, message: 'This model is not available' });
+    const { folder, input } = dialoguesFile();
+    const out = join(folder, 'out');
+    const run = await echolensAgainstWireServer(
+      [openAIChatWireFormat.models(['gpt-4o-mini']), refusal, refusal],
+      (origin) => [
         'analyze',
         '--dialogues',
         input,
         '--out',
-        join(folder, 'out'),
+        out,
         '--llm',
-        'ollama:llama3.2',
+        'openai:gpt-4o-mini',
         '--llm-base-url',
-        server.origin,
-      ]);
-      expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/does not offer the model "llama3\.2".*ollama pull llama3\.2/);
-      expect(server.requests.map((request) => request.path)).toEqual(['/api/tags']);
-    } finally {
-      await server.close();
-    }
-  });
-
-  it('shows calls that fell back to the offline analyzer: ⚠ lines, the summary, report.json and exit code 3', async () => {
-    const server = await startWireServer();
-    try {
-      // The model list answers; every analysis request is refused (400, not worth retrying).
-      const refusal = openAIChatWireFormat.error({ status: 400, message: 'This model is not available' });
-      server.reply(openAIChatWireFormat.models(['gpt-4o-mini']), refusal, refusal);
-      const { folder, input } = dialoguesFile();
-      const out = join(folder, 'out');
-      const run = await echolens(
-        [
-          'analyze',
-          '--dialogues',
-          input,
-          '--out',
-          out,
-          '--llm',
-          'openai:gpt-4o-mini',
-          '--llm-base-url',
-          openAIChatWireFormat.baseURL(server.origin),
-          '--no-cache',
-        ],
-        { env: { OPENAI_API_KEY: 'sk-test-cli-0123456789' } },
-      );
-      expect(run.code, run.stderr).toBe(3);
-      expect(run.stderr.match(/⚠/g)).toHaveLength(2);
-      expect(run.stderr).toMatch(/2 done with a fallback/);
-      expect(run.stderr).not.toContain('sk-test-cli-0123456789');
-      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-      expect(report.degradedCount).toBe(2);
-    } finally {
-      await server.close();
-    }
+        openAIChatWireFormat.baseURL(origin),
+        '--no-cache',
+      ],
+      { env: { OPENAI_API_KEY: 'sk-test-cli-0123456789' } },
+    );
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr.match(/⚠/g)).toHaveLength(2);
+    expect(run.stderr).toMatch(/2 done with a fallback/);
+    expect(run.stderr).not.toContain('sk-test-cli-0123456789');
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.degradedCount).toBe(2);
   });
 });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { createOpenAI } from '@echolens/llm-openai';
 import type { Logger } from '@echolens/provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { repoRoot } from '../helpers/data.js';
+import { echolens } from '../helpers/cli.js';
 
 /**
  * Every way a server, a proxy or the network can hand the API key back to us, each played through the
@@ -180,7 +179,7 @@ describe('the API key never comes back out', () => {
       openAIChatWireFormat.models(['gpt-4o-mini']),
       ...Array.from({ length: 40 }, () => echoes['200 with a non-JSON answer'] as WireHandler),
     );
-    const run = await runCli(
+    const run = await echolens(
       [
         'analyze',
         '--dialogues',
@@ -192,7 +191,7 @@ describe('the API key never comes back out', () => {
         '--llm-base-url',
         openAIChatWireFormat.baseURL(server.origin),
       ],
-      { OPENAI_API_KEY: KEY, XDG_CACHE_HOME: join(folder, 'cache') },
+      { env: { OPENAI_API_KEY: KEY, XDG_CACHE_HOME: join(folder, 'cache') } },
     );
     expect(server.requests.length).toBeGreaterThan(0);
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
@@ -210,23 +209,3 @@ describe('the API key never comes back out', () => {
     for (const file of everyFile) expect(readFileSync(join(out, file), 'utf8'), file).not.toContain(KEY);
   });
 });
-
-/** Runs the built CLI without blocking this process, whose event loop serves the wire server. */
-function runCli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'packages/core/dist/cli/main.js'), ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-    });
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      stderr += text;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { type RecordedRequest, startWireServer, type WireHandler } from '@echolens/core/testing';
 import { repoRoot } from './data.js';
 
 export interface CliRun {
@@ -29,14 +30,33 @@ export function echolens(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
       options.onStderr?.(stderr, child);
     });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/**
+ * Runs the built CLI against a fresh wire server that answers with `replies` in turn (`args` gets the
+ * server's origin). The server is closed afterwards; what it received comes back with the run.
+ */
+export async function echolensAgainstWireServer(
+  replies: readonly WireHandler[],
+  args: (origin: string) => readonly string[],
+  options: Parameters<typeof echolens>[1] = {},
+): Promise<CliRun & { requests: RecordedRequest[] }> {
+  const server = await startWireServer();
+  try {
+    server.reply(...replies);
+    const run = await echolens(args(server.origin), options);
+    return { ...run, requests: [...server.requests] };
+  } finally {
+    await server.close();
+  }
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   Bar,
   BarChart,
@@ -11,15 +11,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import {
-  api,
-  type CallDetail,
-  type Evidence,
-  formatTime,
-  postJson,
-  subscribeToCalls,
-  Unauthorized,
-} from '../api';
+import { api, type CallDetail, type Evidence, formatTime, postJson, subscribeToCalls } from '../api';
+import { Pending, useApi } from '../useApi';
 import { StatusBadge } from './StatusBadge';
 
 interface TranscriptLine {
@@ -51,18 +44,16 @@ function linesOf(call: CallDetail): TranscriptLine[] {
 }
 
 export function CallPage({ id, onUnauthorized }: { id: string; onUnauthorized: () => void }) {
-  const [call, setCall] = useState<CallDetail | undefined>();
-  const [error, setError] = useState('');
+  const {
+    data: call,
+    setData: setCall,
+    error,
+    reload: load,
+  } = useApi<CallDetail>(`/api/calls/${id}`, onUnauthorized);
   const [currentTime, setCurrentTime] = useState(0);
   const [highlighted, setHighlighted] = useState<string[]>([]);
   const player = useRef<HTMLAudioElement>(null);
 
-  const load = useCallback(() => {
-    api<CallDetail>(`/api/calls/${id}`).then(setCall, (failure) =>
-      failure instanceof Unauthorized ? onUnauthorized() : setError((failure as Error).message),
-    );
-  }, [id, onUnauthorized]);
-  useEffect(load, [load]);
   useEffect(
     () =>
       subscribeToCalls((update) => {
@@ -79,7 +70,7 @@ export function CallPage({ id, onUnauthorized }: { id: string; onUnauthorized: (
               },
           );
       }),
-    [id, load],
+    [id, load, setCall],
   );
 
   const lines = useMemo(() => (call ? linesOf(call) : []), [call]);
@@ -110,8 +101,7 @@ export function CallPage({ id, onUnauthorized }: { id: string; onUnauthorized: (
       ?.scrollIntoView({ block: 'center', behavior: 'smooth' });
   };
 
-  if (error) return <p className="error">{error}</p>;
-  if (!call) return <p>Loading…</p>;
+  if (error || !call) return <Pending error={error} />;
   const insights = call.analysis?.insights;
   const metrics = call.analysis?.metrics;
 

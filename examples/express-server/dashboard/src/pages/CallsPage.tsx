@@ -8,6 +8,7 @@ import {
   Unauthorized,
   uploadFiles,
 } from '../api';
+import { useFailure } from '../useApi';
 import { StatusBadge } from './StatusBadge';
 
 interface Upload {
@@ -28,14 +29,9 @@ export function CallsPage({ onUnauthorized }: { onUnauthorized: () => void }) {
   const [fields, setFields] = useState({ agentId: '', customerId: '', channelRoles: '', until: 'analyze' });
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [dragging, setDragging] = useState(false);
-  const [error, setError] = useState('');
   const input = useRef<HTMLInputElement>(null);
 
-  const fail = useCallback(
-    (failure: unknown) =>
-      failure instanceof Unauthorized ? onUnauthorized() : setError((failure as Error).message),
-    [onUnauthorized],
-  );
+  const { error, fail } = useFailure(onUnauthorized);
 
   const query = useCallback(
     (cursor?: string) => {

@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import {
   Bar,
   BarChart,
@@ -11,7 +10,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { type Analysis, api, Unauthorized } from '../api';
+import type { Analysis } from '../api';
+import { Pending, useApi } from '../useApi';
 
 interface Scorecard {
   agentId: string;
@@ -29,16 +29,9 @@ const number = (value: number | undefined, digits = 2) => (value === undefined ?
 
 /** The aggregate report (the same numbers as the HTML report) as charts, alerts and agent scorecards. */
 export function TrendsPage({ onUnauthorized }: { onUnauthorized: () => void }) {
-  const [report, setReport] = useState<Analysis | undefined>();
-  const [error, setError] = useState('');
-  useEffect(() => {
-    const fail = (failure: unknown) =>
-      failure instanceof Unauthorized ? onUnauthorized() : setError((failure as Error).message);
-    api<Analysis>('/api/reports/aggregate').then(setReport, fail);
-  }, [onUnauthorized]);
+  const { data: report, error } = useApi<Analysis>('/api/reports/aggregate', onUnauthorized);
 
-  if (error) return <p className="error">{error}</p>;
-  if (!report) return <p>Loading…</p>;
+  if (error || !report) return <Pending error={error} />;
   const topics: { topicId: string; calls: number }[] = report.topics;
   const weekly: { week: string; meanScore: number; negativeShare: number }[] = report.sentiment?.weekly ?? [];
   const scorecards: Scorecard[] = report.agents;

@@ -1,3 +1,10 @@
+/**
+ * @echolens/storage-s3/testing — a throw-away S3-compatible server for tests and benchmarks of code that
+ * reads or writes S3: s3rver in its own process, on a free loopback port, objects in a temporary folder.
+ * Needs the `s3rver` package installed beside it (a devDependency here, not a dependency: like
+ * `redis-server` for `@echolens/cache-redis/testing`, the server is the tester's to install).
+ * @packageDocumentation
+ */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,7 +32,7 @@ export interface RunningS3 {
  */
 export async function startS3(buckets: string[]): Promise<RunningS3> {
   const directory = mkdtempSync(join(tmpdir(), 'echolens-s3rver-'));
-  const script = fileURLToPath(new URL('./s3rver-process.mjs', import.meta.url));
+  const script = fileURLToPath(new URL('./s3rver-process.js', import.meta.url));
   const server = spawn(process.execPath, ['--openssl-legacy-provider', script, directory], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
