@@ -7,6 +7,8 @@
 // restarted: the time lost is (killed run + rerun) − the uninterrupted chunked run.
 //   nice -n 10 node bench/long-audio/run.mjs            all of it (about an hour on 2 shared cores)
 //   node bench/long-audio/run.mjs --render              RESULTS.md section from bench/out/long-audio.json
+//   node bench/long-audio/run.mjs --again 30            measure the 30-min runs (both modes) again, keep the rest
+//                                                       (a length measured while the machine was busy)
 // Needs built packages (`pnpm build`). Writes bench/out/long-audio.json and the long-audio section of RESULTS.md.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,6 +85,8 @@ function runChild(job, killWhen) {
 function summarise(run, input) {
   const { result } = run;
   return {
+    // The 1-min load average when the run ended: on a shared machine, what the wall time must be read with.
+    loadAverage: Math.round(loadavg()[0] * 10) / 10,
     ms: Math.round(result.ms),
     prepareMs: Math.round(result.prepareMs),
     rtf: result.ms / 1000 / result.audioSec,
@@ -94,16 +98,18 @@ function summarise(run, input) {
   };
 }
 
-async function measure() {
-  const report = {
-    date: new Date().toISOString().slice(0, 10),
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`,
-    node: process.version,
-    loadAverageAtStart: loadavg()[0],
-    model: MODEL,
-    chunkSec: CHUNK_SEC,
-    runs: [],
-  };
+async function measure(again) {
+  const report = again
+    ? JSON.parse(readFileSync(jsonPath, 'utf8'))
+    : {
+        date: new Date().toISOString().slice(0, 10),
+        machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`,
+        node: process.version,
+        loadAverageAtStart: loadavg()[0],
+        model: MODEL,
+        chunkSec: CHUNK_SEC,
+        runs: [],
+      };
   const save = () => {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -118,18 +124,24 @@ async function measure() {
     chunkSec: CHUNK_SEC,
     callId,
   });
-  const inputs = Object.fromEntries(MINUTES.map((minutes) => [minutes, callInput(minutes)]));
+  const inputs = Object.fromEntries((again ?? MINUTES).map((minutes) => [minutes, callInput(minutes)]));
   const scratch = mkdtempSync(join(tmpdir(), 'echolens-long-audio-'));
   // The shortest length in both modes and the crash first, so an interrupted session still has every
   // kind of figure; then the longer lengths, chunked before one piece.
   const [shortest, ...longer] = [...MINUTES].sort((a, b) => a - b);
-  const steps = [
-    ['chunked', shortest],
-    ['whole', shortest],
-    ['crash', CRASH_MINUTES],
-    ...longer.map((minutes) => ['chunked', minutes]),
-    ...longer.map((minutes) => ['whole', minutes]),
-  ];
+  const steps = again
+    ? again.flatMap((minutes) => [
+        ['chunked', minutes],
+        ['whole', minutes],
+      ])
+    : [
+        ['chunked', shortest],
+        ['whole', shortest],
+        ['crash', CRASH_MINUTES],
+        ...longer.map((minutes) => ['chunked', minutes]),
+        ...longer.map((minutes) => ['whole', minutes]),
+      ];
+  if (again) report.runs = report.runs.filter((run) => !again.includes(run.minutes));
   try {
     for (const [mode, minutes] of steps) {
       const input = inputs[minutes];
@@ -137,6 +149,7 @@ async function measure() {
         console.log(`${minutes} min, ${mode}…`);
         const run = await runChild(job(input, mode, join(scratch, `${minutes}-${mode}`), `call-${minutes}`));
         report.runs.push({ minutes, mode, ...summarise(run, input) });
+        report.runs.sort((a, b) => a.minutes - b.minutes || a.mode.localeCompare(b.mode));
         save();
         console.log(report.runs.at(-1));
         continue;
@@ -175,9 +188,10 @@ async function measure() {
   return report;
 }
 
+const again = argument('again')?.split(',').map(Number);
 const report = process.argv.includes('--render')
   ? JSON.parse(readFileSync(jsonPath, 'utf8'))
-  : await measure();
+  : await measure(again);
 // `--render --note "…"` keeps a remark about the run (e.g. what could not be measured) in the JSON and the section.
 if (argument('note')) {
   report.note = argument('note');
@@ -191,7 +205,7 @@ if (trial) {
 const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
 const rows = report.runs.map(
   (run) =>
-    `| ${run.minutes} min | ${run.mode === 'chunked' ? `chunks of ${report.chunkSec / 60} min (${run.chunks})` : 'one piece'} | ${seconds(run.ms)} | ${seconds(run.prepareMs)} | ${run.rtf.toFixed(3)} | ${run.maxRssMb} MB | ${(run.wer * 100).toFixed(1)} % |`,
+    `| ${run.minutes} min | ${run.mode === 'chunked' ? `chunks of ${report.chunkSec / 60} min (${run.chunks})` : 'one piece'} | ${seconds(run.ms)} | ${seconds(run.prepareMs)} | ${run.rtf.toFixed(3)} | ${run.maxRssMb} MB | ${(run.wer * 100).toFixed(1)} % | ${run.loadAverage ?? '–'} |`,
 );
 const ratio = (minutes) => {
   const chunked = report.runs.find((run) => run.minutes === minutes && run.mode === 'chunked');
@@ -227,8 +241,8 @@ ${report.chunkSec / 60} min cut at silences, each checkpointed in a local store)
 \`longAudio: false\`. Wall time includes decoding and VAD (column "prepare"); RTF = wall time / audio duration; peak RSS
 = the child's \`maxRSS\`. Speed one piece / chunks: 30 min ${ratio(30)}, 1 h ${ratio(60)}, 2 h ${ratio(120)}.
 
-| audio | transcription | wall time | prepare | RTF | peak RSS | WER |
-|---|---|---:|---:|---:|---:|---:|
+| audio | transcription | wall time | prepare | RTF | peak RSS | WER | load at end |
+|---|---|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
 ${crashText}
