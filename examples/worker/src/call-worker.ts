@@ -82,7 +82,7 @@ export class CallWorker {
     );
     this.chunkWorker = new Worker<ChunkJobData, ChunkJobResult>(
       CHUNK_QUEUE_NAME,
-      (job, _token, signal) => this.processChunk(job, signal),
+      (job, token, signal) => this.processChunk(job, token, signal),
       settings,
     );
     this.chunkQueue = new Queue(CHUNK_QUEUE_NAME, { connection: options.connection });
@@ -178,7 +178,11 @@ export class CallWorker {
   }
 
   /** One chunk of a long recording, transcribed into its checkpoint in the shared storage. */
-  private async processChunk(job: Job<ChunkJobData, ChunkJobResult>, signal: AbortSignal | undefined) {
+  private async processChunk(
+    job: Job<ChunkJobData, ChunkJobResult>,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ) {
     const parsed = ChunkJobDataSchema.safeParse(job.data);
     if (!parsed.success) {
       throw new UnrecoverableError(
@@ -200,6 +204,12 @@ export class CallWorker {
       );
       return { index, status: result.status };
     } catch (error) {
+      if (this.shuttingDown && signal?.aborted && token) {
+        // Like a call job: given back at shutdown, no attempt used up; its checkpoint says it is not done.
+        await job.moveToWait(token);
+        log.warn('chunk given back to the queue at shutdown');
+        throw new WaitingError();
+      }
       const failure = jobError(error);
       log.warn({ reason: failure.message }, 'chunk attempt failed');
       throw failure;

@@ -24,7 +24,7 @@ import { CHUNK_QUEUE_NAME } from '../src/chunk-jobs.js';
 const COUNT = 4;
 const transcript = { language: 'en', durationSec: 100, segments: [] };
 
-function standInPipeline(failing: Set<number>, calls: string[]) {
+function standInPipeline(failing: Set<number>, calls: string[], hold = false) {
   return {
     on: () => undefined,
     off: () => undefined,
@@ -44,8 +44,14 @@ function standInPipeline(failing: Set<number>, calls: string[]) {
         },
       };
     },
-    async transcribeChunk(_callId: string, index: number) {
+    async transcribeChunk(_callId: string, index: number, options: { signal?: AbortSignal } = {}) {
       calls.push(`chunk ${index}`);
+      if (hold) {
+        // Works until stopped: the chunk in hand when its worker shuts down.
+        await new Promise((_, reject) =>
+          options.signal?.addEventListener('abort', () => reject(options.signal?.reason)),
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
       if (failing.has(index)) throw new InvalidInputError(`chunk ${index} samples unreadable`);
       return { index, count: COUNT, status: 'completed', transcript };
@@ -82,28 +88,34 @@ describe('a long recording split into chunk jobs (BullMQ parent and children)', 
     if (storageRoot) rmSync(storageRoot, { recursive: true, force: true });
   });
 
-  async function runCall(callId: string, failing: Set<number>) {
-    const calls: string[] = [];
+  function startCallWorker(name: string, pipeline: Pipeline) {
     const worker = new CallWorker({
       connection,
-      pipeline: standInPipeline(failing, calls),
+      pipeline,
       storage: createLocalStorage({ root: storageRoot }),
       logger: pino({ level: 'silent' }),
-      name: callId,
+      name,
       concurrency: 1,
       lockDurationMs: 30_000,
       stalledIntervalMs: 30_000,
     });
     workers.push(worker);
+    return worker;
+  }
+
+  const callData = (callId: string): CallJobData => ({
+    callId,
+    storageKey: `calls/${callId}/audio/long.wav`,
+    name: 'long.wav',
+    metadata: {},
+    until: 'transcribe',
+  });
+
+  async function runCall(callId: string, failing: Set<number>) {
+    const calls: string[] = [];
+    const worker = startCallWorker(callId, standInPipeline(failing, calls));
     await worker.start();
-    const data: CallJobData = {
-      callId,
-      storageKey: `calls/${callId}/audio/long.wav`,
-      name: 'long.wav',
-      metadata: {},
-      until: 'transcribe',
-    };
-    const added = await queue.add('call', data, { ...CALL_JOB_OPTIONS, jobId: `job-${callId}` });
+    const added = await queue.add('call', callData(callId), { ...CALL_JOB_OPTIONS, jobId: `job-${callId}` });
     let job: Job | undefined;
     for (;;) {
       job = await queue.getJob(added.id as string);
@@ -147,5 +159,36 @@ describe('a long recording split into chunk jobs (BullMQ parent and children)', 
     const [failedChunk] = (await chunks.getFailed()).filter((child) => child.data.callId === 'long-broken');
     expect(failedChunk?.attemptsMade).toBe(1);
     expect(job.attemptsMade).toBe(1);
+  });
+
+  it('gives the chunk in hand back at shutdown, no attempt used, and another worker finishes the call', async () => {
+    const callId = 'long-shutdown';
+    const first = startCallWorker('first', standInPipeline(new Set(), [], true));
+    await first.start();
+    const added = await queue.add('call', callData(callId), { ...CALL_JOB_OPTIONS, jobId: `job-${callId}` });
+    let active: Job | undefined;
+    while (!active) {
+      active = (await chunks.getActive()).find((child) => child.data.callId === callId);
+      if (!active) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const { returned } = await first.close(100);
+    workers.splice(workers.indexOf(first), 1);
+    expect(returned).toEqual([]); // call jobs given back: none, the call was waiting for its chunks
+    const handed = await chunks.getJob(active.id as string);
+    expect(await handed?.getState()).toBe('waiting');
+    expect(handed?.attemptsMade).toBe(0);
+    expect(await (await queue.getJob(added.id as string))?.getState()).toBe('waiting-children');
+
+    const calls: string[] = [];
+    const second = startCallWorker('second', standInPipeline(new Set(), calls));
+    await second.start();
+    let state = '';
+    while (state !== 'completed' && state !== 'failed') {
+      state = (await (await queue.getJob(added.id as string))?.getState()) ?? '';
+      if (state !== 'completed') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(state).toBe('completed');
+    expect(calls).toContain(`chunk ${active.data.index}`);
+    expect(calls.at(-1)).toBe('merge');
   });
 });
