@@ -7,8 +7,8 @@
 // restarted: the time lost is (killed run + rerun) − the uninterrupted chunked run.
 //   nice -n 10 node bench/long-audio/run.mjs            all of it (about an hour on 2 shared cores)
 //   node bench/long-audio/run.mjs --render              RESULTS.md section from bench/out/long-audio.json
-//   node bench/long-audio/run.mjs --again 30            measure the 30-min runs (both modes) again, keep the rest
-//                                                       (a length measured while the machine was busy)
+//   node bench/long-audio/run.mjs --again 30,crash      measure the 30-min runs (both modes) and the crash again,
+//                                                       keep the rest (what was measured while the machine was busy)
 // Needs built packages (`pnpm build`). Writes bench/out/long-audio.json and the long-audio section of RESULTS.md.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -124,16 +124,21 @@ async function measure(again) {
     chunkSec: CHUNK_SEC,
     callId,
   });
-  const inputs = Object.fromEntries((again ?? MINUTES).map((minutes) => [minutes, callInput(minutes)]));
+  const lengths = again ? again.map((step) => (step === 'crash' ? CRASH_MINUTES : step)) : MINUTES;
+  const inputs = Object.fromEntries(lengths.map((minutes) => [minutes, callInput(minutes)]));
   const scratch = mkdtempSync(join(tmpdir(), 'echolens-long-audio-'));
   // The shortest length in both modes and the crash first, so an interrupted session still has every
   // kind of figure; then the longer lengths, chunked before one piece.
   const [shortest, ...longer] = [...MINUTES].sort((a, b) => a - b);
   const steps = again
-    ? again.flatMap((minutes) => [
-        ['chunked', minutes],
-        ['whole', minutes],
-      ])
+    ? again.flatMap((minutes) =>
+        minutes === 'crash'
+          ? [['crash', CRASH_MINUTES]]
+          : [
+              ['chunked', minutes],
+              ['whole', minutes],
+            ],
+      )
     : [
         ['chunked', shortest],
         ['whole', shortest],
@@ -170,6 +175,7 @@ async function measure(again) {
       const rerunSummary = summarise(rerun, input);
       report.crash = {
         minutes,
+        loadAverage: Math.round(loadavg()[0] * 10) / 10,
         killedAtMs: Math.round(killed.wallMs),
         chunksCompletedBeforeKill: killed.lines.filter((line) => line.event?.status === 'completed').length,
         rerunMs: Math.round(rerun.result.ms),
@@ -188,7 +194,9 @@ async function measure(again) {
   return report;
 }
 
-const again = argument('again')?.split(',').map(Number);
+const again = argument('again')
+  ?.split(',')
+  .map((step) => (step === 'crash' ? step : Number(step)));
 const report = process.argv.includes('--render')
   ? JSON.parse(readFileSync(jsonPath, 'utf8'))
   : await measure(again);
@@ -224,7 +232,7 @@ const crashText =
   crash && baseline
     ? `Crash at the half-way mark (${crash.minutes} min recording, SIGKILL half-way through the chunk holding minute ${crash.minutes / 2}, then a restart):
 ${crash.chunksCompletedBeforeKill} chunks were complete and ${crash.rerunChunksResumed} were resumed from their checkpoints, ${crash.rerunChunksTranscribed} transcribed by the
-rerun. Time lost = killed run ${seconds(crash.killedAtMs)} + rerun ${seconds(crash.rerunMs)} − uninterrupted ${seconds(crash.killedAtMs + crash.rerunMs - crash.lostMs)} = **${seconds(crash.lostMs)}**,
+rerun${crash.loadAverage !== undefined ? ` (1-min load average ${crash.loadAverage} at the end)` : ''}. Time lost = killed run ${seconds(crash.killedAtMs)} + rerun ${seconds(crash.rerunMs)} − uninterrupted ${seconds(crash.killedAtMs + crash.rerunMs - crash.lostMs)} = **${seconds(crash.lostMs)}**,
 of which ${seconds(crash.rerunPrepareMs)} is the rerun's decoding and voice detection of the whole file again; a mean chunk takes
 ${seconds(crash.meanChunkMs)}. Without checkpoints the same crash loses everything before it: about ${onePiece ? seconds(onePiece.ms / 2) : '–'} (half the one-piece run).
 WER of the resumed transcript: ${(crash.rerunWer * 100).toFixed(1)} %; its text is ${crash.rerunText === baseline.text ? 'identical to' : 'NOT identical to'} the uninterrupted run's.`
