@@ -153,10 +153,11 @@ async function measure(again) {
       if (mode !== 'crash') {
         console.log(`${minutes} min, ${mode}…`);
         const run = await runChild(job(input, mode, join(scratch, `${minutes}-${mode}`), `call-${minutes}`));
-        report.runs.push({ minutes, mode, ...summarise(run, input) });
+        const measured = { minutes, mode, ...summarise(run, input) };
+        report.runs.push(measured);
         report.runs.sort((a, b) => a.minutes - b.minutes || a.mode.localeCompare(b.mode));
         save();
-        console.log(report.runs.at(-1));
+        console.log(measured);
         continue;
       }
       // Crash at the half-way mark: SIGKILL half-way through the chunk that holds the middle.
@@ -247,7 +248,7 @@ bench/stt/build-call.mjs (seed ${SEED}), 2 h, with its 30 min and 1 h prefixes. 
 transcribe in its own child process, model loaded before the clock starts; **chunks** = long-audio mode (chunks of
 ${report.chunkSec / 60} min cut at silences, each checkpointed in a local store), **one piece** = the same pipeline with
 \`longAudio: false\`. Wall time includes decoding and VAD (column "prepare"); RTF = wall time / audio duration; peak RSS
-= the child's \`maxRSS\`. Speed one piece / chunks: 30 min ${ratio(30)}, 1 h ${ratio(60)}, 2 h ${ratio(120)}.
+= the child's \`maxRSS\`. Speed of chunks against one piece (one-piece time / chunked time): 30 min ${ratio(30)}, 1 h ${ratio(60)}, 2 h ${ratio(120)}.
 
 | audio | transcription | wall time | prepare | RTF | peak RSS | WER | load at end |
 |---|---|---:|---:|---:|---:|---:|---:|
