@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPipeline } from '@echolens/core';
+import { mulberry32 as random } from '../lib/random.mjs';
 import { dataRoot } from '../lib/setup.mjs';
 import {
   accuracy,
@@ -13,7 +14,6 @@ import {
   bootstrap,
   mean,
   pick,
-  random,
   round,
   spearman,
 } from './stats.mjs';

@@ -1,20 +1,10 @@
 // Statistics for the analysis benchmark: scores, rank correlation and percentile-bootstrap confidence intervals.
 // Resampling uses a fixed seed so the same data gives the same intervals on every run.
 
+import { mulberry32 } from '../lib/random.mjs';
+
 export const round = (value, digits = 3) => Number(value.toFixed(digits));
 export const mean = (values) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Precision, recall and F1 of boolean predictions. */
 export function binaryScores(predictions, labels) {
@@ -82,7 +72,7 @@ export function spearman(a, b) {
 export function bootstrap(n, statistic, { resamples = 1000, seed = 7, groups } = {}) {
   const all = Array.from({ length: n }, (_, index) => index);
   const value = statistic(all);
-  const next = random(seed);
+  const next = mulberry32(seed);
   const units = groups ? [...groupIndices(groups).values()] : all.map((index) => [index]);
   const values = [];
   for (let draw = 0; draw < resamples; draw++) {

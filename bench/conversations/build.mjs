@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareAudio } from '@echolens/core';
+import { mulberry32 } from '../lib/random.mjs';
 import * as setup from '../lib/setup.mjs';
 import { phoneBandVersion } from '../stt/phone-band.mjs';
 import { readWav, writeWavChannels } from '../stt/wav.mjs';
@@ -62,17 +63,6 @@ const DIALOGUE_MIN_SEC = 25;
 const DIALOGUE_MAX_TURNS = 12;
 /** No utterance is heard more than this many times in one conversation (real talk never repeats a sentence). */
 const MAX_CLIP_REPEATS = 2;
-
-export function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dbToGain = (db) => 10 ** (db / 20);
 

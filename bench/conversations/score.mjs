@@ -1,8 +1,8 @@
 // Scores for the conversational benchmark: word-level speaker accuracy and turn-edge errors against
 // a reference that knows the speaker and the turn of every word, and bootstrap confidence intervals.
 
+import { mulberry32 } from '../lib/random.mjs';
 import { normaliseWords } from '../stt/word-error-rate.mjs';
-import { mulberry32 } from './build.mjs';
 
 /**
  * Normalised tokens of a list of words, each keeping the speaker (and turn-edge flag) of the word it

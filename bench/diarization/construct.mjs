@@ -16,8 +16,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatRttm, parseRttm, prepareAudio } from '@echolens/core';
+import { mulberry32 } from '../lib/random.mjs';
 import * as setup from '../lib/setup.mjs';
-import { mulberry32 } from '../stt/build-call.mjs';
 import { phoneBandVersion } from '../stt/phone-band.mjs';
 import { writeWav } from '../stt/wav.mjs';
 

@@ -16,8 +16,8 @@ import {
   parseRttm,
   prepareAudio,
 } from '@echolens/core';
+import { mulberry32 } from '../lib/random.mjs';
 import { dataRoot, outDir, root } from '../lib/setup.mjs';
-import { mulberry32 } from '../stt/build-call.mjs';
 import { constructedSet } from './construct.mjs';
 
 const manifestPath = join(dataRoot, 'diarization', 'manifest.jsonl');

@@ -8,6 +8,7 @@
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../lib/random.mjs';
 import * as setup from '../lib/setup.mjs';
 import { readWav, wavHeader } from './wav.mjs';
 
@@ -22,17 +23,6 @@ const PAUSES = [
   [0.2, 2, 6], // thinking, typing, looking something up
   [0.05, 15, 45], // "let me check that for you" hold
 ];
-
-export function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function rms(samples) {
   let sum = 0;
