@@ -276,6 +276,26 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
    * Starts one call (emits `call-start`): its stage context (identity, cancellation, progress,
    * degradation, provenance), a stage runner, and `complete` / `fail` to end it with the right event.
    */
+  /** What every stage of one input is given: its identity, the pipeline's logger and cache, nothing spent yet. */
+  private stageContext(
+    callId: string,
+    name: string,
+    metadata: CallMetadata,
+    signal: AbortSignal | undefined,
+  ): StageContext {
+    return {
+      callId,
+      name,
+      metadata,
+      signal,
+      logger: this.logger,
+      cache: this.cache,
+      provenance: emptyProvenance(),
+      progress: () => {},
+      degrade: () => {},
+    };
+  }
+
   private createCallContext(
     callId: string,
     name: string,
@@ -284,16 +304,9 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   ) {
     const timingsMs: Record<string, number> = {};
     const degraded: { field: string; reason: string }[] = [];
-    const provenance = emptyProvenance();
     let currentStage: StageName = 'preprocess';
     const context: StageContext = {
-      callId,
-      name,
-      metadata,
-      signal,
-      logger: this.logger,
-      cache: this.cache,
-      provenance,
+      ...this.stageContext(callId, name, metadata, signal),
       progress: (fraction, detail) =>
         this.emit('stage-progress', {
           callId,
@@ -333,7 +346,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         ...rest,
         ...(transcript ? { transcript: withoutWordsHeldByTurns(transcript, conversation) } : {}),
         conversation: compactConversation(conversation),
-        analysis: assembleAnalysis(callId, metadata, body, provenance, timingsMs, degraded),
+        analysis: assembleAnalysis(callId, metadata, body, context.provenance, timingsMs, degraded),
       });
       // The caller's metadata comes back exactly as given.
       result.analysis.metadata = metadata;
@@ -348,7 +361,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     };
 
     this.emit('call-start', { callId, name });
-    return { context, provenance, runStage, complete, fail };
+    return { context, provenance: context.provenance, runStage, complete, fail };
   }
 
   /** Runs preprocess → transcribe → diarize → analyze for one recording. */
@@ -463,17 +476,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     const callId = callIdFor({ ...audioInput, metadata }, name);
     const { signal } = options;
     // A context of its own, not `createCallContext`: this is no call run, so it announces no call events.
-    const context: StageContext = {
-      callId,
-      name,
-      metadata,
-      signal,
-      logger: this.logger,
-      cache: this.cache,
-      provenance: emptyProvenance(),
-      progress: () => {},
-      degrade: () => {},
-    };
+    const context = this.stageContext(callId, name, metadata, signal);
     let audio: PreparedAudio;
     try {
       audio = await this.stages.preprocess({ ...audioInput, metadata }, context);
