@@ -169,9 +169,21 @@ describe.each(databases)('REST API on $name', ({ postgres }) => {
       .expect(200);
     expect(byTopic.body.items.map((item: { id: string }) => item.id)).toContain(id);
 
-    // The aggregate report comes from the stored analyses.
+    // The aggregate report comes from the stored analyses; its executive summary is one request fed the
+    // metrics. The CSV needs none, and the HTML report of the same calls finds the summary in the cache.
+    wire.reply(
+      openAIChatWireFormat.answer({
+        text: JSON.stringify({
+          headline: 'Two calls, both handled by Alice.',
+          paragraphs: ['Both calls were completed.'],
+          highlights: [],
+        }),
+      }),
+    );
     const report = await api.get('/api/reports/aggregate?agent=alice').set(auth).expect(200);
     expect(report.body.callCount).toBe(2);
+    expect(report.body.executiveSummary).toMatchObject({ method: 'model', cache: 'miss' });
+    expect(wire.requests).toHaveLength(2);
     const csv = await api.get('/api/reports/aggregate?agent=alice&format=csv').set(auth).expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.text
@@ -184,6 +196,8 @@ describe.each(databases)('REST API on $name', ({ postgres }) => {
     const html = await api.get('/api/reports/aggregate?format=html').set(auth).expect(200);
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.text).toContain(`/#/calls/${id}`);
+    expect(html.text).toContain('Two calls, both handled by Alice.');
+    expect(wire.requests).toHaveLength(2);
   });
 
   it('refuses oversize and non-audio uploads with problem documents, storing nothing', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { csvColumns, csvHeader, csvLine, renderReportPage } from '@echolens/core';
+import { aggregateResults, csvColumns, csvHeader, csvLine, renderReportPage } from '@echolens/core';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -29,7 +29,9 @@ const REPORT_PAGE_POLICY =
 /**
  * GET /api/reports/aggregate — the roll-up of the finished calls (filtered like the list), computed from
  * their stored analyses by the pipeline's aggregate stage; JSON, CSV (one row per call) or the HTML report,
- * written by core's report writers. Each report is also kept in storage under reports/<id>/.
+ * written by core's report writers. Each report is also kept in storage under reports/<id>/. The CSV has
+ * no executive summary, so it is rolled up without the language model: a spreadsheet export costs no
+ * request.
  */
 export function reportsRouter(context: AppContext): Router {
   const router = Router();
@@ -37,7 +39,8 @@ export function reportsRouter(context: AppContext): Router {
     const { format, ...filters } = ReportQuerySchema.parse(request.query);
     const results = [];
     for await (const result of context.calls.results(filters)) results.push(result);
-    const report = await context.pipeline.aggregate(results);
+    const report =
+      format === 'csv' ? await aggregateResults(results) : await context.pipeline.aggregate(results);
     let body: string;
     if (format === 'csv') {
       const columns = csvColumns(report);
