@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './scripts/test-sequencer.js';
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -15,7 +16,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'scripts/*.test.ts'],
     testTimeout: 900_000,
     hookTimeout: 900_000,
     pool: 'forks',
@@ -24,5 +25,6 @@ export default defineConfig({
     // at most four, since each fork may hold a Whisper model (about 1 GB).
     maxWorkers: Math.min(4, Math.max(2, availableParallelism())),
     globalSetup: ['./scripts/test-global-setup.ts'],
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });
