@@ -154,9 +154,13 @@ export async function startWireServer(): Promise<WireServer> {
   };
 }
 
+/**
+ * A request the test did not script. Refused with a 400, which no client retries: a forgotten reply
+ * then shows at once as a failed request instead of a run waiting through every back-off.
+ */
 function unscripted(request: RecordedRequest): WireResponse {
   return {
-    status: 500,
+    status: 400,
     body: { error: { message: `wire server: no scripted reply for ${request.method} ${request.url}` } },
   };
 }
