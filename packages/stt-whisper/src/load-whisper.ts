@@ -9,6 +9,7 @@ import {
   type Tensor,
   WhisperForConditionalGeneration,
 } from '@huggingface/transformers';
+import { logMelFeatures, type WhisperFeatureExtractorLike } from './log-mel.js';
 import type { ModelLookup, WhisperModelLocation } from './model-location.js';
 
 /** The token ids decoding needs, read from the model's own tokenizer and generation config. */
@@ -164,7 +165,13 @@ export async function loadWhisper(
     );
     return {
       modelId: location.modelId,
-      features: async (samples) => ((await processor(samples)) as { input_features: Tensor }).input_features,
+      features: (samples) => {
+        const full = async (audio: Float32Array) =>
+          ((await processor(audio)) as { input_features: Tensor }).input_features;
+        const extractor = (processor as unknown as { feature_extractor?: WhisperFeatureExtractorLike })
+          .feature_extractor;
+        return extractor ? logMelFeatures(extractor, samples, full) : full(samples);
+      },
       tokenizer: tokenizer as WhisperTokenizerLike,
       model,
       tokens: readSpecialTokens(tokenizer, config),
