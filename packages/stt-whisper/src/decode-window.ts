@@ -59,18 +59,26 @@ function noSpeechProbabilityOf(logits: Float32Array, noSpeechToken: number): num
   return Math.exp((logits[noSpeechToken] as number) - maximum) / sum;
 }
 
-/** Runs the encoder once; its output feeds language detection and generation alike. */
+/**
+ * Runs the encoder once; its output feeds language detection and generation alike. Only the hidden
+ * state is fetched: exports made for word timestamps also output every layer's self-attention
+ * (4 × 6 heads × 1500 × 1500 floats for whisper-tiny, 216 MB per window), which nothing reads, and
+ * handing those over to JavaScript cost several times the encoder's own work.
+ */
 async function encode(whisper: LoadedWhisper, features: Tensor): Promise<Tensor> {
   const session = (whisper.model as unknown as { sessions: Record<string, OrtSession> }).sessions.model;
   if (!session) throw new Error('Whisper model has no encoder session');
-  const output = await session.run({
-    input_features: (features as unknown as { ort_tensor: unknown }).ort_tensor,
-  });
-  return new Tensor(output.last_hidden_state as never);
+  const output = await session.run(
+    { input_features: (features as unknown as { ort_tensor: unknown }).ort_tensor },
+    [ENCODER_OUTPUT],
+  );
+  return new Tensor(output[ENCODER_OUTPUT] as never);
 }
 
+const ENCODER_OUTPUT = 'last_hidden_state';
+
 interface OrtSession {
-  run(feeds: Record<string, unknown>): Promise<Record<string, unknown>>;
+  run(feeds: Record<string, unknown>, fetches?: readonly string[]): Promise<Record<string, unknown>>;
 }
 
 /** The raw logits of the first decoding step, after start-of-transcript alone (as Whisper's detect_language). */

@@ -9,6 +9,7 @@ import {
   type Tensor,
   WhisperForConditionalGeneration,
 } from '@huggingface/transformers';
+import { logMelFeatures, type WhisperFeatureExtractorLike } from './log-mel.js';
 import type { ModelLookup, WhisperModelLocation } from './model-location.js';
 
 /** The token ids decoding needs, read from the model's own tokenizer and generation config. */
@@ -118,38 +119,6 @@ function readSpecialTokens(
   };
 }
 
-interface OrtSessionLike {
-  release?(): Promise<void>;
-}
-interface OrtSessionClass {
-  create(path: string, options: Record<string, unknown>): Promise<OrtSessionLike>;
-}
-
-/**
- * Replaces the encoder's ONNX session with one that has no memory arena. One 30 s window needs
- * hundreds of MB of attention activations; with the arena (onnxruntime's default) that memory is
- * kept, and grown, for the life of the process, so peak memory creeps past 1 GB. The encoder runs
- * once per window, so giving the memory back costs nothing measurable; the decoder, which runs once
- * per token, keeps its arena (without it decoding is about twice as slow).
- */
-async function useEncoderWithoutArena(
-  model: WhisperForConditionalGeneration,
-  directory: string,
-  dtype: string,
-): Promise<void> {
-  const sessions = (model as unknown as { sessions: Record<string, OrtSessionLike> }).sessions;
-  const current = sessions.model;
-  const path = join(directory, 'onnx', `encoder_model${DTYPE_SUFFIX[dtype] ?? ''}.onnx`);
-  if (!current || !existsSync(path)) return;
-  // The class of the session Transformers.js created: the same onnxruntime-node it uses.
-  const InferenceSession = current.constructor as unknown as OrtSessionClass;
-  sessions.model = await InferenceSession.create(path, {
-    executionProviders: ['cpu'],
-    enableCpuMemArena: false,
-  });
-  await current.release?.();
-}
-
 /** Loads processor, tokenizer and model once; every failure becomes a ModelLoadError that says what to do. */
 export async function loadWhisper(
   lookup: ModelLookup,
@@ -186,7 +155,6 @@ export async function loadWhisper(
     if (typeof config?.no_timestamps_token_id !== 'number') {
       throw new Error('its generation_config.json has no no_timestamps_token_id: not a Whisper export');
     }
-    if (location.kind === 'local') await useEncoderWithoutArena(model, location.directory, dtype);
     // Decoding runs the encoder once per window and reuses its output for language detection and
     // generation; `generate` only forwards the inputs named here, so the encoder output is added.
     const forwardParameters = (model as unknown as { forward_params: string[] }).forward_params;
@@ -197,7 +165,13 @@ export async function loadWhisper(
     );
     return {
       modelId: location.modelId,
-      features: async (samples) => ((await processor(samples)) as { input_features: Tensor }).input_features,
+      features: (samples) => {
+        const full = async (audio: Float32Array) =>
+          ((await processor(audio)) as { input_features: Tensor }).input_features;
+        const extractor = (processor as unknown as { feature_extractor?: WhisperFeatureExtractorLike })
+          .feature_extractor;
+        return extractor ? logMelFeatures(extractor, samples, full) : full(samples);
+      },
       tokenizer: tokenizer as WhisperTokenizerLike,
       model,
       tokens: readSpecialTokens(tokenizer, config),

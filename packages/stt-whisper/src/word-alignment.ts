@@ -63,9 +63,15 @@ function medianOfWindow(values: Float32Array, width: number): Float32Array {
       // Reflect at the edges, as scipy / OpenAI's median filter does.
       if (index < 0) index = -index;
       else if (index > last) index = 2 * last - index;
-      window[k + half] = values[Math.min(last, Math.max(0, index))] as number;
+      // Insertion sort: a handful of values, where TypedArray.prototype.sort costs a call per frame.
+      const value = values[Math.min(last, Math.max(0, index))] as number;
+      let slot = k + half;
+      while (slot > 0 && (window[slot - 1] as number) > value) {
+        window[slot] = window[slot - 1] as number;
+        slot--;
+      }
+      window[slot] = value;
     }
-    window.sort();
     out[i] = window[half] as number;
   }
   return out;
