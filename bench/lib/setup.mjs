@@ -1,5 +1,6 @@
 // What every bench script starts with: the repository's folders, the dev data, the Whisper models
-// folder, and `--name value` arguments.
+// folder, `--name value` arguments, and `--help`.
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,3 +21,18 @@ export const argument = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : fallback;
 };
+
+// Every suite starts its work as soon as it is loaded, so `--help` is answered here, before any of it:
+// the running script's opening comment (what it measures and its options), then exit.
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  const lines = readFileSync(process.argv[1] ?? '', 'utf8').split('\n');
+  const header = lines.slice(lines[0]?.startsWith('#!') ? 1 : 0);
+  const end = header.findIndex((line) => !line.startsWith('//'));
+  console.log(
+    header
+      .slice(0, end < 0 ? header.length : end)
+      .map((line) => line.replace(/^\/\/ ?/, ''))
+      .join('\n'),
+  );
+  process.exit(0);
+}
