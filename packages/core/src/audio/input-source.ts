@@ -186,6 +186,9 @@ export class AudioByteSource {
           throw new InvalidInputError(reason, { file: name, cause: error });
         });
         if (!info.isFile()) throw new InvalidInputError('not a regular file (a directory?)', { file: name });
+        // Checked again after the await: a stream made with a signal that is already aborted emits its
+        // AbortError before anything can listen, which ends the process (Ctrl-C while a file was opened).
+        throwIfAborted(options.signal, name);
         const stream = createReadStream(source.path, {
           highWaterMark: FILE_READ_CHUNK_BYTES,
           signal: options.signal,

@@ -52,6 +52,9 @@ export class LocalStorage implements Storage {
     } catch (error) {
       this.fail('read', key, error);
     }
+    // Again after the await: a stream made with an already aborted signal emits its AbortError
+    // before anyone can listen, which ends the process.
+    throwIfAborted(options.signal, key);
     return createReadStream(path, { signal: options.signal });
   }
 

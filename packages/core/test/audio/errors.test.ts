@@ -11,6 +11,7 @@ import {
   UnsupportedFormatError,
 } from '@echolens/provider';
 import { describe, expect, it } from 'vitest';
+import { AudioByteSource } from '../../src/audio/input-source.js';
 import { prepareAudio } from '../../src/audio/prepare.js';
 import { dataPath } from '../helpers/data.js';
 import { failure, scratchFolder } from '../helpers/scratch.js';
@@ -218,6 +219,19 @@ describe('temporary files never outlive a failure', () => {
     const error = await failure(
       prepareAudio({ source: dataPath('asr', 'audio', 'jfk.wav') }, { signal: AbortSignal.abort() }),
     );
+    expect(AbortError.isInstance(error)).toBe(true);
+  });
+
+  it('an abort while a file is being opened is an AbortError, not a crash (Ctrl-C in the CLI)', async () => {
+    const controller = new AbortController();
+    const opening = AudioByteSource.open(
+      { source: dataPath('asr', 'audio', 'jfk.wav') },
+      { signal: controller.signal },
+    );
+    controller.abort(); // while open() waits for the file's size
+    const error = await failure(opening.then((source) => source.readHead(1024)));
+    // A file stream made with the aborted signal would report it now, with nobody listening.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(AbortError.isInstance(error)).toBe(true);
   });
 

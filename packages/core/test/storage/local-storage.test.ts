@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createLocalStorage, StorageError } from '@echolens/core';
+import { AbortError, createLocalStorage, StorageError } from '@echolens/core';
 import { describe, expect, it } from 'vitest';
 
 const collect = async <T>(items: AsyncIterable<T>) => {
@@ -46,5 +46,15 @@ describe('LocalStorage', () => {
     await expect(collect(storage.list('../'))).rejects.toThrow(/invalid storage key/);
     await expect(storage.get('missing.wav')).rejects.toThrow(/cannot read "missing.wav": no such object/);
     await expect(storage.getStream('missing.wav')).rejects.toSatisfy(StorageError.isInstance);
+  });
+
+  it('an abort while a stream is being opened is an AbortError, not a crash', async () => {
+    await storage.put('calls/2026/c.wav', new Uint8Array([1, 2, 3]));
+    const controller = new AbortController();
+    const opening = storage.getStream('calls/2026/c.wav', { signal: controller.signal });
+    controller.abort(); // while getStream() checks that the object exists
+    await expect(opening).rejects.toSatisfy(AbortError.isInstance);
+    // A file stream made with the aborted signal would report it now, with nobody listening.
+    await new Promise((resolve) => setTimeout(resolve, 50));
   });
 });
