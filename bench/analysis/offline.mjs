@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPipeline } from '@echolens/core';
-import { mulberry32 as random } from '../lib/random.mjs';
+import { mulberry32 as random } from '@echolens/core/testing';
 import { dataRoot } from '../lib/setup.mjs';
 import {
   accuracy,

@@ -1,7 +1,7 @@
 // Statistics for the analysis benchmark: scores, rank correlation and percentile-bootstrap confidence intervals.
 // Resampling uses a fixed seed so the same data gives the same intervals on every run.
 
-import { mulberry32 } from '../lib/random.mjs';
+import { mulberry32 } from '@echolens/core/testing';
 
 export const round = (value, digits = 3) => Number(value.toFixed(digits));
 export const mean = (values) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareAudio } from '@echolens/core';
-import { mulberry32 } from '../lib/random.mjs';
+import { mulberry32 } from '@echolens/core/testing';
 import * as setup from '../lib/setup.mjs';
 import { phoneBandVersion } from '../stt/phone-band.mjs';
 import { readWav, writeWavChannels } from '../stt/wav.mjs';

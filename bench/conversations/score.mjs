@@ -1,7 +1,7 @@
 // Scores for the conversational benchmark: word-level speaker accuracy and turn-edge errors against
 // a reference that knows the speaker and the turn of every word, and bootstrap confidence intervals.
 
-import { mulberry32 } from '../lib/random.mjs';
+import { mulberry32 } from '@echolens/core/testing';
 import { normaliseWords } from '../stt/word-error-rate.mjs';
 
 /**

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatRttm, parseRttm, prepareAudio } from '@echolens/core';
-import { mulberry32 } from '../lib/random.mjs';
+import { mulberry32 } from '@echolens/core/testing';
 import * as setup from '../lib/setup.mjs';
 import { phoneBandVersion } from '../stt/phone-band.mjs';
 import { writeWav } from '../stt/wav.mjs';

@@ -16,7 +16,7 @@ import {
   parseRttm,
   prepareAudio,
 } from '@echolens/core';
-import { mulberry32 } from '../lib/random.mjs';
+import { mulberry32 } from '@echolens/core/testing';
 import { dataRoot, outDir, root } from '../lib/setup.mjs';
 import { constructedSet } from './construct.mjs';
 

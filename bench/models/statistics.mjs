@@ -1,6 +1,6 @@
 // Bootstrap confidence intervals over items (clips), so that an interval says how much the figure
 // would move with other clips of the same kinds. Deterministic (fixed seed).
-import { mulberry32 } from '../lib/random.mjs';
+import { mulberry32 } from '@echolens/core/testing';
 export const BOOTSTRAP_RESAMPLES = 2000;
 const SEED = 12345;
 

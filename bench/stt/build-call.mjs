@@ -8,7 +8,7 @@
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from '../lib/random.mjs';
+import { mulberry32 } from '@echolens/core/testing';
 import * as setup from '../lib/setup.mjs';
 import { readWav, wavHeader } from './wav.mjs';
 

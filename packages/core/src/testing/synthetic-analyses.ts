@@ -2,6 +2,7 @@ import { createPipeline } from '../pipeline/create-pipeline.js';
 import type { CallAnalysis } from '../schema/analysis.js';
 import type { CallResult } from '../schema/call-result.js';
 import type { ComplianceStatus, ResolutionStatus, SentimentLabel } from '../schema/insights.js';
+import { mulberry32 } from './seeded-random.js';
 
 /**
  * A real analysis (the offline analyzer on a short timed call: greeting, a double charge, a refund, thanks)
@@ -175,17 +176,6 @@ const LABELS: SentimentLabel[] = ['positive', 'neutral', 'negative', 'mixed'];
 const RESOLUTIONS: ResolutionStatus[] = ['resolved', 'partially_resolved', 'unresolved'];
 const CATEGORIES = ['cancel-threat', 'long-hold', 'late-disclosure'];
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run makes the same calls. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(next: () => number, list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
 
 /**
@@ -194,7 +184,7 @@ const pick = <T>(next: () => number, list: readonly T[]): T => list[Math.floor(n
  * own: the same index gives the same call. Everything else is the base's, its evidence and promises included.
  */
 export function syntheticContactCenterCall(base: CallResult, index: number): CallResult {
-  const next = random(index + 1);
+  const next = mulberry32(index + 1);
   const id = `call-${String(index).padStart(6, '0')}`;
   // Drawn in this order, one number each (the order fixes every call).
   const day = Math.floor(next() * 84);
