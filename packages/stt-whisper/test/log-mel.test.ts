@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readPcmWav } from '@echolens/core/testing';
+import { mulberry32, readPcmWav } from '@echolens/core/testing';
 import { AutoProcessor, type Tensor } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataPath } from '../../core/test/helpers/data.js';
@@ -22,11 +22,8 @@ describe('logMelFeatures', () => {
   });
 
   it('gives the features of the audio padded to 30 s, for speech, gaps, noise and edge lengths', async () => {
-    let seed = 7;
-    const noise = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return (seed / 2 ** 31 - 0.5) * 0.2;
-    };
+    const random = mulberry32(7);
+    const noise = () => (random() - 0.5) * 0.2;
     const withGap = new Float32Array(jfk.length + 8000);
     withGap.set(jfk.subarray(0, 40_000));
     withGap.set(jfk.subarray(40_000), 48_000);
