@@ -116,13 +116,13 @@ describe('a long recording split into chunk jobs (BullMQ parent and children)', 
     const worker = startCallWorker(callId, standInPipeline(failing, calls));
     await worker.start();
     const added = await queue.add('call', callData(callId), { ...CALL_JOB_OPTIONS, jobId: `job-${callId}` });
-    let job: Job | undefined;
     for (;;) {
-      job = await queue.getJob(added.id as string);
-      const state = await job?.getState();
+      const state = await queue.getJobState(added.id as string);
       if (state === 'completed' || state === 'failed') break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // Read once the state is final: a job read before its state changed has no return value or failed reason yet.
+    const job = await queue.getJob(added.id as string);
     await worker.close(1000);
     workers.splice(workers.indexOf(worker), 1);
     return { job: job as Job, calls };

@@ -66,7 +66,9 @@ export class RedisQueue extends EventEmitter<WorkQueueEvents> implements WorkQue
     if (!job) throw new Error(`job ${jobId} could not be added to the queue`);
     const state = await job.getState();
     if (state === 'completed') {
-      const result = CallJobResultSchema.safeParse(job.returnvalue);
+      // Read again: a job read while it was still running has no return value, though it may be done now.
+      const done = await this.queue.getJob(jobId);
+      const result = CallJobResultSchema.safeParse(done?.returnvalue);
       if (result.success) return { state: 'completed', result: result.data };
     }
     if (state === 'failed') {
