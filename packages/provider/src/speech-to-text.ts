@@ -65,6 +65,11 @@ export interface SpeechToTextSegment {
   averageLogProbability?: number;
   /** Probability that the window holds no speech, when the model reports it. */
   noSpeechProbability?: number;
+  /**
+   * Sampling temperature of the decode that gave the segment, when known: 0 for Whisper's greedy
+   * decode, above 0 when its fallback re-decoded a window whose greedy text failed its checks.
+   */
+  temperature?: number;
 }
 
 export interface SpeechToTextResult {

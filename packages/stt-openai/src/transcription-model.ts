@@ -146,6 +146,7 @@ function toResult(response: TranscriptionVerbose, durationSec: number): SpeechTo
     text: segment.text.trim(),
     averageLogProbability: segment.avg_logprob,
     noSpeechProbability: segment.no_speech_prob,
+    temperature: segment.temperature,
   }));
   attachWordsToSegments(
     segments,

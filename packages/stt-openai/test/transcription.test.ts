@@ -36,7 +36,14 @@ const oneSegment = (text: string, durationSec: number) => ({
   language: 'en',
   durationSec,
   segments: [
-    { startSec: 0, endSec: durationSec, text, averageLogProbability: -0.2, noSpeechProbability: 0.01 },
+    {
+      startSec: 0,
+      endSec: durationSec,
+      text,
+      averageLogProbability: -0.2,
+      noSpeechProbability: 0.01,
+      temperature: 0.2,
+    },
   ],
   words: text.split(' ').map((word, index, all) => ({
     startSec: (index * durationSec) / all.length,
@@ -87,6 +94,8 @@ describe('@echolens/stt-openai with real speech', () => {
     expect(result.language).toBe('en');
     expect(result.segments[0]!.text).toBe(utterance.text);
     expect(result.segments[0]!.words).toHaveLength(utterance.text.split(' ').length);
+    // Whisper's confidence signals come through: the guards and the unintelligible spans read them.
+    expect(result.segments[0]).toMatchObject({ averageLogProbability: -0.2, temperature: 0.2 });
     expect(result.billedAudioSec).toBe(Math.ceil(utterance.seconds));
   });
 

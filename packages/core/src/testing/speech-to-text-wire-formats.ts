@@ -20,6 +20,8 @@ export interface TranscriptionAnswer {
     text: string;
     averageLogProbability?: number;
     noSpeechProbability?: number;
+    /** Temperature of the decode that gave the segment; 0 when absent. */
+    temperature?: number;
   }[];
   words?: { startSec: number; endSec: number; text: string }[];
   /** Seconds the service bills; default `durationSec` rounded up. */
@@ -87,7 +89,7 @@ function verboseJson(
       end: segment.endSec,
       text: ` ${segment.text.trim()}`,
       tokens: [50364, 634, 393, 50564],
-      temperature: 0,
+      temperature: segment.temperature ?? 0,
       avg_logprob: segment.averageLogProbability ?? -0.25,
       compression_ratio: 1.18,
       no_speech_prob: segment.noSpeechProbability ?? 0.01,
