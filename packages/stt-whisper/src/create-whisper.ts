@@ -45,7 +45,7 @@ export interface WhisperModel extends SpeechToTextModel {
 }
 
 /** Bumped when decoding changes in a way that changes transcripts, so cached ones are not reused. */
-const DECODER_VERSION = 2;
+const DECODER_VERSION = 3;
 
 /**
  * Whisper on the CPU through Transformers.js and onnxruntime-node. One loaded model serves every

@@ -1,5 +1,5 @@
-import { LogitsProcessorList, Tensor } from '@huggingface/transformers';
-import { EarlyEndProcessor, TokenLogProbabilityRecorder } from './decoding-hooks.js';
+import { random, Tensor } from '@huggingface/transformers';
+import { ChooserLastList, EarlyEndProcessor, TokenChooser } from './decoding-hooks.js';
 import type { LoadedWhisper } from './load-whisper.js';
 import {
   type AttentionTensor,
@@ -16,6 +16,29 @@ export const WINDOW_SAMPLES = 30 * SAMPLE_RATE;
 export const MAX_NEW_TOKENS = 224;
 /** Longest prompt Whisper accepts ahead of a window (`n_text_ctx // 2 - 1`). */
 export const MAX_PROMPT_TOKENS = 223;
+
+/**
+ * Whisper's temperature fallback, with its own defaults (openai/whisper `transcribe`): a window is
+ * decoded greedily first; when the model doubts the text it kept (mean token log-probability below -1),
+ * the window is decoded again by sampling at the next temperature, unless the model says the window
+ * holds no speech (no-speech probability above 0.6 with the low log-probability: Whisper's silence
+ * rule). A greedy decode can take a wrong first word and follow it into fluent invention ("In order to
+ * be able to do this…" for "The Northern Marianas…" on a telephone clip, log-probability -1.7);
+ * sampling leaves that path.
+ *
+ * Two differences from Whisper, both because a sampled text is only worth having when the model
+ * believes it:
+ * - When no temperature passes, the greedy decode is kept (Whisper keeps the last, faster-whisper the
+ *   best-scoring). Among failed attempts the best-scoring one is often a fluent invention: on a dev
+ *   telephone clip, 185 tokens of "You can do it…" at -1.33 against the greedy -1.68.
+ * - Repetition loops (Whisper: compression ratio above 2.4) are no reason to sample. A loop is cut
+ *   where it starts (EarlyEndProcessor) and the speech after it is decoded again from the head of a
+ *   later window (core's retry), so what is judged is the text kept; and the ratio also flags a
+ *   sentence said twice in one window, which calls have (a reference number read back).
+ */
+export const FALLBACK_TEMPERATURES = [0, 0.2, 0.4, 0.6, 0.8, 1] as const;
+const LOG_PROBABILITY_THRESHOLD = -1;
+const NO_SPEECH_THRESHOLD = 0.6;
 
 export interface DecodeWindowOptions {
   /** Forced language code; detected from the audio when absent. */
@@ -40,6 +63,8 @@ export interface DecodedWindow {
   looped: boolean;
   /** Generation hit MAX_NEW_TOKENS without ending. */
   truncated: boolean;
+  /** Temperature of the attempt kept (0 unless the greedy decode failed Whisper's checks). */
+  temperature: number;
 }
 
 function softmaxOver(logits: Float32Array, ids: Iterable<number>): Map<number, number> {
@@ -92,7 +117,8 @@ async function firstStepLogits(whisper: LoadedWhisper, encoded: Tensor): Promise
 }
 
 /**
- * Decodes up to 30 s of 16 kHz audio in one pass, greedily, with timestamp tokens. The language is
+ * Decodes up to 30 s of 16 kHz audio in one pass with timestamp tokens, greedily unless Whisper's
+ * temperature fallback (FALLBACK_TEMPERATURES) calls for sampling; the encoder runs once. The language is
  * the forced one or the most likely language token after start-of-transcript; the same step gives
  * the no-speech probability, at the cost of one decoder step rather than a second encoder run.
  */
@@ -132,28 +158,67 @@ export async function decodeWindow(
     initialTokens.push(tokens.languages.get(language ?? 'en') as number, tokens.transcribe);
   }
 
-  const attempt = await generateTokens(whisper, features, encoded, initialTokens, {
-    signal: options.signal,
-    wordTimestamps: options.wordTimestamps && whisper.supportsWordTimestamps,
-    samples,
-  });
-  const keep = attempt.repeatStart ?? attempt.tokens.length;
+  const wordTimestamps = options.wordTimestamps && whisper.supportsWordTimestamps;
+  let greedy: Attempt | undefined;
+  let chosen: Attempt | undefined;
+  for (const [index, temperature] of FALLBACK_TEMPERATURES.entries()) {
+    // Seeded by attempt, so a window decodes the same way every time (transcripts are cached by input).
+    const generator = new random.Random(index);
+    const attempt = await generateTokens(whisper, features, encoded, initialTokens, {
+      signal: options.signal,
+      wordTimestamps,
+      temperature,
+      random: () => generator.random(),
+    });
+    greedy ??= attempt;
+    if (options.signal?.aborted || !needsFallback(attempt, noSpeechProbability)) {
+      chosen = attempt;
+      break;
+    }
+  }
+  chosen ??= greedy;
+  if (!chosen) throw new Error('no decoding attempt was made');
+  const keep = chosen.repeatStart ?? chosen.tokens.length;
+  const tokenSpans = chosen.attentions
+    ? alignTokens(chosen.attentions, {
+        alignmentHeads: whisper.alignmentHeads,
+        promptLength: initialTokens.length,
+        tokenCount: chosen.tokens.length,
+        isText: chosen.tokens.map((token) => token < whisper.tokens.endOfText),
+        frames: audioFrames(samples, Math.ceil(samples.length / SAMPLES_PER_FRAME)),
+        medianFilterWidth: whisper.medianFilterWidth,
+      })
+    : undefined;
   return {
-    tokens: attempt.tokens.slice(0, keep),
-    logProbabilities: attempt.logProbabilities.slice(0, keep),
-    tokenSpans: attempt.tokenSpans?.slice(0, keep),
+    tokens: chosen.tokens.slice(0, keep),
+    logProbabilities: chosen.logProbabilities.slice(0, keep),
+    tokenSpans: tokenSpans?.slice(0, keep),
     language: whisper.multilingual ? language : 'en',
     languageProbability,
     noSpeechProbability,
-    looped: attempt.repeatStart !== undefined,
-    truncated: attempt.tokens.length >= MAX_NEW_TOKENS && attempt.tokens.at(-1) !== tokens.endOfText,
+    looped: chosen.repeatStart !== undefined,
+    truncated: chosen.tokens.length >= MAX_NEW_TOKENS && chosen.tokens.at(-1) !== tokens.endOfText,
+    temperature: chosen.temperature,
   };
+}
+
+interface Attempt extends GeneratedTokens {
+  temperature: number;
+  /** Mean log-probability of the tokens kept (before a loop), as Whisper's `avg_logprob`. */
+  meanLogProbability: number;
+}
+
+/** Whisper's test of a decoding result, on the text kept: doubted, and not silence. */
+function needsFallback(attempt: Attempt, noSpeechProbability: number | undefined): boolean {
+  if (attempt.meanLogProbability >= LOG_PROBABILITY_THRESHOLD) return false;
+  return noSpeechProbability === undefined || noSpeechProbability <= NO_SPEECH_THRESHOLD;
 }
 
 interface GeneratedTokens {
   tokens: number[];
   logProbabilities: number[];
-  tokenSpans: TokenSpan[] | undefined;
+  /** Cross-attentions of every decoding step, when word timestamps were asked for. */
+  attentions: AttentionTensor[][] | undefined;
   /** Set when generation stopped on a repetition loop: index of the first repeat. */
   repeatStart: number | undefined;
 }
@@ -166,19 +231,19 @@ async function generateTokens(
   options: {
     wordTimestamps: boolean;
     signal: AbortSignal | undefined;
-    samples: Float32Array;
+    temperature: number;
+    random: () => number;
   },
-): Promise<GeneratedTokens> {
+): Promise<Attempt> {
   const earlyEnd = new EarlyEndProcessor({
     initialLength: initialTokens.length,
     timestampBegin: whisper.tokens.timestampBegin,
     endOfText: whisper.tokens.endOfText,
     signal: options.signal,
   });
-  const recorder = new TokenLogProbabilityRecorder();
-  const logitsProcessors = new LogitsProcessorList();
+  const chooser = new TokenChooser(options.temperature, options.random);
+  const logitsProcessors = new ChooserLastList(chooser);
   logitsProcessors.push(earlyEnd);
-  logitsProcessors.push(recorder);
 
   const output = (await whisper.model.generate({
     inputs: features,
@@ -195,17 +260,15 @@ async function generateTokens(
   const sequenceTensor = output instanceof Tensor ? output : output.sequences;
   const sequence = (sequenceTensor.tolist() as bigint[][])[0]?.map(Number) ?? [];
   const tokens = sequence.slice(initialTokens.length);
-  const logProbabilities = recorder.finish(sequence.at(-1) ?? whisper.tokens.endOfText);
-  const attentions = output instanceof Tensor ? undefined : output.cross_attentions;
-  const tokenSpans = attentions
-    ? alignTokens(attentions, {
-        alignmentHeads: whisper.alignmentHeads,
-        promptLength: initialTokens.length,
-        tokenCount: tokens.length,
-        isText: tokens.map((token) => token < whisper.tokens.endOfText),
-        frames: audioFrames(options.samples, Math.ceil(options.samples.length / SAMPLES_PER_FRAME)),
-        medianFilterWidth: whisper.medianFilterWidth,
-      })
-    : undefined;
-  return { tokens, logProbabilities, tokenSpans, repeatStart: earlyEnd.repeatStart };
+  const logProbabilities = chooser.logProbabilities.slice(0, tokens.length);
+  // Judged on the tokens kept: a loop is cut where it starts.
+  const kept = logProbabilities.slice(0, earlyEnd.repeatStart ?? logProbabilities.length);
+  return {
+    tokens,
+    logProbabilities,
+    attentions: output instanceof Tensor ? undefined : output.cross_attentions,
+    repeatStart: earlyEnd.repeatStart,
+    temperature: options.temperature,
+    meanLogProbability: kept.length > 0 ? kept.reduce((sum, value) => sum + value, 0) / kept.length : 0,
+  };
 }

@@ -1,4 +1,4 @@
-import { LogitsProcessor, type Tensor } from '@huggingface/transformers';
+import { LogitsProcessor, LogitsProcessorList, type Tensor } from '@huggingface/transformers';
 
 /** log(softmax(values))[index], stable for large logits and -Infinity entries. */
 export function logSoftmaxAt(values: ArrayLike<number>, index: number): number {
@@ -10,32 +10,72 @@ export function logSoftmaxAt(values: ArrayLike<number>, index: number): number {
 }
 
 /**
- * Records the log-probability of every generated token, as Whisper's `avg_logprob` does: over the
- * logits after all filters. Whisper's generate() appends its timestamp rules after the processors we
- * pass, but every processor edits the same logits array in place, so the array is kept and scored one
- * step later, when the chosen token is known and all rules have run. Only one step is held at a time.
+ * The last word on every decoding step: chooses the token and records its log-probability over the
+ * final logits, as Whisper's `avg_logprob` does. At temperature 0 the choice is the most likely token
+ * (the first of equals, as generate()'s greedy sampler); above 0 it is a draw from the softmax of the
+ * logits divided by the temperature (Whisper's fallback sampling), from a seeded generator so that a
+ * window decodes the same way every time. The log-probability is of the untempered logits, as in
+ * Whisper. The row is then left with the chosen token alone, so generate()'s greedy step takes it.
+ * It must see the logits after every rule, including those generate() adds itself: see
+ * `ChooserLastList`.
  */
-export class TokenLogProbabilityRecorder extends LogitsProcessor {
+export class TokenChooser extends LogitsProcessor {
   readonly logProbabilities: number[] = [];
-  private pending: Float32Array | undefined;
 
-  override _call(inputIds: bigint[][], logits: Tensor): Tensor {
-    const sequence = inputIds[0] ?? [];
-    if (this.pending) this.score(Number(sequence.at(-1)));
-    const firstRow = (logits as unknown as Tensor[])[0];
-    this.pending = firstRow?.data as Float32Array | undefined;
+  constructor(
+    private readonly temperature: number,
+    private readonly random: () => number,
+  ) {
+    super();
+  }
+
+  override _call(_inputIds: bigint[][], logits: Tensor): Tensor {
+    const row = (logits as unknown as Tensor[])[0]?.data as Float32Array | undefined;
+    if (!row) return logits;
+    const token = this.temperature > 0 ? drawToken(row, this.temperature, this.random()) : argmax(row);
+    this.logProbabilities.push(logSoftmaxAt(row, token));
+    row.fill(Number.NEGATIVE_INFINITY);
+    row[token] = 0;
     return logits;
   }
+}
 
-  /** Scores the last step once generation has ended and the final token is known. */
-  finish(lastToken: number): number[] {
-    if (this.pending) this.score(lastToken);
-    return this.logProbabilities;
+function argmax(values: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if ((values[i] as number) > (values[best] as number)) best = i;
+  return best;
+}
+
+/** The token at cumulative probability `uniform` of softmax(values / temperature). */
+function drawToken(values: Float32Array, temperature: number, uniform: number): number {
+  let maximum = Number.NEGATIVE_INFINITY;
+  for (const value of values) if (value > maximum) maximum = value;
+  let sum = 0;
+  for (const value of values) sum += Math.exp((value - maximum) / temperature);
+  let target = uniform * sum;
+  let last = 0;
+  for (let i = 0; i < values.length; i++) {
+    const weight = Math.exp(((values[i] as number) - maximum) / temperature);
+    if (weight === 0) continue;
+    last = i;
+    target -= weight;
+    if (target <= 0) return i;
+  }
+  return last;
+}
+
+/**
+ * A processor list that runs `chooser` after all its other processors. generate() appends Whisper's
+ * timestamp rules to the list it is given and then copies the list by iterating it, so the chooser,
+ * yielded last, still sees the logits those rules leave.
+ */
+export class ChooserLastList extends LogitsProcessorList {
+  constructor(private readonly chooser: TokenChooser) {
+    super();
   }
 
-  private score(token: number): void {
-    this.logProbabilities.push(logSoftmaxAt(this.pending as Float32Array, token));
-    this.pending = undefined;
+  override [Symbol.iterator](): ArrayIterator<LogitsProcessor> {
+    return [...this.processors, this.chooser].values();
   }
 }
 

@@ -132,6 +132,7 @@ export function segmentsFromTokens(
       ...(window.noSpeechProbability === undefined
         ? {}
         : { noSpeechProbability: window.noSpeechProbability }),
+      temperature: window.temperature,
     };
   };
 

@@ -36,6 +36,7 @@ describe('words from Whisper tokens', () => {
       noSpeechProbability: 0.01,
       looped: false,
       truncated: false,
+      temperature: 0,
     };
   }
 

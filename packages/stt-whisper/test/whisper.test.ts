@@ -86,6 +86,25 @@ describe('createWhisper (whisper-tiny q8, local models)', () => {
       expect(words[i]!.startSec).toBeGreaterThanOrEqual(words[i - 1]!.startSec);
   });
 
+  it('decodes clear speech once, greedily, and a window it doubts again by sampling, the same way every time', async () => {
+    const clear = await whisper.transcribe({ samples: jfk, sampleRate: 16_000 }, { language: 'en' });
+    expect(clear.segments.map((segment) => segment.temperature)).toEqual(clear.segments.map(() => 0));
+    // "Five, five." (a dev card-game clip), 0.6 s of silence, then JFK. Greedily, tiny writes "Five, five." and
+    // ends the window there, doubting even that (mean log-probability -1.24, below Whisper's -1): the rest of
+    // the window, JFK's sentence, would be lost. The fallback's draws find the whole window.
+    const five = samplesOf(dataPath('asr', 'audio', 'cards-004.wav'));
+    const samples = new Float32Array(five.length + 0.6 * 16_000 + jfk.length);
+    samples.set(five, 0);
+    samples.set(jfk, five.length + 0.6 * 16_000);
+    const doubted = await whisper.transcribe({ samples, sampleRate: 16_000 }, { language: 'en' });
+    expect(textOf(doubted)).toMatch(/^five, five\. and so my fellow americans ask not/i);
+    expect(wordErrorRate(`five five ${JFK_TEXT}`, textOf(doubted)).wer).toBeLessThanOrEqual(0.1);
+    expect(doubted.segments.every((segment) => (segment.temperature ?? 0) > 0)).toBe(true);
+    expectWellFormed(doubted, samples.length / 16_000);
+    const again = await whisper.transcribe({ samples, sampleRate: 16_000 }, { language: 'en' });
+    expect(again).toEqual(doubted);
+  });
+
   it('gives segments without words unless asked', async () => {
     const result = await whisper.transcribe({ samples: jfk, sampleRate: 16_000 }, { language: 'en' });
     expect(result.segments.length).toBeGreaterThan(0);
