@@ -106,6 +106,7 @@ export async function transcribeSamples(
         tokens: decoded.tokens.length,
         language: decoded.language,
         noSpeechProbability: decoded.noSpeechProbability,
+        temperature: decoded.temperature,
         ms: Math.round(performance.now() - started),
       },
       'whisper window decoded',
