@@ -36,7 +36,7 @@ export const MAX_PROMPT_TOKENS = 223;
  *   later window (core's retry), so what is judged is the text kept; and the ratio also flags a
  *   sentence said twice in one window, which calls have (a reference number read back).
  */
-export const FALLBACK_TEMPERATURES = [0, 0.2, 0.4, 0.6, 0.8, 1] as const;
+const FALLBACK_TEMPERATURES = [0, 0.2, 0.4, 0.6, 0.8, 1] as const;
 const LOG_PROBABILITY_THRESHOLD = -1;
 const NO_SPEECH_THRESHOLD = 0.6;
 
@@ -63,7 +63,7 @@ export interface DecodedWindow {
   looped: boolean;
   /** Generation hit MAX_NEW_TOKENS without ending. */
   truncated: boolean;
-  /** Temperature of the attempt kept (0 unless the greedy decode failed Whisper's checks). */
+  /** Temperature of the decode kept: 0, or the first sampled one that passed where the greedy decode failed. */
   temperature: number;
 }
 
