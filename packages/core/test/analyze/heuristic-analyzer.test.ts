@@ -162,6 +162,18 @@ describe('lexicon sentiment', () => {
     expect(scoreText('I get an error code when I open the app').score).toBeGreaterThan(-0.4);
     expect(scoreText('This is ridiculous, worst customer service ever').score).toBeLessThan(-0.6);
   });
+
+  it('keeps the weight of "but" inside its sentence, or on the sentence a "But" answers', () => {
+    // A "but" two sentences later does not halve a complaint.
+    const worst = scoreText('Your support is the worst. They always give wrong answers.').score;
+    expect(
+      scoreText('Your support is the worst. They always give wrong answers. I waited, but nobody called.')
+        .score,
+    ).toBeLessThanOrEqual(worst);
+    // A sentence opening with "But" outweighs the one before it; phrases shift like words.
+    expect(scoreText('It was great. But now it is useless.').score).toBeLessThan(0);
+    expect(scoreText('The app is nice but it keeps crashing').score).toBeLessThan(0);
+  });
 });
 
 describe('commitments and compliance rules', () => {

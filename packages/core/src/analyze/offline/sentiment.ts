@@ -1,4 +1,4 @@
-import { matchForm, type Span, textWork, tokenize } from '../text.js';
+import { matchForm, type Span, type Token, textWork, tokenize } from '../text.js';
 import {
   EMOJI_VALENCE,
   INTENSIFIERS,
@@ -38,6 +38,8 @@ export function scoreText(text: string): TextSentiment {
   const masked = maskNoise(text);
   const form = matchForm(masked);
   const hits: SentimentHit[] = [];
+  const tokens = tokenize(masked);
+  const shift = butShifts(masked, tokens);
   // Characters already claimed by a phrase: the phrase's valence replaces its words' (one flag per character,
   // so checking a word costs its length, not the number of phrases found so far).
   const covered = new Uint8Array(form.length);
@@ -52,12 +54,11 @@ export function scoreText(text: string): TextSentiment {
       const end = start + match[0].length;
       if (isCovered(start, end)) continue;
       covered.fill(1, start, end);
-      if (valence !== 0) hits.push({ start, end, valence });
+      const first = tokens.findIndex((token) => token.end > start);
+      if (valence !== 0) hits.push({ start, end, valence: valence * (first < 0 ? 1 : (shift[first] ?? 1)) });
     }
   }
 
-  const tokens = tokenize(masked);
-  const butIndex = tokens.findIndex((token) => token.text === 'but' || token.text === 'however');
   tokens.forEach((token, index) => {
     if (covered[token.start]) return;
     const base = wordValence(token.text);
@@ -77,8 +78,7 @@ export function scoreText(text: string): TextSentiment {
         break;
       }
     }
-    // What follows "but" is what the speaker means ("the app is nice but it keeps crashing").
-    if (butIndex >= 0) valence *= index < butIndex ? 0.5 : index > butIndex ? 1.5 : 1;
+    valence *= shift[index] ?? 1;
     hits.push({ start: token.start, end: token.end, valence });
   });
 
@@ -93,6 +93,36 @@ export function scoreText(text: string): TextSentiment {
   if (sum !== 0 && exclamations > 0) sum += Math.sign(sum) * 0.3 * exclamations;
   const score = sum / Math.sqrt(sum * sum + ALPHA);
   return { score: Number(score.toFixed(4)), hits };
+}
+
+/**
+ * Weight of each token from "but" / "however": what follows is what the speaker means ("the app is nice but it
+ * keeps crashing"), so words before it count half and words after it half again as much. The shift stays inside
+ * the sentence, as VADER (written for one sentence at a time) means it to; a sentence that opens with "But"
+ * answers the sentence before it, which is then the part that counts half.
+ */
+function butShifts(text: string, tokens: readonly Token[]): number[] {
+  const sentence: number[] = [];
+  tokens.forEach((token, index) => {
+    const previous = tokens[index - 1];
+    const boundary = previous !== undefined && /[.!?;\n]/.test(text.slice(previous.end, token.start));
+    sentence.push((sentence[index - 1] ?? 0) + (boundary ? 1 : 0));
+  });
+  const shifts = tokens.map(() => 1);
+  tokens.forEach((token, index) => {
+    if (token.text !== 'but' && token.text !== 'however') return;
+    const own = sentence[index] ?? 0;
+    const opens = index === 0 || sentence[index - 1] !== own;
+    const from = opens ? own - 1 : own;
+    for (let other = 0; other < tokens.length; other++) {
+      const scope = sentence[other] ?? 0;
+      if (scope < from || scope > own || other === index) continue;
+      // Only the first "but" of a sentence shifts it: a second one does not compound.
+      if (shifts[other] !== 1 && scope === own) continue;
+      shifts[other] = other < index ? 0.5 : 1.5;
+    }
+  });
+  return shifts;
 }
 
 /** The strongest hit of a sign, for quoting ("negative" → the most negative word or phrase). */
