@@ -176,6 +176,26 @@ describe('offline sentiment and satisfaction', () => {
     expect(both.sentiment.customer.label).toBe('mixed');
     expect(both.satisfaction.predictedScore).not.toBeNull();
   });
+
+  it('counts emphatic thanks towards satisfaction and cites it, whatever the last words are', () => {
+    // The end of the real auto-repair call: thanks in the middle of the closing, then short neutral words.
+    const insights = analyze(
+      chat(
+        [
+          'My oil light is still on after the service and I do not know why.',
+          'They forgot to reset it. Hold both buttons for ten seconds.',
+          'It is off now. That is great. Thank you so much, you saved me a trip.',
+          'You are welcome. Anything else I can do for you today?',
+          'No, that is it.',
+          'Okay, have a good one.',
+          'All right, bye.',
+        ],
+        true,
+      ),
+    );
+    expect(insights.satisfaction.label).toBe('satisfied');
+    expect(insights.satisfaction.evidence[0]?.quote).toMatch(/thank you so much/i);
+  });
 });
 
 describe('offline rules know the channel and the common phrasings', () => {

@@ -98,7 +98,7 @@ const clamp = (value: number, low: number, high: number) => Math.min(high, Math.
 /**
  * Predicted CSAT 1-5 from the customer's trajectory and end state: the mean of their whole sentiment and of
  * their last two turns (how they felt along the way and at the end), the outcome (resolved +, unresolved −),
- * and anger or frustration. Unknown (null) with no or almost no customer speech.
+ * anger or frustration (−) and emphatic gratitude (+). Unknown (null) with no or almost no customer speech.
  */
 export function predictSatisfaction(
   customer: readonly ScoredTurn[],
@@ -118,14 +118,28 @@ export function predictSatisfaction(
   const last = customer.slice(-2);
   const end = last.reduce((sum, entry) => sum + entry.sentiment.score, 0) / last.length;
   const outcome = resolution.status === 'resolved' ? 1 : resolution.status === 'unresolved' ? -1 : 0;
-  const anger = emotions.some((emotion) => emotion.emotion === 'anger');
-  const frustration = emotions.some((emotion) => emotion.emotion === 'frustration');
+  const emotion = (name: string) => emotions.find((entry) => entry.emotion === name);
+  const anger = emotion('anger');
+  const frustration = emotion('frustration');
+  // Emphatic thanks or praise, not a formulaic "thanks" (that is courtesy, intensity below 0.5).
+  const gratitude = emotions.find((entry) => entry.emotion === 'gratitude' && entry.intensity >= 0.5);
+  // Anger lowers the score as much as real gratitude raises it.
   const predicted = clamp(
-    3 + 1.5 * ((overall + end) / 2) + 0.4 * outcome - (anger ? 0.5 : 0) - (frustration ? 0.25 : 0),
+    3 +
+      1.5 * ((overall + end) / 2) +
+      0.4 * outcome -
+      (anger ? 0.5 : 0) -
+      (frustration ? 0.25 : 0) +
+      (gratitude ? 0.5 : 0),
     1,
     5,
   );
-  // Evidence: the customer's closing turn that carries the most feeling.
+  const label = predicted >= 3.5 ? 'satisfied' : predicted <= 2.5 ? 'dissatisfied' : 'neutral';
+  // Evidence: the emotion behind a clear label, else the customer's closing turn that carries the most feeling.
+  const decisive =
+    label === 'satisfied' ? gratitude : label === 'dissatisfied' ? (anger ?? frustration) : undefined;
+  if (decisive && decisive.evidence.length > 0)
+    return { predictedScore: Number(predicted.toFixed(1)), label, evidence: decisive.evidence.slice(0, 1) };
   let closing = last[0];
   for (const entry of last)
     if (!closing || Math.abs(entry.sentiment.score) > Math.abs(closing.sentiment.score)) closing = entry;
@@ -135,7 +149,7 @@ export function predictSatisfaction(
   );
   return {
     predictedScore: Number(predicted.toFixed(1)),
-    label: predicted >= 3.5 ? 'satisfied' : predicted <= 2.5 ? 'dissatisfied' : 'neutral',
+    label,
     evidence: closing ? [citeTurn(closing.turn, hit)] : [],
   };
 }
