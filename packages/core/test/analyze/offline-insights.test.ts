@@ -198,6 +198,19 @@ describe('offline sentiment and satisfaction', () => {
   });
 });
 
+describe('offline complaint or question', () => {
+  const opening = (text: string) =>
+    analyze(chat([text, 'Thanks for reaching out, let me look into that for you.'], true)).complaint
+      .isComplaint;
+
+  it('hears a yes/no question about a possible problem as a question, and a "why" question as a grievance', () => {
+    expect(
+      opening('@Airline is flight AK 377 really cancelled today? I got a text but the dates are confusing.'),
+    ).toBe(false);
+    expect(opening('Why was my flight cancelled today?')).toBe(true);
+  });
+});
+
 describe('offline rules know the channel and the common phrasings', () => {
   it('passes a closing and an identity check said in other words; voice-only rules do not apply to chats', () => {
     const insights = analyze(

@@ -22,6 +22,17 @@ function openingTurns(customer: readonly ScoredTurn[]): ScoredTurn[] {
 }
 
 /**
+ * The text without its yes/no questions: "is my flight cancelled?" asks whether something went wrong, it does not
+ * report that it did. "Why" questions stay ("why was I charged?" is a grievance).
+ */
+function withoutPolarQuestions(text: string): string {
+  return text.replace(
+    /(?:^|(?<=[.!?]\s*))(?:\s*@\w+)*\s*(?:is|are|was|were|will|would|can|could|do|does|did|has|have|should|am)\b[^.!?]*\?+/gi,
+    ' ',
+  );
+}
+
+/**
  * Complaint or question. A complaint is a grievance: in the opening turns, reported problems and clearly
  * negative speech weigh at least as much as questions and requests (each distinct cue counts one, a clearly negative turn two; a tie goes to the grievance, as a "why…?" is both);
  * anywhere in the contact, a negative customer, a threat to leave, a supervisor request or a legal threat makes
@@ -37,7 +48,9 @@ export function assessComplaint(
   let grievance = 0;
   let inquiry = 0;
   for (const entry of opening) {
-    grievance += countCues(entry.turn.text, PROBLEM_CUES) + (entry.sentiment.score <= NEGATIVE_TURN ? 2 : 0);
+    grievance +=
+      countCues(withoutPolarQuestions(entry.turn.text), PROBLEM_CUES) +
+      (entry.sentiment.score <= NEGATIVE_TURN ? 2 : 0);
     inquiry += countCues(entry.turn.text, QUESTION_CUES) + countCues(entry.turn.text, REQUEST_CUES);
   }
   const churn = cueHits(customer, CHURN_CUES);
