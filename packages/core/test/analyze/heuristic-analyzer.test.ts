@@ -163,6 +163,15 @@ describe('lexicon sentiment', () => {
     expect(scoreText('This is ridiculous, worst customer service ever').score).toBeLessThan(-0.6);
   });
 
+  it('reads typed emoticons, never a link or a clock, and hears "please resolve" as a request', () => {
+    expect(scoreText('where is the new album :(').score).toBeLessThan(-0.3);
+    expect(scoreText('all good now :-)').score).toBeGreaterThan(0.3);
+    expect(scoreText('see https://t.co/abc at 10:30 (platform 2)').score).toBe(0);
+    expect(
+      scoreText('Please resolve this issue, it has been pending for a week now!').score,
+    ).toBeLessThanOrEqual(0);
+  });
+
   it('keeps the weight of "but" inside its sentence, or on the sentence a "But" answers', () => {
     // A "but" two sentences later does not halve a complaint.
     const worst = scoreText('Your support is the worst. They always give wrong answers.').score;

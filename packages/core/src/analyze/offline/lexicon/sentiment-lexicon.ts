@@ -62,6 +62,8 @@ const SERVICE_OVERRIDES: Record<string, number> = {
   afraid: 0, // "I'm afraid we can't": politeness, not fear
   disability: 0, // accessibility requests are not complaints
   disabled: 0,
+  resolve: 0, // "please resolve this" asks for something; "resolved" (below) reports it
+  resolving: 0,
 };
 
 /** Service words AFINN does not list. */
@@ -105,6 +107,8 @@ const SERVICE_WORDS: Record<string, number> = {
   pathetic: -3,
   shocking: -2,
   appalling: -3,
+  abysmal: -3,
+  atrocious: -3,
   unacceptable: -3,
   nightmare: -3,
   scam: -3,
@@ -264,6 +268,10 @@ export const EMOJI_VALENCE: readonly [RegExp, number][] = [
   [/[😡🤬😠👿💢]/gu, -3],
   [/[😭😢😞😩😫😤😒🙄😣😖😔☹🙁😕👎💔]/gu, -2],
   [/[😀😃😄😁😊☺🙂😍🥰😘🤗👍🙌👏💯❤💕💖💙💚💜🎉😎🙏]/gu, 2],
+  // Typed emoticons, as VADER reads them (links are masked first, so "https://" is no ":/").
+  [/(?<![\w:;=])[:;=]'?-?[([](?![\w)])|(?<![\w(])[)\]]-?:(?!\w)/g, -2],
+  [/(?<![\w:;=])[:=]-?[/\\](?![\w/\\])/g, -1],
+  [/(?<![\w:;=])[:;=]-?[)\]D](?!\w)|(?<![\w)])\(-?:(?![\w(])/g, 2],
 ];
 
 /**
