@@ -54,8 +54,7 @@ export function scoreText(text: string): TextSentiment {
       const end = start + match[0].length;
       if (isCovered(start, end)) continue;
       covered.fill(1, start, end);
-      const first = tokens.findIndex((token) => token.end > start);
-      if (valence !== 0) hits.push({ start, end, valence: valence * (first < 0 ? 1 : (shift[first] ?? 1)) });
+      if (valence !== 0) hits.push({ start, end, valence: valence * (shift[tokenAt(tokens, start)] ?? 1) });
     }
   }
 
@@ -99,30 +98,45 @@ export function scoreText(text: string): TextSentiment {
  * Weight of each token from "but" / "however": what follows is what the speaker means ("the app is nice but it
  * keeps crashing"), so words before it count half and words after it half again as much. The shift stays inside
  * the sentence, as VADER (written for one sentence at a time) means it to; a sentence that opens with "But"
- * answers the sentence before it, which is then the part that counts half.
+ * answers the sentence before it, which is then the part that counts half. Linear in the number of tokens.
  */
 function butShifts(text: string, tokens: readonly Token[]): number[] {
-  const sentence: number[] = [];
-  tokens.forEach((token, index) => {
-    const previous = tokens[index - 1];
-    const boundary = previous !== undefined && /[.!?;\n]/.test(text.slice(previous.end, token.start));
-    sentence.push((sentence[index - 1] ?? 0) + (boundary ? 1 : 0));
-  });
   const shifts = tokens.map(() => 1);
-  tokens.forEach((token, index) => {
-    if (token.text !== 'but' && token.text !== 'however') return;
-    const own = sentence[index] ?? 0;
-    const opens = index === 0 || sentence[index - 1] !== own;
-    const from = opens ? own - 1 : own;
-    for (let other = 0; other < tokens.length; other++) {
-      const scope = sentence[other] ?? 0;
-      if (scope < from || scope > own || other === index) continue;
-      // Only the first "but" of a sentence shifts it: a second one does not compound.
-      if (shifts[other] !== 1 && scope === own) continue;
-      shifts[other] = other < index ? 0.5 : 1.5;
+  // Each sentence as [first token, end token): a boundary is sentence punctuation between two tokens.
+  const sentences: [number, number][] = [];
+  let from = 0;
+  for (let index = 1; index <= tokens.length; index++) {
+    const previous = tokens[index - 1];
+    const token = tokens[index];
+    if (!token || (previous && /[.!?;\n]/.test(text.slice(previous.end, token.start)))) {
+      sentences.push([from, index]);
+      from = index;
     }
+  }
+  sentences.forEach(([start, end], position) => {
+    let but = -1;
+    for (let index = start; index < end && but < 0; index++) {
+      const word = tokens[index]?.text;
+      if (word === 'but' || word === 'however') but = index;
+    }
+    if (but < 0) return;
+    for (let index = start; index < end; index++) shifts[index] = index < but ? 0.5 : index > but ? 1.5 : 1;
+    const before = sentences[position - 1];
+    if (but === start && before) for (let index = before[0]; index < before[1]; index++) shifts[index] = 0.5;
   });
   return shifts;
+}
+
+/** Index of the first token ending after `offset` (binary search: tokens are in text order). */
+function tokenAt(tokens: readonly Token[], offset: number): number {
+  let low = 0;
+  let high = tokens.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((tokens[middle]?.end ?? 0) > offset) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 /** The strongest hit of a sign, for quoting ("negative" → the most negative word or phrase). */
