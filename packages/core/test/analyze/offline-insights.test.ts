@@ -67,6 +67,29 @@ describe('offline outcomes say what happened, or that the text does not say', ()
     expect(insights.resolution).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
   });
 
+  it('lets a later success outrank an earlier failure, and never reads "was not successful" as one', () => {
+    const retried = analyze(
+      chat([
+        'Hello, how can I help?',
+        'Please book a table for two at Luigi at seven.',
+        'Unfortunately, I could not make the reservation. Shall I try half past seven?',
+        'Yes, that would be great.',
+        'The reservation was successful.',
+        'Thanks so much!',
+      ]),
+    );
+    expect(retried.resolution).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+    const failed = analyze(
+      chat([
+        'Hello, how can I help?',
+        'Please send 50 pounds to my sister.',
+        'I am sorry, the transfer was not successful.',
+        'Oh no.',
+      ]),
+    );
+    expect(failed.resolution).toMatchObject({ status: 'unresolved', category: 'declined' });
+  });
+
   it('recognises a transfer and an answered question closed with "anything else?"', () => {
     const transfer = analyze(
       chat([
