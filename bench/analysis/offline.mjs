@@ -347,7 +347,16 @@ export async function offlineFigures() {
     gratitude,
     satisfaction: { ...satisfaction, n },
     sgdOutcome,
-    mwozOutcome: { accuracy: round(accuracy(mwozPredictions, mwozLabels)), confusion: mwozConfusion },
+    // Booked or not: "no_availability" and "info_only" are both "not booked".
+    mwozOutcome: {
+      accuracy: round(
+        accuracy(
+          mwozPredictions,
+          mwozLabels.map((label) => (label === 'booked' ? 'booked' : 'not booked')),
+        ),
+      ),
+      confusion: mwozConfusion,
+    },
     intent,
     msPerCall: {
       tweetsumm: round(tweet.msPerCall, 2),
