@@ -239,6 +239,9 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
 - Typed emoticons (":(", ":)"), "please resolve" read as a request rather than praise, and "abysmal"/"atrocious":
   negative F1 0.742 → 0.781, balanced accuracy 0.735 → 0.741.
 - "but" shifts weight only inside its sentence: no dev figure moved.
+- "refund" and "compensation" are no longer grievance cues by themselves (asking for a remedy, or for its status, is
+  not a complaint; the problem words around such a request still are): no dev figure moved; one summary of the ten
+  read by hand now says "got in touch" instead of "complained" for a refund-status check.
 - Confirmations in other words ("booking was successful", "all booked for you", "added to your calendar") and
   "was not successful" as a failure: MultiWOZ booked-or-not accuracy 78.3 % → 90.0 %, SGD outcome balanced accuracy
   0.567 → 0.595; satisfaction, which reads the outcome, +0.070 → +0.061 over VADER. (The MultiWOZ accuracy printed

@@ -24,7 +24,7 @@ export const PROBLEM_CUES: readonly RegExp[] = [
   /\b(?:not|never|haven't|hasn't|didn't) (?:heard|had) (?:back|anything|a (?:reply|response|word))|\bsilence\b|\bgo(?:es)? away\b/,
   /\b(?:rude|unhelpful|useless|terrible|awful|horrible|worst|ridiculous|unacceptable|disgrace\w*|joke)\b/,
   /\bstill (?:on|off|there|showing|down|broken|happening|the same|wrong|stuck|unavailable)\b|\b(?:don't|do not|didn't) (?:know|understand) why\b/,
-  /\b(?:refund|compensation|complain\w*|dispute)\b/,
+  /\b(?:complain\w*|dispute)\b/,
 ];
 
 /** The customer asks for information or how to do something. */
