@@ -14,7 +14,7 @@ export const PROBLEM_CUES: readonly RegExp[] = [
     `\\b(?:is|are|was|were|does|do|did|has|have|will|would|can|could)?${NOT} ?(?:\\w+ )?(?:work|working|load|loading|connect|connecting|arrive|arrived|turn on|charge|charging|sync|syncing|show|showing|open|respond|responding)\\b`,
   ),
   /\b(?:won't|wont|cannot|can't|cant|unable to|couldn't|not able to)\b/,
-  /\b(?:error|errors|bug|bugs|glitch|crash\w*|freez\w*|broken|broke|faulty|defective|damaged|outage|down again|stopped)\b/,
+  /\b(?:error|errors|bug|bugs|glitch|crash\w*|freez\w*|broken|broke|faulty|defective|damaged|outage|down again|stopped|incompatible|not compatible|no longer supported)\b/,
   /\b(?:charged|overcharged|double charged|billed)\b/,
   /\b(?:delayed|late|cancell?ed|missed|missing|lost|stolen|never (?:received|arrived|came|got))\b/,
   /\b(?:still (?:waiting|not|no|haven't|hasn't)|been waiting|on hold|no (?:response|reply|answer))\b/,
