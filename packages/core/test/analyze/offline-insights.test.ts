@@ -231,6 +231,7 @@ describe('offline complaint or question', () => {
       opening('@Airline is flight AK 377 really cancelled today? I got a text but the dates are confusing.'),
     ).toBe(false);
     expect(opening('Why was my flight cancelled today?')).toBe(true);
+    expect(opening('Is there a reason my flight was cancelled today?')).toBe(true);
     expect(opening('I updated my phone to iOS 11 and it is not compatible with the app.')).toBe(true);
   });
 });

@@ -23,11 +23,12 @@ function openingTurns(customer: readonly ScoredTurn[]): ScoredTurn[] {
 
 /**
  * The text without its yes/no questions: "is my flight cancelled?" asks whether something went wrong, it does not
- * report that it did. "Why" questions stay ("why was I charged?" is a grievance).
+ * report that it did. "Why" questions stay ("why was I charged?" is a grievance), and so does "is there a reason…?",
+ * which is one.
  */
 function withoutPolarQuestions(text: string): string {
   return text.replace(
-    /(?:^|(?<=[.!?]\s*))(?:\s*@\w+)*\s*(?:is|are|was|were|will|would|can|could|do|does|did|has|have|should|am)\b[^.!?]*\?+/gi,
+    /(?:^|(?<=[.!?]\s*))(?:\s*@\w+)*\s*(?!is there (?:a|any) reason\b)(?:is|are|was|were|will|would|can|could|do|does|did|has|have|should|am)\b[^.!?]*\?+/gi,
     ' ',
   );
 }
