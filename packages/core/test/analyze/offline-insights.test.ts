@@ -42,74 +42,65 @@ const sentences = (text: string) =>
     .filter(Boolean);
 
 describe('offline outcomes say what happened, or that the text does not say', () => {
+  /** The outcome of a chat whose agent speaks first. */
+  const resolutionOf = (lines: readonly string[]) => analyze(chat(lines)).resolution;
+
   it('reads a refusal as declined, not as a completed transaction', () => {
-    const insights = analyze(
-      chat([
-        'Hello, how can I help?',
-        'I bought the season pass but the documentary is missing, can you unlock it?',
-        'I am sorry, we are not able to provide this content in your region.',
-        'That is really disappointing.',
-      ]),
-    );
-    expect(insights.resolution).toMatchObject({ status: 'unresolved', category: 'declined' });
-    expect(insights.resolution.evidence[0]?.quote).toMatch(/not able to provide/);
+    const resolution = resolutionOf([
+      'Hello, how can I help?',
+      'I bought the season pass but the documentary is missing, can you unlock it?',
+      'I am sorry, we are not able to provide this content in your region.',
+      'That is really disappointing.',
+    ]);
+    expect(resolution).toMatchObject({ status: 'unresolved', category: 'declined' });
+    expect(resolution.evidence[0]?.quote).toMatch(/not able to provide/);
   });
 
   it('reads a confirmation with a reference number as completed, not as a follow-up', () => {
-    const insights = analyze(
-      chat([
-        'Good afternoon, how may I help you?',
-        'I would like to book a table for two on Friday at seven.',
-        'Your table is booked. Your reference number is 4471Q.',
-        'Perfect, thank you!',
-      ]),
-    );
-    expect(insights.resolution).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+    const resolution = resolutionOf([
+      'Good afternoon, how may I help you?',
+      'I would like to book a table for two on Friday at seven.',
+      'Your table is booked. Your reference number is 4471Q.',
+      'Perfect, thank you!',
+    ]);
+    expect(resolution).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
   });
 
   it('lets a later success outrank an earlier failure, and never reads "was not successful" as one', () => {
-    const retried = analyze(
-      chat([
-        'Hello, how can I help?',
-        'Please book a table for two at Luigi at seven.',
-        'Unfortunately, I could not make the reservation. Shall I try half past seven?',
-        'Yes, that would be great.',
-        'The reservation was successful.',
-        'Thanks so much!',
-      ]),
-    );
-    expect(retried.resolution).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
-    const failed = analyze(
-      chat([
-        'Hello, how can I help?',
-        'Please send 50 pounds to my sister.',
-        'I am sorry, the transfer was not successful.',
-        'Oh no.',
-      ]),
-    );
-    expect(failed.resolution).toMatchObject({ status: 'unresolved', category: 'declined' });
+    const retried = resolutionOf([
+      'Hello, how can I help?',
+      'Please book a table for two at Luigi at seven.',
+      'Unfortunately, I could not make the reservation. Shall I try half past seven?',
+      'Yes, that would be great.',
+      'The reservation was successful.',
+      'Thanks so much!',
+    ]);
+    expect(retried).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+    const failed = resolutionOf([
+      'Hello, how can I help?',
+      'Please send 50 pounds to my sister.',
+      'I am sorry, the transfer was not successful.',
+      'Oh no.',
+    ]);
+    expect(failed).toMatchObject({ status: 'unresolved', category: 'declined' });
   });
 
   it('recognises a transfer and an answered question closed with "anything else?"', () => {
-    const transfer = analyze(
-      chat([
-        'Thanks for calling, how can I help?',
-        'My pension statement shows the wrong employer.',
-        "That is handled by our pensions team, I'll transfer you to them now.",
-        'Okay.',
-      ]),
-    );
-    expect(transfer.resolution).toMatchObject({ status: 'partially_resolved', category: 'transferred' });
+    const transfer = resolutionOf([
+      'Thanks for calling, how can I help?',
+      'My pension statement shows the wrong employer.',
+      "That is handled by our pensions team, I'll transfer you to them now.",
+      'Okay.',
+    ]);
+    expect(transfer).toMatchObject({ status: 'partially_resolved', category: 'transferred' });
 
-    const answered = analyze(
-      chat([
-        'Hi, how can I help?',
-        'What time does the Leeds branch open on Saturday?',
-        'It opens at nine and closes at four. Is there anything else I can help with?',
-        'No, that is all.',
-      ]),
-    );
-    expect(answered.resolution).toMatchObject({ status: 'resolved', category: 'information_provided' });
+    const answered = resolutionOf([
+      'Hi, how can I help?',
+      'What time does the Leeds branch open on Saturday?',
+      'It opens at nine and closes at four. Is there anything else I can help with?',
+      'No, that is all.',
+    ]);
+    expect(answered).toMatchObject({ status: 'resolved', category: 'information_provided' });
   });
 
   it('abstains when the conversation does not say how it ended', () => {

@@ -21,6 +21,11 @@ function openingTurns(customer: readonly ScoredTurn[]): ScoredTurn[] {
   return customer.filter((entry) => tokenize(entry.turn.text.slice(0, 2000)).length >= 3).slice(0, 2);
 }
 
+/** The customer's emotion of that name, if the analyzer found it. */
+function findEmotion(emotions: Draft['emotions'], name: string): Draft['emotions'][number] | undefined {
+  return emotions.find((entry) => entry.emotion === name);
+}
+
 /**
  * The text without its yes/no questions: "is my flight cancelled?" asks whether something went wrong, it does not
  * report that it did. "Why" questions stay ("why was I charged?" is a grievance), and so does "is there a reason…?",
@@ -67,13 +72,12 @@ export function assessComplaint(
     legal.length > 0;
   if (!isComplaint) return { isComplaint: false, type: null, severity: 'none', evidence: [] };
 
-  const emotion = (name: string) => emotions.some((entry) => entry.emotion === name);
   const severity: Draft['complaint']['severity'] =
     legal.length > 0
       ? 'critical'
-      : churn.length > 0 || supervisor.length > 0 || emotion('anger')
+      : churn.length > 0 || supervisor.length > 0 || findEmotion(emotions, 'anger')
         ? 'high'
-        : negative || repeat.length > 0 || emotion('frustration')
+        : negative || repeat.length > 0 || findEmotion(emotions, 'frustration')
           ? 'medium'
           : 'low';
   const problems = cueHits(customer, PROBLEM_CUES);
@@ -132,9 +136,8 @@ export function predictSatisfaction(
   const last = customer.slice(-2);
   const end = last.reduce((sum, entry) => sum + entry.sentiment.score, 0) / last.length;
   const outcome = resolution.status === 'resolved' ? 1 : resolution.status === 'unresolved' ? -1 : 0;
-  const emotion = (name: string) => emotions.find((entry) => entry.emotion === name);
-  const anger = emotion('anger');
-  const frustration = emotion('frustration');
+  const anger = findEmotion(emotions, 'anger');
+  const frustration = findEmotion(emotions, 'frustration');
   // Emphatic thanks or praise, not a formulaic "thanks" (that is courtesy, intensity below 0.5).
   const gratitude = emotions.find((entry) => entry.emotion === 'gratitude' && entry.intensity >= 0.5);
   // Anger lowers the score as much as real gratitude raises it.
