@@ -4,6 +4,7 @@ import { countCues, matchForm, tokenize } from '../text.js';
 import {
   CHURN_CUES,
   COMPLAINT_TYPE_CUES,
+  GRIEVANCE_QUESTION,
   LEGAL_CUES,
   PROBLEM_CUES,
   QUESTION_CUES,
@@ -33,8 +34,8 @@ function findEmotion(emotions: Draft['emotions'], name: string): Draft['emotions
  */
 function withoutPolarQuestions(text: string): string {
   return text.replace(
-    /(?:^|(?<=[.!?]\s*))(?:\s*@\w+)*\s*(?!is there (?:a|any) reason\b)(?:is|are|was|were|will|would|can|could|do|does|did|has|have|should|am)\b[^.!?]*\?+/gi,
-    ' ',
+    /(?:^|(?<=[.!?]\s*))(?:\s*@\w+)*\s*(?:is|are|was|were|will|would|can|could|do|does|did|has|have|should|am)\b[^.!?]*\?+/gi,
+    (question) => (GRIEVANCE_QUESTION.test(matchForm(question)) ? question : ' '),
   );
 }
 
@@ -139,7 +140,8 @@ export function predictSatisfaction(
   const anger = findEmotion(emotions, 'anger');
   const frustration = findEmotion(emotions, 'frustration');
   // Emphatic thanks or praise, not a formulaic "thanks" (that is courtesy, intensity below 0.5).
-  const gratitude = emotions.find((entry) => entry.emotion === 'gratitude' && entry.intensity >= 0.5);
+  const thanks = findEmotion(emotions, 'gratitude');
+  const gratitude = thanks && thanks.intensity >= 0.5 ? thanks : undefined;
   // Anger lowers the score as much as real gratitude raises it.
   const predicted = clamp(
     3 +

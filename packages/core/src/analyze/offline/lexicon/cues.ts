@@ -8,6 +8,10 @@ import type { ComplaintType, EmotionName } from '../../../schema/insights.js';
 
 const NOT = "(?:not|n't|never|no longer)";
 
+/** "Why" questions aimed at the company are grievances ("why was I charged", "is there a reason my card was declined"). */
+export const GRIEVANCE_QUESTION =
+  /\bwhy (?:is|are|was|were|did|does|do|has|have|would|won't|can't|isn't|aren't|didn't|doesn't|haven't|hasn't)\b|\bis there (?:a|any) reason\b/;
+
 /** The customer reports something wrong (a complaint rather than a question). */
 export const PROBLEM_CUES: readonly RegExp[] = [
   new RegExp(
@@ -19,8 +23,7 @@ export const PROBLEM_CUES: readonly RegExp[] = [
   /\b(?:delayed|late|cancell?ed|missed|missing|lost|stolen|never (?:received|arrived|came|got))\b/,
   /\b(?:still (?:waiting|not|no|haven't|hasn't)|been waiting|on hold|no (?:response|reply|answer))\b/,
   /\b(?:wrong|incorrect|mistake|trouble)\b|(?<!\b(?:no|any|a|not an?) )\b(?:problem|issue)s?\b(?! (?:has|have|is|was) (?:been )?(?:solved|resolved|fixed|sorted))/,
-  // "Why" questions aimed at the company are grievances ("why was I charged", "is there a reason my card was declined").
-  /\bwhy (?:is|are|was|were|did|does|do|has|have|would|won't|can't|isn't|aren't|didn't|doesn't|haven't|hasn't)\b|\bis there (?:a|any) reason\b/,
+  GRIEVANCE_QUESTION,
   /\b(?:not|never|haven't|hasn't|didn't) (?:heard|had) (?:back|anything|a (?:reply|response|word))|\bsilence\b|\bgo(?:es)? away\b/,
   /\b(?:rude|unhelpful|useless|terrible|awful|horrible|worst|ridiculous|unacceptable|disgrace\w*|joke)\b/,
   /\bstill (?:on|off|there|showing|down|broken|happening|the same|wrong|stuck|unavailable)\b|\b(?:don't|do not|didn't) (?:know|understand) why\b/,
