@@ -53,6 +53,10 @@ describe('echolens analyze', () => {
     expect(report.failedCount).toBe(4);
     for (const file of Object.values(bad)) expect(run.stderr).toContain(file);
     expect(run.stderr).toMatch(/1 of 5 call\(s\) analysed/);
+    // The call's line says how much of its detected speech ended in words.
+    const coverage = call.analysis.provenance.speechCoverage;
+    expect(coverage).toBeGreaterThan(0.9);
+    expect(run.stderr).toContain(`speech covered ${Math.floor(coverage! * 100)}%`);
   });
 
   it('checks before any work: missing paths, empty folders and unwritable outputs exit 2 and create nothing', async () => {

@@ -36,6 +36,9 @@ function describeResult(result: CallResult): string {
       .map((speaker) => `${speaker.speaker} ${Math.round(speaker.talkRatio * 100)}%`)
       .join(', ');
     parts.push(`talk ${talk || 'none'}`);
+    // How much of the detected speech ended in words: a low figure says the transcript left speech out.
+    const coverage = result.analysis.provenance.speechCoverage;
+    if (coverage !== undefined) parts.push(`speech covered ${Math.floor(coverage * 100)}%`);
   }
   parts.push(`${insights.intent.primary.topicId}`, `customer ${insights.sentiment.customer.label}`);
   parts.push(insights.resolution.status);
