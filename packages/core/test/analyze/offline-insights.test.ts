@@ -300,4 +300,22 @@ describe('topics with descriptions and examples, an honest other, a meaningful c
     expect(insights.intent.primary).toMatchObject({ topicId: 'other', confidence: 0 });
     expect(insights.abstentions.some((entry) => entry.field === 'intent')).toBe(true);
   });
+
+  it('names no topic without a word of it to quote, however the spelling pieces overlap', () => {
+    // Off-topic speech (a real clip of the dev set); with the default taxonomy its letter sequences
+    // still score a little for "billing", but none of its words is a billing word.
+    const conversation = chat(
+      [
+        'Skills and abilities: Batman has no inherent superpowers. He relies on his own scientific knowledge and athletic prowess.',
+        'I see.',
+      ],
+      true,
+    );
+    const insights = finalizeInsights(new HeuristicAnalyzer().analyze(conversation), conversation, 'heuristic');
+    expect(insights.intent.primary).toMatchObject({ topicId: 'other', confidence: 0, evidence: [] });
+    const billing = chat(['I was charged twice on my bill this month.', 'Let me look into that for you.'], true);
+    const named = finalizeInsights(new HeuristicAnalyzer().analyze(billing), billing, 'heuristic');
+    expect(named.intent.primary.topicId).toBe('billing');
+    expect(named.intent.primary.evidence[0]?.quote).toMatch(/charged|bill/);
+  });
 });

@@ -339,8 +339,12 @@ export class HeuristicAnalyzer {
       }
       return [];
     };
+    const primaryEvidence = evidenceFor(best.topicId);
+    if (primaryEvidence.length === 0) {
+      return { primary: { topicId: OTHER_TOPIC_ID, confidence: 0, evidence: [] }, secondary: [] };
+    }
     return {
-      primary: { topicId: best.topicId, confidence: best.confidence, evidence: evidenceFor(best.topicId) },
+      primary: { topicId: best.topicId, confidence: best.confidence, evidence: primaryEvidence },
       secondary: ranked
         .slice(1, 3)
         .filter((entry) => entry.score >= best.score * 0.6 && entry.score > 0)
