@@ -311,9 +311,16 @@ describe('topics with descriptions and examples, an honest other, a meaningful c
       ],
       true,
     );
-    const insights = finalizeInsights(new HeuristicAnalyzer().analyze(conversation), conversation, 'heuristic');
+    const insights = finalizeInsights(
+      new HeuristicAnalyzer().analyze(conversation),
+      conversation,
+      'heuristic',
+    );
     expect(insights.intent.primary).toMatchObject({ topicId: 'other', confidence: 0, evidence: [] });
-    const billing = chat(['I was charged twice on my bill this month.', 'Let me look into that for you.'], true);
+    const billing = chat(
+      ['I was charged twice on my bill this month.', 'Let me look into that for you.'],
+      true,
+    );
     const named = finalizeInsights(new HeuristicAnalyzer().analyze(billing), billing, 'heuristic');
     expect(named.intent.primary.topicId).toBe('billing');
     expect(named.intent.primary.evidence[0]?.quote).toMatch(/charged|bill/);
