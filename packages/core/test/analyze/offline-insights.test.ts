@@ -152,6 +152,37 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     expect(text).toMatch(/The agent walked the customer through the steps/);
     expect(text).toMatch(/Outcome: fixed during the contact/);
   });
+
+  it("tells the agent's answer by the words it shares with the question, not the clarifying question before it", () => {
+    const text = analyze(
+      chat(
+        [
+          "I've got a promo code and I want to know when they expire.",
+          'Just to verify, you already tried to use the code?',
+          'No, I just want to see how long they last for.',
+          'Ok, all promo codes expire after 7 days without fail.',
+          'Perfect, thanks.',
+        ],
+        true,
+      ),
+    ).summary.text;
+    expect(text).toMatch(/The agent answered: “Ok, all promo codes expire after 7 days without fail”/);
+    expect(text).not.toMatch(/The agent asked/);
+  });
+
+  it('reads "we\'re unable to offer" as a refusal', () => {
+    const insights = analyze(
+      chat(
+        [
+          'I missed my connecting flight because of your staffing and it cost me money.',
+          "We're sorry your flight was missed, but we're unable to offer anything further.",
+        ],
+        true,
+      ),
+    );
+    expect(insights.resolution.category).toBe('declined');
+    expect(insights.summary.text).toMatch(/The agent said it could not be done/);
+  });
 });
 
 describe('offline sentiment and satisfaction', () => {

@@ -1,6 +1,7 @@
 import type { EvidenceDraft, InsightsDraft } from '../../schema/insights.js';
-import { countCues, findCue, type Span, sentenceAround, tokenize } from '../text.js';
+import { contentStems, countCues, findCue, type Span, sentenceAround, tokenize } from '../text.js';
 import {
+  EMPATHY_CUES,
   GREETING_CUES,
   GUIDANCE_CUES,
   INFORMATION_CUES,
@@ -112,13 +113,57 @@ const AFTER_REFUSAL: Partial<Record<Draft['resolution']['category'], string>> = 
   follow_up_scheduled: 'then arranged a follow-up',
 };
 
-/** What the agent did: the act that decided the outcome, else the first explanation or instruction given. */
+/**
+ * Content words an answer must repeat from the customer's question to be taken for its answer: one shared
+ * word can be chance ("code" in a verification step), two are the answer's own subject ("promo codes
+ * expire after 7 days" to "when do my promo codes expire?").
+ */
+const ANSWER_SHARED_WORDS = 2;
+
+/** Content-word stems, links and @handles left out: they are addresses, not what was said. */
+function wordsOf(text: string): string[] {
+  return contentStems(text.replace(/https?:\/\/\S+|[@#][\w.]+/g, ' '));
+}
+
+/**
+ * The agent's first statement (not a question) after the problem that repeats enough content words of
+ * what the customer had said up to it: answers restate their question's subject, whatever their wording.
+ */
+function answerTo(
+  customer: readonly ScoredTurn[],
+  problem: Quote,
+  answering: readonly ScoredTurn[],
+): Quote | undefined {
+  const asked = new Set(
+    customer
+      .filter((entry) => entry.index <= problem.entry.index)
+      .flatMap((entry) => wordsOf(entry.turn.text.slice(0, READ_LIMIT))),
+  );
+  for (const entry of answering) {
+    for (const sentence of sentencesOf(entry.turn.text)) {
+      const quote = quoteOf(entry, sentence);
+      // An apology or a greeting restates the problem without answering it.
+      if (!quote || quote.text.includes('?') || findCue(quote.text, [...EMPATHY_CUES, ...GREETING_CUES]))
+        continue;
+      const shared = new Set(wordsOf(quote.text).filter((word) => asked.has(word)));
+      if (shared.size >= ANSWER_SHARED_WORDS) return quote;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What the agent did: the act that decided the outcome, else the first explanation or instruction given,
+ * else a statement that answers the problem in its own words, else what the agent asked.
+ */
 function agentAction(
+  customer: readonly ScoredTurn[],
   agent: readonly ScoredTurn[],
   outcome: Outcome,
-  after: number,
+  problem: Quote | undefined,
   cited: (quote: Quote) => string,
 ): string | undefined {
+  const after = problem?.entry.index ?? -1;
   const decisive = outcome.decisive;
   const act = decisive && decisive.by === 'agent' ? AGENT_ACTS[decisive.category] : undefined;
   if (decisive && act) {
@@ -144,6 +189,8 @@ function agentAction(
       guidance.length >= 3 ? 'The agent walked the customer through the steps' : 'The agent explained';
     return `${verb}: ${cited(quote)}.`;
   }
+  const answer = problem && answerTo(customer, problem, answering);
+  if (answer) return `The agent answered: ${cited(answer)}.`;
   // No answer given: at least say what the agent asked for.
   for (const entry of answering) {
     const span = findCue(entry.turn.text, [/\?/]);
@@ -221,7 +268,7 @@ export function summarize(input: SummaryInput): Draft['summary'] {
     sentences.push(`The customer got in touch${about}, without stating a problem in so many words.`);
   }
 
-  const action = agentAction(agent, outcome, problem?.entry.index ?? -1, cited);
+  const action = agentAction(customer, agent, outcome, problem, cited);
   if (action) sentences.push(action);
 
   const agentPromise = input.callbackPromises.find((promise) => promise.promisedBy === 'agent');

@@ -113,7 +113,7 @@ export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
 ];
 /** The request could not be met: a refusal or an inability (a plain "it is not refundable" is information). */
 export const DECLINED_CUES: readonly RegExp[] = [
-  /\b(?:i|we)(?:'m| am| are)? (?:afraid (?:i|we) )?(?:can't|cannot|couldn't|could not|was unable to|were unable to|am unable to|are unable to|unable to|won't be able to|wasn't able to|weren't able to|not able to|are not able to|do not|don't|no longer) (?:\w+ ){0,2}?(?:book|reserve|make|process|complete|schedule|refund|cancel|change|accept|approve|offer|help|find|issue|replace|transfer|fix|get|provide|give|share|release|extend|waive|reverse|send|guarantee|honou?r|allow|arrange|support|ship|deliver|sell|stock|carry)\b/,
+  /\b(?:i|we)(?:'m| am|'re| are)? (?:afraid (?:i|we) )?(?:can't|cannot|couldn't|could not|was unable to|were unable to|am unable to|are unable to|unable to|won't be able to|wasn't able to|weren't able to|not able to|are not able to|do not|don't|no longer) (?:\w+ ){0,2}?(?:book|reserve|make|process|complete|schedule|refund|cancel|change|accept|approve|offer|help|find|issue|replace|transfer|fix|get|provide|give|share|release|extend|waive|reverse|send|guarantee|honou?r|allow|arrange|support|ship|deliver|sell|stock|carry)\b/,
   /\b(?:is|are|isn't|aren't) (?:not )?(?:available|possible|supported|permitted|allowed) (?:in your|for your|at this|on this|to you)\b|\b(?:not|isn't) (?:something|a service) (?:we|that we) (?:offer|provide|can)\b/,
   /\b(?:booking|reservation|payment|transaction|transfer|order|request|appointment|purchase)s? (?:has |have )?(?:failed|was unsuccessful|were unsuccessful|(?:was|were|has not been|have not been)(?: not|n't) successful|didn't go through|did not go through|could not be (?:made|completed|processed)|was declined|was rejected)\b/,
   /\b(?:not eligible|(?:can't|cannot|unable to) accept|no (?:availability|seats|rooms|tables|slots) (?:left|available)|fully booked|sold out)\b/,
@@ -143,12 +143,12 @@ export const STILL_UNRESOLVED_CUES: readonly RegExp[] = [
 ];
 /** The customer asked only for information and got it. */
 export const INFORMATION_CUES: readonly RegExp[] = [
-  /\b(?:you can|you'll need to|you will need to|you need to|you(?:'re| are) (?:going to|gonna) (?:want to |need to )?(?:see|press|hold|go|turn|tap|click|find)|you'll want to|all you (?:need|have) to do|the (?:best|easiest) way|here(?:'s| is) (?:how|the|a link)|it (?:is|costs|takes)|there (?:is|are)|(?:opens|closes) at|available (?:on|at|from|in)|check out|please (?:visit|see|refer|follow|go to))\b/,
+  /\b(?:you can|you'll need to|you will need to|you need to|you(?:'re| are) (?:going to|gonna) (?:want to |need to )?(?:see|press|hold|go|turn|tap|click|find)|you'll want to|all you (?:need|have) to do|the (?:best|easiest) way|here(?:'s| is) (?:how|the|a link)|it (?:is|costs|takes)|there(?:'s| is| are)|(?:opens|closes) at|available (?:on|at|from|in)|check out|please (?:visit|see|refer|follow|go to))\b/,
 ];
 
 /** Agent phrases that show empathy. */
 export const EMPATHY_CUES: readonly RegExp[] = [
-  /\b(?:sorry (?:to hear|about|for|that)|(?:i|we) (?:apologi[sz]e|understand|can imagine|hear you|appreciate your patience)|(?:that|this) (?:must be|sounds|is) (?:frustrating|annoying|difficult|stressful|inconvenient|disappointing)|i know how|completely understand|totally understand|my apologies|our apologies|apologies for)\b/,
+  /\b(?:sorry (?:to (?:hear|learn|see|read)|about|for|that)|(?:i|we) (?:apologi[sz]e|understand|can imagine|hear you|appreciate your patience)|(?:that|this) (?:must be|sounds|is) (?:frustrating|annoying|difficult|stressful|inconvenient|disappointing)|i know how|completely understand|totally understand|my apologies|our apologies|apologies for)\b/,
 ];
 /** Agent politeness. */
 export const POLITENESS_CUES: readonly RegExp[] = [
