@@ -170,6 +170,21 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     expect(text).not.toMatch(/The agent asked/);
   });
 
+  it('takes the problem from what the agent apologises for, even without a problem word', () => {
+    const text = analyze(
+      chat(
+        [
+          'A slug came out of my cauliflower when I cut it!',
+          "Hi, I'm sorry that you found a slug eating your cauliflower. I will arrange a refund.",
+          'You can pass on my details, shall I direct message them to you?',
+          'Yes please, send me your full name and address.',
+        ],
+        true,
+      ),
+    ).summary.text;
+    expect(text).toMatch(/^The customer [^“]*: “A slug came out of my cauliflower when I cut it/);
+  });
+
   it('reads "we\'re unable to offer" as a refusal', () => {
     const insights = analyze(
       chat(

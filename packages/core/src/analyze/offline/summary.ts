@@ -68,11 +68,22 @@ function quoteOf(entry: ScoredTurn, span: Span): Quote | undefined {
  */
 function problemStatement(
   customer: readonly ScoredTurn[],
+  agent: readonly ScoredTurn[],
   topicTerms: (text: string) => number,
 ): Quote | undefined {
   let best: { quote: Quote; score: number } | undefined;
   const opening = customer.slice(0, 4);
   opening.forEach((entry, order) => {
+    // The agent's reply tells what a turn was: a sentence whose words the agent's apology takes up
+    // ("I'm sorry that you found a slug eating your cauliflower") reported a problem, whatever its words.
+    const nextCustomer = customer[order + 1]?.index ?? Number.POSITIVE_INFINITY;
+    const reply = agent.find((candidate) => candidate.index > entry.index);
+    const replyText = reply && reply.index < nextCustomer ? reply.turn.text : '';
+    const apology = findCue(replyText, EMPATHY_CUES);
+    const apologySentence = apology && sentenceAround(replyText, apology);
+    const sympathy = new Set(
+      apologySentence ? wordsOf(replyText.slice(apologySentence.start, apologySentence.end)) : [],
+    );
     for (const sentence of sentencesOf(entry.turn.text)) {
       const quote = quoteOf(entry, sentence);
       if (!quote) continue;
@@ -85,7 +96,10 @@ function problemStatement(
         (words >= 5 ? 0.5 : 0) +
         (/\b(?:i|my|me|i'm|i've)\b/.test(quote.text.toLowerCase()) ? 0.5 : 0) +
         // A clearly negative sentence is a grievance even without a problem word ("a slug came out of it!").
-        (scoreText(quote.text).score <= NEGATIVE_TURN ? 1 : 0) -
+        (scoreText(quote.text).score <= NEGATIVE_TURN ||
+        wordsOf(quote.text).some((word) => sympathy.has(word))
+          ? 1
+          : 0) -
         (findCue(quote.text, GREETING_CUES) && words < 8 ? 2 : 0) -
         0.3 * order;
       // At least one cue or two topic words: a bare detail ("A scary one.") states no problem.
@@ -255,7 +269,7 @@ export function summarize(input: SummaryInput): Draft['summary'] {
     return `“${quote.text.replace(/^["“'‘]+|["”'’]*[.!?…,;:]*["”'’]*$/g, '')}”`;
   };
 
-  const problem = problemStatement(customer, input.topicTerms);
+  const problem = problemStatement(customer, agent, input.topicTerms);
   const about = input.topicLabel ? ` (${input.topicLabel.toLowerCase()})` : '';
   if (problem) {
     const verb = input.complaint.isComplaint
