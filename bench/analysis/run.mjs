@@ -253,6 +253,16 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   them: a bench bug, now fixed.)
 - One rule was tried and dropped: a negated state ("the link does not activate") as a problem cue. It took balanced
   accuracy to 0.697, because TweetSumm labels many "X doesn't work, can you help?" chats as questions.
+- (2026-11-30, second round) "I was (finally) able to book …" as a completed transaction; "I don't have anything else
+  available", "we're unable to…" and "I was not able to…" as refusals (contractions and a tense the refusal cues
+  missed): SGD outcome balanced accuracy 0.595 → 0.679 (the failure class has 4 dialogues: one more right moves it
+  by 0.08), satisfaction +0.061 → +0.066 over VADER; the MultiWOZ summaries now quote what was booked ("I was able
+  to book you at Eraina at 14:00 on Tuesday for 6 people") instead of the bare reference number. Read beside the
+  SGD "errors" that remain: all 8 no-transaction dialogues read as completed say "Your reservation has been made",
+  "Your ticket is confirmed" or the like (the derived label misses them, not the analyzer); of the 10 missed
+  successes, 7 are media playback ("The song is playing", "Enjoy the music"), which a contact-centre analyzer is not
+  taught, 2 are "You got two seats" and "You have a reservation now" (left out: the same words describe a booking an
+  agent looks up), and 1 books a visit and then reports two failures.
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

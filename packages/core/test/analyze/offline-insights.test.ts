@@ -85,6 +85,30 @@ describe('offline outcomes say what happened, or that the text does not say', ()
     expect(failed).toMatchObject({ status: 'unresolved', category: 'declined' });
   });
 
+  it('reads "I was able to book" as done, "not able to" and "nothing else available" as declined', () => {
+    const booked = resolutionOf([
+      'Hello, how can I help?',
+      'Can you get me an appointment with Dr Stelling?',
+      'I was finally able to book your visit with her for Tuesday at ten.',
+      'Great.',
+    ]);
+    expect(booked).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+    const notBooked = resolutionOf([
+      'Hello, how can I help?',
+      'Can you get me an appointment with Dr Stelling?',
+      'I was not able to book your visit, her diary is closed.',
+      'Oh.',
+    ]);
+    expect(notBooked).toMatchObject({ status: 'unresolved', category: 'declined' });
+    const nothing = resolutionOf([
+      'Hello, how can I help?',
+      'Any later flights to Denver?',
+      "I'm sorry, I don't have anything else available.",
+      'Okay.',
+    ]);
+    expect(nothing).toMatchObject({ status: 'unresolved', category: 'declined' });
+  });
+
   it('recognises a transfer and an answered question closed with "anything else?"', () => {
     const transfer = resolutionOf([
       'Thanks for calling, how can I help?',

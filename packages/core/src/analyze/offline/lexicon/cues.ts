@@ -107,16 +107,20 @@ export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
   /\b(?:your|the) (?:reference|confirmation|booking|reservation|order|ticket) (?:number|code|id)\b(?: is|'s|:)/,
   /\b(?:you(?:'re| are)|that's|it's|everything's|everything is) (?:all )?(?:set|booked|confirmed|done)\b/,
   /\bi(?:'ve| have) (?:gone ahead and )?(?:booked|scheduled|reserved|set up|put you down|got you down) (?:you|that|it|an?|the|your)\b/,
+  // "I was finally able to book your visit": being able to is having done it.
+  /\b(?:i|we)(?:'ve| have)? (?:was |were |been )?(?:finally |now )?able to (?:book|reserve|schedule|process|complete|cancel|change|update|refund|issue|transfer|send|place|arrange|add|set up|get you)\b/,
   // "The transfer was successful", "all booked for you", "added to your calendar".
   /\b(?:is|are|has been|have been|was|were) (?:(?!not |never )\w+ )?successful\b|\ball (?:booked|set|sorted|done) for you\b|\b(?:added|applied|credited) (?:it |that |this )?(?:to|on) your (?:calendar|account|booking|order|card|bill)\b/,
   /\b(?:(?:is|are|has been|have been|was|were|been) (?:successfully )?(?:booked|reserved|confirmed|scheduled|placed|processed|completed|made|purchased|transferred|sent|issued|refunded|cancell?ed|updated|changed|activated|submitted)|successfully|confirmation (?:number|code|email)|i(?:'ve| have) (?:booked|reserved|processed|issued|refunded|cancell?ed|updated|changed|sent|made|placed|scheduled|arranged|applied|added|credited)|your (?:booking|reservation|order|appointment|transfer|payment|refund) (?:is|has been) (?:confirmed|made|complete|placed|processed|set))\b/,
 ];
 /** The request could not be met: a refusal or an inability (a plain "it is not refundable" is information). */
 export const DECLINED_CUES: readonly RegExp[] = [
-  /\b(?:i|we)(?:'m| am|'re| are)? (?:afraid (?:i|we) )?(?:can't|cannot|couldn't|could not|was unable to|were unable to|am unable to|are unable to|unable to|won't be able to|wasn't able to|weren't able to|not able to|are not able to|do not|don't|no longer) (?:\w+ ){0,2}?(?:book|reserve|make|process|complete|schedule|refund|cancel|change|accept|approve|offer|help|find|issue|replace|transfer|fix|get|provide|give|share|release|extend|waive|reverse|send|guarantee|honou?r|allow|arrange|support|ship|deliver|sell|stock|carry)\b/,
+  /\b(?:i|we)(?:'m| am|'re| are)? (?:afraid (?:i|we) )?(?:can't|cannot|couldn't|could not|was unable to|were unable to|am unable to|are unable to|unable to|won't be able to|wasn't able to|weren't able to|was not able to|were not able to|not able to|are not able to|do not|don't|no longer) (?:\w+ ){0,2}?(?:book|reserve|make|process|complete|schedule|refund|cancel|change|accept|approve|offer|help|find|issue|replace|transfer|fix|get|provide|give|share|release|extend|waive|reverse|send|guarantee|honou?r|allow|arrange|support|ship|deliver|sell|stock|carry)\b/,
   /\b(?:is|are|isn't|aren't) (?:not )?(?:available|possible|supported|permitted|allowed) (?:in your|for your|at this|on this|to you)\b|\b(?:not|isn't) (?:something|a service) (?:we|that we) (?:offer|provide|can)\b/,
   /\b(?:booking|reservation|payment|transaction|transfer|order|request|appointment|purchase)s? (?:has |have )?(?:failed|was unsuccessful|were unsuccessful|(?:was|were|has not been|have not been)(?: not|n't) successful|didn't go through|did not go through|could not be (?:made|completed|processed)|was declined|was rejected)\b/,
   /\b(?:not eligible|(?:can't|cannot|unable to) accept|no (?:availability|seats|rooms|tables|slots) (?:left|available)|fully booked|sold out)\b/,
+  // "I don't have anything else available", "nothing is available then".
+  /\b(?:(?:don't|do not) have (?:anything|any \w+)(?: else| more| other)? available|nothing (?:else |more )?(?:is )?available)\b/,
 ];
 /** The matter continues after the contact (ticket, callback, investigation, private message). */
 export const FOLLOW_UP_CUES: readonly RegExp[] = [
