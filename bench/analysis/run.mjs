@@ -263,6 +263,9 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   successes, 7 are media playback ("The song is playing", "Enjoy the music"), which a contact-centre analyzer is not
   taught, 2 are "You got two seats" and "You have a reservation now" (left out: the same words describe a booking an
   agent looks up), and 1 books a visit and then reports two failures.
+- (2026-11-30) A completion said as bad news ("Sorry Marina, yes the flight is cancelled") is news, not a request
+  completed; an apology for the wait is courtesy and changes nothing. "Unable to assist" is a refusal. Found by
+  reading five random TweetSumm chats beside their insights; no dev figure moved, two dev summaries changed.
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

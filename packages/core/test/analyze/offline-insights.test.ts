@@ -109,6 +109,30 @@ describe('offline outcomes say what happened, or that the text does not say', ()
     expect(nothing).toMatchObject({ status: 'unresolved', category: 'declined' });
   });
 
+  it('reads bad news as news, not as a completed request; an apology for the wait changes nothing', () => {
+    const cancelled = resolutionOf([
+      'Hi, how can I help?',
+      'Is flight AK 377 to Kuala Lumpur really cancelled today?',
+      'Sorry Marina, yes the flight is cancelled. You may opt for a free flight change or a refund.',
+      'Okay, thanks.',
+    ]);
+    expect(cancelled.category).not.toBe('transaction_completed');
+    const booked = resolutionOf([
+      'Hi, how can I help?',
+      'A table for two on Friday at seven, please.',
+      'Sorry for the wait, your table is booked.',
+      'Great, thanks!',
+    ]);
+    expect(booked).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+    const refused = resolutionOf([
+      'Hi, how can I help?',
+      'I need help with staff travel tickets issued through MyIDTravel.',
+      "We're unable to assist with any staff travel bookings.",
+      'Oh.',
+    ]);
+    expect(refused).toMatchObject({ status: 'unresolved', category: 'declined' });
+  });
+
   it('recognises a transfer and an answered question closed with "anything else?"', () => {
     const transfer = resolutionOf([
       'Thanks for calling, how can I help?',

@@ -5,9 +5,10 @@ import type {
   ResolutionStatus,
 } from '../../schema/insights.js';
 import { citeTurn } from '../evidence.js';
-import { findCue, type Span } from '../text.js';
+import { findCue, type Span, sentenceAround } from '../text.js';
 import {
   ANYTHING_ELSE_CUES,
+  BAD_NEWS_CUES,
   CONTENT_CLOSE_CUES,
   DECLINED_CUES,
   FIXED_CUES,
@@ -104,7 +105,16 @@ export function assessOutcome(
     for (const hit of hits) events.push({ status, category, hit, by });
   };
   add(cueHits(customer, FIXED_CUES), 'resolved', 'issue_fixed', 'customer');
-  add(cueHits(agent, TRANSACTION_DONE_CUES), 'resolved', 'transaction_completed', 'agent');
+  const reportedAsBadNews = (hit: CueHit) => {
+    const sentence = sentenceAround(hit.entry.turn.text, hit.span);
+    return findCue(hit.entry.turn.text.slice(sentence.start, sentence.end), BAD_NEWS_CUES) !== undefined;
+  };
+  add(
+    cueHits(agent, TRANSACTION_DONE_CUES).filter((hit) => !reportedAsBadNews(hit)),
+    'resolved',
+    'transaction_completed',
+    'agent',
+  );
   add(cueHits(agent, DECLINED_CUES), 'unresolved', 'declined', 'agent');
   add(cueHits(agent, TRANSFER_CUES), 'partially_resolved', 'transferred', 'agent');
   add(cueHits(agent, SUPERVISOR_CUES), 'partially_resolved', 'escalated', 'agent');

@@ -113,9 +113,17 @@ export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
   /\b(?:is|are|has been|have been|was|were) (?:(?!not |never )\w+ )?successful\b|\ball (?:booked|set|sorted|done) for you\b|\b(?:added|applied|credited) (?:it |that |this )?(?:to|on) your (?:calendar|account|booking|order|card|bill)\b/,
   /\b(?:(?:is|are|has been|have been|was|were|been) (?:successfully )?(?:booked|reserved|confirmed|scheduled|placed|processed|completed|made|purchased|transferred|sent|issued|refunded|cancell?ed|updated|changed|activated|submitted)|successfully|confirmation (?:number|code|email)|i(?:'ve| have) (?:booked|reserved|processed|issued|refunded|cancell?ed|updated|changed|sent|made|placed|scheduled|arranged|applied|added|credited)|your (?:booking|reservation|order|appointment|transfer|payment|refund) (?:is|has been) (?:confirmed|made|complete|placed|processed|set))\b/,
 ];
+/**
+ * Bad news said as such. A completion phrase in the same sentence reports what happened to the customer, not
+ * what the agent did for them: "Sorry, yes the flight is cancelled". An apology for the wait is courtesy, not
+ * bad news ("Sorry for the wait, your table is booked").
+ */
+export const BAD_NEWS_CUES: readonly RegExp[] = [
+  /\b(?:sorry|unfortunately|(?:i'm|i am|we're|we are) afraid|apologi[sz]e|apologies|regret to)\b(?! (?:for|about) (?:the |your )?(?:wait|waiting|delay|hold|that|keeping))/,
+];
 /** The request could not be met: a refusal or an inability (a plain "it is not refundable" is information). */
 export const DECLINED_CUES: readonly RegExp[] = [
-  /\b(?:i|we)(?:'m| am|'re| are)? (?:afraid (?:i|we) )?(?:can't|cannot|couldn't|could not|was unable to|were unable to|am unable to|are unable to|unable to|won't be able to|wasn't able to|weren't able to|was not able to|were not able to|not able to|are not able to|do not|don't|no longer) (?:\w+ ){0,2}?(?:book|reserve|make|process|complete|schedule|refund|cancel|change|accept|approve|offer|help|find|issue|replace|transfer|fix|get|provide|give|share|release|extend|waive|reverse|send|guarantee|honou?r|allow|arrange|support|ship|deliver|sell|stock|carry)\b/,
+  /\b(?:i|we)(?:'m| am|'re| are)? (?:afraid (?:i|we) )?(?:can't|cannot|couldn't|could not|was unable to|were unable to|am unable to|are unable to|unable to|won't be able to|wasn't able to|weren't able to|was not able to|were not able to|not able to|are not able to|do not|don't|no longer) (?:\w+ ){0,2}?(?:book|reserve|make|process|complete|schedule|refund|cancel|change|accept|approve|offer|help|assist|find|issue|replace|transfer|fix|get|provide|give|share|release|extend|waive|reverse|send|guarantee|honou?r|allow|arrange|support|ship|deliver|sell|stock|carry)\b/,
   /\b(?:is|are|isn't|aren't) (?:not )?(?:available|possible|supported|permitted|allowed) (?:in your|for your|at this|on this|to you)\b|\b(?:not|isn't) (?:something|a service) (?:we|that we) (?:offer|provide|can)\b/,
   /\b(?:booking|reservation|payment|transaction|transfer|order|request|appointment|purchase)s? (?:has |have )?(?:failed|was unsuccessful|were unsuccessful|(?:was|were|has not been|have not been)(?: not|n't) successful|didn't go through|did not go through|could not be (?:made|completed|processed)|was declined|was rejected)\b/,
   /\b(?:not eligible|(?:can't|cannot|unable to) accept|no (?:availability|seats|rooms|tables|slots) (?:left|available)|fully booked|sold out)\b/,
