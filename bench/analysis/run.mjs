@@ -266,6 +266,8 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
 - (2026-11-30) A completion said as bad news ("Sorry Marina, yes the flight is cancelled") is news, not a request
   completed; an apology for the wait is courtesy and changes nothing. "Unable to assist" is a refusal. Found by
   reading five random TweetSumm chats beside their insights; no dev figure moved, two dev summaries changed.
+  In the next five, "DM us your confirmation number" had been read as a completed transaction: a confirmation now
+  counts only when sent or given, which corrected 4 dev summaries (all four false completions) and moved no figure.
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

@@ -133,6 +133,23 @@ describe('offline outcomes say what happened, or that the text does not say', ()
     expect(refused).toMatchObject({ status: 'unresolved', category: 'declined' });
   });
 
+  it('takes a confirmation number asked for as nothing done, and one sent as done', () => {
+    const asked = resolutionOf([
+      'Hi, how can I help?',
+      'My flight from Dallas was delayed and nobody told me.',
+      'Please DM us your confirmation number so we can take a look.',
+      'Fine.',
+    ]);
+    expect(asked.category).not.toBe('transaction_completed');
+    const sent = resolutionOf([
+      'Hi, how can I help?',
+      'Please move my flight to Friday.',
+      "Done, I've sent you a confirmation by email.",
+      'Thanks!',
+    ]);
+    expect(sent).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+  });
+
   it('recognises a transfer and an answered question closed with "anything else?"', () => {
     const transfer = resolutionOf([
       'Thanks for calling, how can I help?',
