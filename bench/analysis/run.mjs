@@ -268,6 +268,8 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   reading five random TweetSumm chats beside their insights; no dev figure moved, two dev summaries changed.
   In the next five, "DM us your confirmation number" had been read as a completed transaction: a confirmation now
   counts only when sent or given, which corrected 4 dev summaries (all four false completions) and moved no figure.
+  In SGD chats, a booked appointment's next step read "the company will an appointment for you at A J Dental Lab…":
+  a booking already made is now told as it was said, and only when it has a date (12 dev summaries changed).
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

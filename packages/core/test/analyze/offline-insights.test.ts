@@ -235,6 +235,31 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     expect(text).not.toMatch(/The agent asked/);
   });
 
+  it('tells a booking already made as it was said, a promised task as a promise', () => {
+    const booked = analyze(
+      chat(
+        [
+          'Can you find me a dentist in San Jose?',
+          'I have booked an appointment for you at A J Dental Lab next Friday at 11:30 am.',
+          'Thank you!',
+        ],
+        true,
+      ),
+      '2026-11-30T10:00:00Z',
+    ).summary.text;
+    expect(booked).toMatch(
+      /next step: I have booked an appointment for you at A J Dental Lab next Friday at 11:30 am\./,
+    );
+    const promised = analyze(
+      chat(
+        ['I was charged twice for my order.', "Sorry about that, I'll process the refund by Friday."],
+        true,
+      ),
+      '2026-11-30T10:00:00Z',
+    ).summary.text;
+    expect(promised).toMatch(/next step: the company will process the refund by Friday/);
+  });
+
   it('takes the problem from what the agent apologises for, even without a problem word', () => {
     const text = analyze(
       chat(

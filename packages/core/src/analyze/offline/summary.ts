@@ -286,13 +286,16 @@ export function summarize(input: SummaryInput): Draft['summary'] {
   if (action) sentences.push(action);
 
   const agentPromise = input.callbackPromises.find((promise) => promise.promisedBy === 'agent');
-  const companyTask = input.actionItems.find((item) => item.owner !== 'customer');
+  // A booking already made is a next step only through its date ("an appointment … next Friday at 11:30").
+  const companyTask = input.actionItems.find(
+    (item) => item.owner !== 'customer' && (promisedTask(item.task) || item.due),
+  );
   const customerTask = input.actionItems.find((item) => item.owner === 'customer');
   const customerPromise = input.callbackPromises.find((promise) => promise.promisedBy === 'customer');
   const next = agentPromise
     ? `the agent's side will ${stripSubject(agentPromise.promise)}${agentPromise.due ? ` (${agentPromise.due})` : ''}`
     : companyTask
-      ? `the company will ${stripSubject(companyTask.task)}${companyTask.due ? ` (${companyTask.due})` : ''}`
+      ? companyNextStep(companyTask)
       : customerPromise
         ? `the customer may ${stripSubject(customerPromise.promise)}`
         : customerTask
@@ -308,6 +311,25 @@ export function summarize(input: SummaryInput): Draft['summary'] {
   if (resolutionEvidence && !evidence.some((item) => item.quote === resolutionEvidence.quote))
     evidence.push(resolutionEvidence);
   return { text: sentences.join(' '), evidence };
+}
+
+/**
+ * A promised task reads "the company will process the refund (by Friday)"; a booking already made is told as
+ * it was said ("an appointment for you at A J Dental Lab next Friday at 11:30 am"), not as a promise.
+ */
+function companyNextStep(item: Draft['actionItems'][number]): string {
+  const task = promisedTask(item.task)
+    ? `the company will ${stripSubject(item.task)}`
+    : item.task.replace(/[.!?…]+$/, '');
+  const due = item.due && !task.toLowerCase().includes(item.due.toLowerCase()) ? ` (${item.due})` : '';
+  return `${task}${due}`;
+}
+
+/** "We'll send…", "I will process…": a task still to do, said as a promise. */
+function promisedTask(task: string): boolean {
+  return /^(?:i|we|our team|an? \w+)(?:'ll| will| am going to| are going to| is going to| shall)\b/i.test(
+    task,
+  );
 }
 
 /** "I'll call you back tomorrow" → "call you back tomorrow": the summary names who. */
