@@ -133,6 +133,35 @@ describe('offline outcomes say what happened, or that the text does not say', ()
     expect(refused).toMatchObject({ status: 'unresolved', category: 'declined' });
   });
 
+  it('hears a manager of the company as escalation, a job in a compound ("train manager", "Device Manager") as none', () => {
+    const upgrade = analyze(
+      chat([
+        'Hello, how can I help?',
+        'Any chance of an upgrade tonight? We are celebrating our anniversary.',
+        "I'm afraid we can't promise anything, but we can ask the Train Manager when you board.",
+        'Thanks for trying. We assume the train manager was very busy as we heard nothing. Good journey all the same!',
+      ]),
+    );
+    expect(upgrade.complaint.isComplaint).toBe(false);
+    expect(upgrade.resolution.category).not.toBe('escalated');
+    const steps = resolutionOf([
+      'Hi, how can I help?',
+      'My computer stopped working after the update.',
+      'If you can start in Safe Mode, go to Device Manager to update the outdated drivers.',
+      'Ok.',
+    ]);
+    expect(steps.category).not.toBe('escalated');
+    const angry = analyze(
+      chat([
+        'Hello, how can I help?',
+        'This is the third time. I want to speak to a manager now.',
+        'Of course.',
+      ]),
+    );
+    expect(angry.complaint.isComplaint).toBe(true);
+    expect(angry.complaint.severity).toBe('high');
+  });
+
   it('takes a confirmation number asked for as nothing done, and one sent as done', () => {
     const asked = resolutionOf([
       'Hi, how can I help?',

@@ -88,7 +88,8 @@ export const CHURN_CUES: readonly RegExp[] = [
   /\b(?:cancel (?:my|the) (?:account|subscription|contract|service|membership|plan)|close my account|switch(?:ing)? (?:to|provider|carrier|bank)|leave (?:you|for)|never (?:fly|shop|use|buy|order|book)\w* (?:with |from )?(?:you|again)|take my business|go(?:ing)? elsewhere|last time i)\b/,
 ];
 export const SUPERVISOR_CUES: readonly RegExp[] = [
-  /\b(?:supervisor|manager|someone (?:else|senior|in charge)|speak to (?:a|your) (?:manager|supervisor|boss)|escalate|escalation|formal complaint|complaints department)\b/,
+  // A manager of the company, not a job in a compound ("the train manager was busy", "my account manager").
+  /\b(?:(?:a|an|your|my|our|the) (?:supervisor|manager|boss|team leader|line manager)|(?:speak|talk) to someone (?:else|senior|in charge)|someone senior|someone in charge|escalate|escalation|formal complaint|complaints department)\b/,
 ];
 export const LEGAL_CUES: readonly RegExp[] = [
   /\b(?:lawyer|attorney|legal action|sue|court|ombudsman|regulator|trading standards|better business bureau|bbb|fcc|ftc|consumer (?:rights|protection)|report you|chargeback)\b/,
