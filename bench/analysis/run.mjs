@@ -274,7 +274,9 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   said "the train manager was very busy". A bare "manager" or "supervisor" no longer counts, only one of the company
   ("a/your/my/the manager", "speak to someone senior", "escalate"); "Device Manager" in a walk-through had been read
   as an escalation too. Complaint-vs-question balanced accuracy 0.741 → 0.766: the target is now met on dev, but by
-  one question chat found while reading the dev data, so expect less on unseen chats.
+  one question chat found while reading the dev data, so expect less on unseen chats. In the same reading, "if you
+  could respond now, that would be great" had given an angry customer the emotion "satisfaction": "great" or
+  "perfect" after "would/will/could be" asks for something and is no longer read as pleasure (no figure moved).
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

@@ -320,6 +320,15 @@ describe('offline summaries tell the call in at most three evidence-backed sente
 });
 
 describe('offline sentiment and satisfaction', () => {
+  it('hears "that would be great" as a request, "perfect, that worked" as satisfaction', () => {
+    const emotionsOf = (line: string) =>
+      analyze(chat([line, 'Let me check.'], true)).emotions.map((emotion) => emotion.emotion);
+    expect(
+      emotionsOf("I'd like my issue resolved today, so if you could respond now, that would be great."),
+    ).not.toContain('satisfaction');
+    expect(emotionsOf('Perfect, that worked!')).toContain('satisfaction');
+  });
+
   it('reads sarcasm and reproach as negative and "great difficulty" as no praise', () => {
     expect(scoreText('Shame on you, thanks for nothing.').score).toBeLessThan(-0.5);
     expect(scoreText('Such a great job guys. NOT!').score).toBeLessThan(-0.3);

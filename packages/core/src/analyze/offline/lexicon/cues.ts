@@ -77,7 +77,8 @@ export const EMOTION_CUES: Record<Exclude<EmotionName, 'gratitude'>, readonly Re
     /😞|😢|😭|😔|☹|🙁|💔/u,
   ],
   satisfaction: [
-    /\b(?:perfect|great|awesome|excellent|brilliant|fantastic|happy with|love it|works? (?:now|again|perfectly|fine|great)|(?:that|it) (?:worked|fixed it|helped)|all (?:set|good|sorted)|problem solved)\b/,
+    // "That would be great" asks for something; it does not say the customer is pleased.
+    /\b(?<!\b(?:would|'d|will|could|should) be )(?:perfect|great|awesome|excellent|brilliant|fantastic|happy with|love it|works? (?:now|again|perfectly|fine|great)|(?:that|it) (?:worked|fixed it|helped)|all (?:set|good|sorted)|problem solved)\b/,
     /😀|😃|😄|😁|😊|🙂|😍|👍|🙌|🎉/u,
   ],
   relief: [/\b(?:phew|finally|relieved|what a relief|that's a relief|thank god|thank goodness)\b/],
