@@ -277,6 +277,9 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   one question chat found while reading the dev data, so expect less on unseen chats. In the same reading, "if you
   could respond now, that would be great" had given an angry customer the emotion "satisfaction": "great" or
   "perfect" after "would/will/could be" asks for something and is no longer read as pleasure (no figure moved).
+  An agent's completion, refusal, hand-over or escalation now counts only when stated, not asked ("Would you like me
+  to transfer you?" offers); a follow-up asked for still counts ("Can you DM us your email?"). One dev summary
+  changed, no figure moved.
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

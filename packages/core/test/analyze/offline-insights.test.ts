@@ -162,6 +162,23 @@ describe('offline outcomes say what happened, or that the text does not say', ()
     expect(angry.complaint.severity).toBe('high');
   });
 
+  it('takes an offer asked as a question for an offer, not a hand-over or an escalation', () => {
+    const offered = resolutionOf([
+      'Hi, how can I help?',
+      'My invoice shows the wrong address.',
+      'Would you like me to transfer you to our billing team? Or shall I escalate this to my manager?',
+      'No, just tell me how to fix it.',
+    ]);
+    expect(offered.category).not.toMatch(/transferred|escalated/);
+    const done = resolutionOf([
+      'Hi, how can I help?',
+      'My invoice shows the wrong address.',
+      "That is handled by billing. I'll transfer you to our billing team now.",
+      'Okay.',
+    ]);
+    expect(done.category).toBe('transferred');
+  });
+
   it('takes a confirmation number asked for as nothing done, and one sent as done', () => {
     const asked = resolutionOf([
       'Hi, how can I help?',

@@ -5,7 +5,7 @@ import type {
   ResolutionStatus,
 } from '../../schema/insights.js';
 import { citeTurn } from '../evidence.js';
-import { findCue, type Span, sentenceAround } from '../text.js';
+import { findCue, type Span, sentenceSpans } from '../text.js';
 import {
   ANYTHING_ELSE_CUES,
   BAD_NEWS_CUES,
@@ -35,6 +35,32 @@ export function cueHits(turns: readonly ScoredTurn[], patterns: readonly RegExp[
   for (const entry of turns) {
     const span = findCue(entry.turn.text, patterns);
     if (span) hits.push({ entry, span });
+  }
+  return hits;
+}
+
+/**
+ * The agent's first cue in each turn said as a statement that `keep` accepts. What the agent did is stated:
+ * "Do you have a confirmation email?" confirms nothing, "Would you like me to transfer you?" only offers, and
+ * "Sorry, yes the flight is cancelled" (bad news, see BAD_NEWS_CUES) reports rather than completes.
+ */
+function statementHits(
+  turns: readonly ScoredTurn[],
+  patterns: readonly RegExp[],
+  keep: (sentence: string) => boolean = () => true,
+): CueHit[] {
+  const hits: CueHit[] = [];
+  for (const entry of turns) {
+    const text = entry.turn.text;
+    if (!findCue(text, patterns)) continue;
+    for (const sentence of sentenceSpans(text)) {
+      const body = text.slice(sentence.start, sentence.end);
+      if (body.endsWith('?') || !keep(body)) continue;
+      const span = findCue(body, patterns);
+      if (!span) continue;
+      hits.push({ entry, span: { start: sentence.start + span.start, end: sentence.start + span.end } });
+      break;
+    }
   }
   return hits;
 }
@@ -105,19 +131,16 @@ export function assessOutcome(
     for (const hit of hits) events.push({ status, category, hit, by });
   };
   add(cueHits(customer, FIXED_CUES), 'resolved', 'issue_fixed', 'customer');
-  const reportedAsBadNews = (hit: CueHit) => {
-    const sentence = sentenceAround(hit.entry.turn.text, hit.span);
-    return findCue(hit.entry.turn.text.slice(sentence.start, sentence.end), BAD_NEWS_CUES) !== undefined;
-  };
   add(
-    cueHits(agent, TRANSACTION_DONE_CUES).filter((hit) => !reportedAsBadNews(hit)),
+    statementHits(agent, TRANSACTION_DONE_CUES, (sentence) => !findCue(sentence, BAD_NEWS_CUES)),
     'resolved',
     'transaction_completed',
     'agent',
   );
-  add(cueHits(agent, DECLINED_CUES), 'unresolved', 'declined', 'agent');
-  add(cueHits(agent, TRANSFER_CUES), 'partially_resolved', 'transferred', 'agent');
-  add(cueHits(agent, SUPERVISOR_CUES), 'partially_resolved', 'escalated', 'agent');
+  add(statementHits(agent, DECLINED_CUES), 'unresolved', 'declined', 'agent');
+  add(statementHits(agent, TRANSFER_CUES), 'partially_resolved', 'transferred', 'agent');
+  add(statementHits(agent, SUPERVISOR_CUES), 'partially_resolved', 'escalated', 'agent');
+  // Asked as a question, a follow-up is still arranged: "Can you DM us your account's email?" moves the matter on.
   add(cueHits(agent, FOLLOW_UP_CUES), 'partially_resolved', 'follow_up_scheduled', 'agent');
   add(
     cueHits(
