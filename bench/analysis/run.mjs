@@ -279,7 +279,9 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   "perfect" after "would/will/could be" asks for something and is no longer read as pleasure (no figure moved).
   An agent's completion, refusal, hand-over or escalation now counts only when stated, not asked ("Would you like me
   to transfer you?" offers); a follow-up asked for still counts ("Can you DM us your email?"). One dev summary
-  changed, no figure moved.
+  changed, no figure moved. An intensifier before another word of its clause only intensifies: "I'm super
+  considering ditching you guys" had scored +0.72 on AFINN's "super" (+3); "That was super!" still praises (no
+  figure moved).
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

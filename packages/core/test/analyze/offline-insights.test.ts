@@ -354,6 +354,10 @@ describe('offline sentiment and satisfaction', () => {
       scoreText('A frail elderly person would have great difficulty with these steps.').score,
     ).toBeLessThan(0);
     expect(scoreText("I'll leave it there and drop it off tomorrow.").score).toBe(0);
+    // "super" before a word only intensifies it; alone it praises.
+    expect(scoreText("I'm super considering ditching you guys.").score).toBeLessThanOrEqual(0);
+    expect(scoreText('That was super!').score).toBeGreaterThan(0);
+    expect(scoreText('Super helpful, thanks.').score).toBeGreaterThan(0);
   });
 
   it('is mixed only when clearly negative and clearly positive speech both occur', () => {

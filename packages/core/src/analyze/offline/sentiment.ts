@@ -62,6 +62,10 @@ export function scoreText(text: string): TextSentiment {
     if (covered[token.start]) return;
     const base = wordValence(token.text);
     if (base === undefined) return;
+    // An intensifier before another word of its clause only strengthens it: "super considering ditching you"
+    // is not praise, whatever "super" scores alone ("That was super!").
+    const next = tokens[index + 1];
+    if (INTENSIFIERS[token.text] && next && !/[.!?;,]/.test(masked.slice(token.end, next.start))) return;
     let valence = base;
     const previous = tokens[index - 1];
     const intensity = previous ? INTENSIFIERS[previous.text] : undefined;
