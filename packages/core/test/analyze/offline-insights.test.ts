@@ -420,6 +420,12 @@ describe('offline complaint or question', () => {
     expect(opening('Is there a reason my flight was cancelled today?')).toBe(true);
     expect(opening('I updated my phone to iOS 11 and it is not compatible with the app.')).toBe(true);
   });
+
+  it('reads "never works" like "does not work"', () => {
+    expect(opening('Third time I chat for this. You tell me to update, again and again. Never works.')).toBe(
+      true,
+    );
+  });
 });
 
 describe('offline rules know the channel and the common phrasings', () => {

@@ -15,7 +15,7 @@ export const GRIEVANCE_QUESTION =
 /** The customer reports something wrong (a complaint rather than a question). */
 export const PROBLEM_CUES: readonly RegExp[] = [
   new RegExp(
-    `\\b(?:is|are|was|were|does|do|did|has|have|will|would|can|could)?${NOT} ?(?:\\w+ )?(?:work|working|load|loading|connect|connecting|arrive|arrived|turn on|charge|charging|sync|syncing|show|showing|open|respond|responding)\\b`,
+    `\\b(?:is|are|was|were|does|do|did|has|have|will|would|can|could)?${NOT} ?(?:\\w+ )?(?:works?|working|loads?|loading|connects?|connecting|arrives?|arrived|turns? on|charges?|charging|syncs?|syncing|shows?|showing|opens?|responds?|responding)\\b`,
   ),
   /\b(?:won't|wont|cannot|can't|cant|unable to|couldn't|not able to)\b/,
   /\b(?:error|errors|bug|bugs|glitch|crash\w*|freez\w*|broken|broke|faulty|defective|damaged|outage|down again|stopped|incompatible|not compatible|no longer supported)\b/,
