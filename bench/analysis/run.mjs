@@ -282,7 +282,10 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   changed, no figure moved. An intensifier before another word of its clause only intensifies: "I'm super
   considering ditching you guys" had scored +0.72 on AFINN's "super" (+3); "That was super!" still praises (no
   figure moved). The not-working cue now takes the verb's third person ("never works", "it never loads", as
-  "doesn't work" already did): one dev complaint more found, balanced accuracy 0.766 → 0.772.
+  "doesn't work" already did): one dev complaint more found, balanced accuracy 0.766 → 0.772. In the summary, a
+  question is no longer told as what the agent "explained" ("Do you have an order number you can DM me?" is asked),
+  unless it suggests a step ("Could you try forgetting the network?"), nor is a closing ("let us know if there is
+  anything else"): 6 dev summaries changed, all read.
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

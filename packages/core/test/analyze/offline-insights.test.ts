@@ -306,6 +306,21 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     expect(promised).toMatch(/next step: the company will process the refund by Friday/);
   });
 
+  it('tells a question as asked and a closing as nothing explained', () => {
+    const text = analyze(
+      chat(
+        [
+          'My delivery went to the wrong room of the house, why does the website say a room of your choice?',
+          'Do you have an order number you can DM me, please? Let us know if there is anything else we can do.',
+          'Sure.',
+        ],
+        true,
+      ),
+    ).summary.text;
+    expect(text).toMatch(/The agent asked: “Do you have an order number you can DM me, please”/);
+    expect(text).not.toMatch(/The agent explained/);
+  });
+
   it('takes the problem from what the agent apologises for, even without a problem word', () => {
     const text = analyze(
       chat(

@@ -1,6 +1,7 @@
 import type { EvidenceDraft, InsightsDraft } from '../../schema/insights.js';
 import { contentStems, countCues, findCue, type Span, sentenceAround, tokenize } from '../text.js';
 import {
+  CLOSING_CUES,
   EMPATHY_CUES,
   GREETING_CUES,
   GUIDANCE_CUES,
@@ -198,7 +199,10 @@ function agentAction(
     const span = findCue(entry.turn.text, [...GUIDANCE_CUES, ...INFORMATION_CUES]);
     if (!span) continue;
     const quote = quoteOf(entry, sentenceAround(entry.turn.text, span, QUOTE_LIMIT * 2));
-    if (!quote) continue;
+    // A question explains nothing ("Do you have an order number you can DM me?"), unless it suggests a step
+    // ("Could you try forgetting the network?"); nor does a closing ("let me know if there is anything else").
+    if (!quote || (quote.text.includes('?') && !/\btry\b/i.test(quote.text))) continue;
+    if (findCue(quote.text, CLOSING_CUES)) continue;
     const verb =
       guidance.length >= 3 ? 'The agent walked the customer through the steps' : 'The agent explained';
     return `${verb}: ${cited(quote)}.`;
