@@ -21,10 +21,22 @@ const EXPECT_CONTACT =
 const CUSTOMER_CONTACT =
   /\bi(?:'ll|\s+will|\s+am going to|'m going to|\s+might|\s+may|\s+could|\s+need to|\s+have to|'d have to|'ll have to)(?:\s+(?:have to|need to|probably|maybe|just|then))*\s+(?:\w+\s+)?(?:call (?:you |back|again)|get back to you|send (?:you|it|them|the|a|my)|email you|dm you|message you|let you know|contact you|check and (?:get back|let you know))/;
 
+/** Who on the company's side takes on a task. */
+const TASK_OWNER = '(?:i|we|our team|a (?:technician|specialist|courier))';
 /** The company's side commits to a task. */
 const AGENT_TASK = new RegExp(
-  String.raw`\b(?:i|we|our team|a (?:technician|specialist|courier))${WILL}(?:\s+(?:now|also|just|personally|immediately|go ahead and|be able to))?\s+(?:process|issue|refund|replace|ship|send|escalate|investigate|look into|check on|credit|waive|cancel|update|reset|schedule|arrange|book|fix|repair|raise|submit|file|forward|pass|add|remove|reverse|reactivate|activate|unlock|order|dispatch|review|apply|change|open|log)\b`,
+  String.raw`\b${TASK_OWNER}${WILL}(?:\s+(?:now|also|just|personally|immediately|go ahead and|be able to))?\s+(?:process|issue|refund|replace|ship|send|escalate|investigate|look into|check on|credit|waive|cancel|update|reset|schedule|arrange|book|fix|repair|raise|submit|file|forward|pass|add|remove|reverse|reactivate|activate|unlock|order|dispatch|review|apply|change|open|log)\b`,
 );
+const PROMISE_START = new RegExp(`^${TASK_OWNER}${WILL}\\b`, 'i');
+
+/**
+ * Whether an action item's task is still to be done, said as a promise ("I'll process the refund"), rather than
+ * a booking already made ("an appointment for you … next Friday").
+ */
+export function isPromisedTask(task: string): boolean {
+  return PROMISE_START.test(task);
+}
+
 /** The agent booked or confirmed an appointment or visit: both sides now owe it. */
 const APPOINTMENT =
   /\b(?:i(?:'ve| have)|we(?:'ve| have)|i'll|we'll|i will|we will|i can|we can|let me)\s+(?:\w+\s+){0,2}?(?:book|booked|schedule|scheduled|set up|put you down|got you down|get you in|reserve|reserved|make|made)\b[^!?\n]{0,80}?\b(?:appointment|visit|slot|booking|reservation|service|inspection)\b|\b(?:your|an?|the) (?:[\w.:]+\s+){0,4}?(?:appointment|visit|slot) (?:is|for|at|on)\b/;

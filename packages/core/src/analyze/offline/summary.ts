@@ -1,5 +1,6 @@
 import type { EvidenceDraft, InsightsDraft } from '../../schema/insights.js';
 import { contentStems, countCues, findCue, type Span, sentenceAround, tokenize } from '../text.js';
+import { isPromisedTask } from './commitments.js';
 import {
   CLOSING_CUES,
   EMPATHY_CUES,
@@ -292,7 +293,7 @@ export function summarize(input: SummaryInput): Draft['summary'] {
   const agentPromise = input.callbackPromises.find((promise) => promise.promisedBy === 'agent');
   // A booking already made is a next step only through its date ("an appointment … next Friday at 11:30").
   const companyTask = input.actionItems.find(
-    (item) => item.owner !== 'customer' && (promisedTask(item.task) || item.due),
+    (item) => item.owner !== 'customer' && (isPromisedTask(item.task) || item.due),
   );
   const customerTask = input.actionItems.find((item) => item.owner === 'customer');
   const customerPromise = input.callbackPromises.find((promise) => promise.promisedBy === 'customer');
@@ -322,18 +323,11 @@ export function summarize(input: SummaryInput): Draft['summary'] {
  * it was said ("an appointment for you at A J Dental Lab next Friday at 11:30 am"), not as a promise.
  */
 function companyNextStep(item: Draft['actionItems'][number]): string {
-  const task = promisedTask(item.task)
+  const task = isPromisedTask(item.task)
     ? `the company will ${stripSubject(item.task)}`
     : item.task.replace(/[.!?…]+$/, '');
   const due = item.due && !task.toLowerCase().includes(item.due.toLowerCase()) ? ` (${item.due})` : '';
   return `${task}${due}`;
-}
-
-/** "We'll send…", "I will process…": a task still to do, said as a promise. */
-function promisedTask(task: string): boolean {
-  return /^(?:i|we|our team|an? \w+)(?:'ll| will| am going to| are going to| is going to| shall)\b/i.test(
-    task,
-  );
 }
 
 /** "I'll call you back tomorrow" → "call you back tomorrow": the summary names who. */

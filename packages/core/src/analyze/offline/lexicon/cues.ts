@@ -110,7 +110,7 @@ export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
   /\b(?:you(?:'re| are)|that's|it's|everything's|everything is) (?:all )?(?:set|booked|confirmed|done)\b/,
   /\bi(?:'ve| have) (?:gone ahead and )?(?:booked|scheduled|reserved|set up|put you down|got you down) (?:you|that|it|an?|the|your)\b/,
   // "I was finally able to book your visit": being able to is having done it.
-  /\b(?:i|we)(?:'ve| have)? (?:was |were |been )?(?:finally |now )?able to (?:book|reserve|schedule|process|complete|cancel|change|update|refund|issue|transfer|send|place|arrange|add|set up|get you)\b/,
+  /\b(?:i|we)(?: was| were|'ve been| have been) (?:finally |now )?able to (?:book|reserve|schedule|process|complete|cancel|change|update|refund|issue|transfer|send|place|arrange|add|set up|get you)\b/,
   // "The transfer was successful", "all booked for you", "added to your calendar".
   /\b(?:is|are|has been|have been|was|were) (?:(?!not |never )\w+ )?successful\b|\ball (?:booked|set|sorted|done) for you\b|\b(?:added|applied|credited) (?:it |that |this )?(?:to|on) your (?:calendar|account|booking|order|card|bill)\b/,
   // A confirmation sent is proof; a confirmation number asked for ("DM us your confirmation number") is not.
