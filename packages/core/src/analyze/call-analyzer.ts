@@ -146,7 +146,12 @@ export class CallAnalyzer {
         ...(memory ? { memory } : {}),
         ...(startedAt ? { startedAt } : {}),
       });
-      insights = finalizeInsights(draft, conversation, 'heuristic');
+      insights = finalizeInsights(
+        draft,
+        conversation,
+        'heuristic',
+        this.heuristic.runningSummary(conversation, draft),
+      );
       if (this.options.extraFields) {
         context.degrade(
           'insights.custom',
@@ -212,7 +217,8 @@ export class CallAnalyzer {
       usage.outputTokens += outcome.usage.outputTokens;
       usage.estimatedCostUsd += outcome.costUsd;
       // Quotes are checked against the text the model saw (placeholders included).
-      return finalizeInsights(outcome.draft, sent, 'llm');
+      // The running summary is told by EchoLens from the same (redacted) text, at no cost in tokens.
+      return finalizeInsights(outcome.draft, sent, 'llm', this.heuristic.runningSummary(sent, outcome.draft));
     } catch (error) {
       if (AbortError.isInstance(error) || context.signal?.aborted) throw error;
       if (EchoLensError.isInstance(error) && error.code === 'invalid_configuration') throw error;

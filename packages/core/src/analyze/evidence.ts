@@ -1,5 +1,12 @@
 import type { Conversation, Turn } from '../schema/conversation.js';
-import type { Evidence, EvidenceCheck, EvidenceDraft, Insights, InsightsDraft } from '../schema/insights.js';
+import type {
+  Evidence,
+  EvidenceCheck,
+  EvidenceDraft,
+  Insights,
+  InsightsDraft,
+  RunningSummaryDraft,
+} from '../schema/insights.js';
 import { normalizeWords, quoteAround, type Span, textWork } from './text.js';
 
 /** Evidence citing one turn, quoting the sentence around `span` (or the turn's opening when absent). */
@@ -193,6 +200,7 @@ export function finalizeInsights(
   draft: InsightsDraft,
   conversation: Conversation,
   method: Insights['method'],
+  runningSummary: RunningSummaryDraft = [],
 ): Insights {
   const check: EvidenceCheck = { checked: 0, verified: 0, dropped: 0, droppedInsights: 0 };
   const index = new EvidenceIndex(conversation);
@@ -224,6 +232,8 @@ export function finalizeInsights(
     method,
     evidenceCheck: check,
     summary: one(draft.summary),
+    // A part whose quotes all failed would be a claim about the call with nothing behind it.
+    runningSummary: many(runningSummary),
     sentiment: {
       customer: { ...one(draft.sentiment.customer), trend: quarterly(draft.sentiment.customer.trend) },
       agent: { ...one(draft.sentiment.agent), trend: quarterly(draft.sentiment.agent.trend) },

@@ -142,6 +142,22 @@ function sharedParts<E extends ZodType>(evidence: E, referenced: boolean) {
   };
 }
 
+/**
+ * One part of a long call's running summary: what the customer raised in it and what the agent did, quoted and
+ * cited. Computed by EchoLens from the transcript (never asked of a language model), so it costs no tokens.
+ */
+function runningPart<E extends ZodType>(evidence: E) {
+  return z.object({
+    /** Where the part starts and ends; null for chats, which have no times. */
+    startSec: z.number().nonnegative().nullable(),
+    endSec: z.number().nonnegative().nullable(),
+    text: z.string(),
+    evidence: z.array(evidence),
+  });
+}
+export const RunningSummaryDraftSchema = z.array(runningPart(EvidenceDraftSchema));
+export type RunningSummaryDraft = z.infer<typeof RunningSummaryDraftSchema>;
+
 const DRAFT_PARTS = sharedParts(EvidenceDraftSchema, true);
 const STORED_PARTS = sharedParts(EvidenceSchema, false);
 
@@ -299,8 +315,13 @@ export function createInsightsSchema(options: InsightsSchemaOptions = {}) {
   return z.object({
     ...storedMeta,
     ...fields,
-    // Insights stored before abstentions existed read as having none.
+    // Insights stored before these fields existed read as having none.
     abstentions: fields.abstentions.default([]),
+    /**
+     * A long call (10 minutes or more; 60 turns or more for a chat) told in consecutive parts of about 5 minutes
+     * (30 turns), in order; empty for shorter calls, whose summary tells them whole.
+     */
+    runningSummary: z.array(runningPart(EvidenceSchema)).default([]),
     custom: (custom ?? z.record(z.string(), z.unknown())).optional(),
   });
 }

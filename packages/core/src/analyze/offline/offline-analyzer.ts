@@ -5,6 +5,7 @@ import {
   type EvidenceDraft,
   type InsightsDraft,
   OTHER_TOPIC_ID,
+  type RunningSummaryDraft,
 } from '../../schema/insights.js';
 import type { CallMetrics } from '../../schema/metrics.js';
 import { citeTurn } from '../evidence.js';
@@ -31,6 +32,7 @@ import {
   SUPERVISOR_CUES,
 } from './lexicon/cues.js';
 import { assessOutcome, cite, cueHits } from './outcome.js';
+import { runningSummary } from './running-summary.js';
 import { summarize } from './summary.js';
 import { DEFAULT_TAXONOMY, type Taxonomy, type Topic, TopicMatcher } from './taxonomy.js';
 import { POSITIVE_TURN, type ScoredTurn, scoreTurns, speakerSentiment } from './turn-features.js';
@@ -193,7 +195,6 @@ export class HeuristicAnalyzer {
       seed: Number.parseInt(contentHash(conversation.callId).slice(0, 6), 16),
     });
 
-    const topicTerms = this.matcher.termsOf(intent.primary.topicId);
     const summary = summarize({
       customer,
       agent,
@@ -201,8 +202,7 @@ export class HeuristicAnalyzer {
       outcome,
       callbackPromises,
       actionItems,
-      topicTerms: (text) =>
-        tokenize(text).filter((token) => (topicTerms.get(this.matcher.stemOf(token.text)) ?? 0) >= 1).length,
+      topicTerms: this.topicTermCounter(intent.primary.topicId),
       topicLabel:
         intent.primary.topicId !== OTHER_TOPIC_ID && intent.primary.confidence >= NAMED_TOPIC_CONFIDENCE
           ? topicLabel
@@ -280,6 +280,35 @@ export class HeuristicAnalyzer {
       memory,
       abstentions,
     };
+  }
+
+  /**
+   * A long call told in parts (see `runningSummary`), for the insights of either method: the topic and the
+   * complaint come from the call's insights, so a model's reading steers which sentences are quoted.
+   */
+  runningSummary(
+    conversation: Conversation,
+    insights: Pick<Draft, 'intent' | 'complaint'>,
+  ): RunningSummaryDraft {
+    const turns = scoreTurns(conversation);
+    // Without both roles there is nobody to attribute a part to; the summary already says so.
+    if (
+      !turns.some((entry) => entry.turn.role === 'customer') ||
+      !turns.some((entry) => entry.turn.role === 'agent')
+    )
+      return [];
+    return runningSummary(
+      turns,
+      insights.complaint.isComplaint,
+      this.topicTermCounter(insights.intent.primary.topicId),
+    );
+  }
+
+  /** How many of a topic's own words a text contains. */
+  private topicTermCounter(topicId: string): (text: string) => number {
+    const terms = this.matcher.termsOf(topicId);
+    return (text) =>
+      tokenize(text).filter((token) => (terms.get(this.matcher.stemOf(token.text)) ?? 0) >= 1).length;
   }
 
   /** Customer emotions from cue phrases; intensity grows with repeated cues and the turn's sentiment. */

@@ -22,7 +22,7 @@ const QUOTE_LIMIT = 160;
 /** Only the start of a very long turn is read for summary sentences: the reason comes first. */
 const READ_LIMIT = 2000;
 
-interface Quote {
+export interface Quote {
   entry: ScoredTurn;
   span: Span;
   text: string;
@@ -68,7 +68,7 @@ function quoteOf(entry: ScoredTurn, span: Span): Quote | undefined {
  * The customer's sentence that best states why they got in touch: a reported problem or a request, early in
  * the contact, sharing words with the call's topic; greetings and bare details (a name, a number) score nothing.
  */
-function problemStatement(
+export function problemStatement(
   customer: readonly ScoredTurn[],
   agent: readonly ScoredTurn[],
   topicTerms: (text: string) => number,
@@ -172,7 +172,7 @@ function answerTo(
  * What the agent did: the act that decided the outcome, else the first explanation or instruction given,
  * else a statement that answers the problem in its own words, else what the agent asked.
  */
-function agentAction(
+export function agentAction(
   customer: readonly ScoredTurn[],
   agent: readonly ScoredTurn[],
   outcome: Outcome,
@@ -232,6 +232,14 @@ const OUTCOMES: Record<Draft['resolution']['category'], string> = {
   unknown: 'the conversation does not say how it ended',
 };
 
+/** Quotes a sentence in the summary's text and records it as evidence. */
+export function citing(evidence: EvidenceDraft[]): (quote: Quote) => string {
+  return (quote) => {
+    evidence.push({ turnIds: [quote.entry.turn.id], quote: quote.text });
+    return `“${quote.text.replace(/^["“'‘]+|["”'’]*[.!?…,;:]*["”'’]*$/g, '')}”`;
+  };
+}
+
 const sentenceCase = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const closeSentence = (text: string) => (/[.!?…]["”’)]*$/.test(text) ? text : `${text}.`);
 
@@ -269,10 +277,7 @@ export function summarize(input: SummaryInput): Draft['summary'] {
   }
   const evidence: EvidenceDraft[] = [];
   const sentences: string[] = [];
-  const cited = (quote: Quote) => {
-    evidence.push({ turnIds: [quote.entry.turn.id], quote: quote.text });
-    return `“${quote.text.replace(/^["“'‘]+|["”'’]*[.!?…,;:]*["”'’]*$/g, '')}”`;
-  };
+  const cited = citing(evidence);
 
   const problem = problemStatement(customer, agent, input.topicTerms);
   const about = input.topicLabel ? ` (${input.topicLabel.toLowerCase()})` : '';

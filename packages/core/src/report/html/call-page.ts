@@ -26,6 +26,21 @@ interface Cited {
 
 const words = (id: string) => id.replace(/[_-]+/g, ' ');
 
+/** A long call told part by part; each part's time (or number) links to where it starts in the transcript. */
+function runningSummary(parts: CallResult['analysis']['insights']['runningSummary']): string {
+  if (parts.length === 0) return '';
+  const items = parts.map((part, index) => {
+    const when =
+      part.startSec !== null && part.endSec !== null
+        ? `${formatClock(part.startSec)}–${formatClock(part.endSec)}`
+        : `Part ${index + 1}`;
+    const first = part.evidence[0]?.turnIds[0];
+    const label = first ? `<a href="#${escapeHtml(first)}">${when}</a>` : when;
+    return `<li><span class="when">${label}</span> ${escapeHtml(part.text)}</li>`;
+  });
+  return `<h3>Call in parts</h3><ol class="running">${items.join('')}</ol>`;
+}
+
 /** Every insight with the evidence it rests on, in reading order. */
 function citedInsights(result: CallResult): Cited[] {
   const { insights } = result.analysis;
@@ -33,6 +48,8 @@ function citedInsights(result: CallResult): Cited[] {
   const add = (label: string, evidence: unknown, detail?: string) =>
     list.push({ label, evidence: evidence as Evidence[], ...(detail ? { detail } : {}) });
   add('Summary', insights.summary.evidence);
+  for (const [index, part] of insights.runningSummary.entries())
+    add(`Part ${index + 1} of the call`, part.evidence);
   add(`Topic: ${words(insights.intent.primary.topicId)}`, insights.intent.primary.evidence);
   add(
     `Customer sentiment: ${insights.sentiment.customer.label}`,
@@ -241,7 +258,7 @@ export function renderCallPage(result: CallResult, options: CallPageOptions = {}
 <body>
 <header class="top"><h1>${escapeHtml(result.callId)}</h1><div class="sub">${back}${facts.join(' · ')}</div></header>
 <main>
-<section><h2>Summary</h2><div class="summary"><p>${escapeHtml(insights.summary.text)}</p></div>
+<section><h2>Summary</h2><div class="summary"><p>${escapeHtml(insights.summary.text)}</p>${runningSummary(insights.runningSummary)}</div>
 <div class="kpis">${kpis.map(([value, label]) => `<div class="kpi"><div class="v">${value}</div><div class="l">${escapeHtml(label)}</div></div>`).join('')}</div>
 ${audio}</section>
 <section><h2>Sentiment timeline</h2>${sentimentTimeline(result)}</section>

@@ -20,6 +20,9 @@ section h3{margin:14px 0 8px;font-size:14px;color:var(--muted);font-weight:600}
 .kpi{border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:#fbfcfe}
 .kpi .v{font-size:22px;font-weight:650}.kpi .l{color:var(--muted);font-size:12px}
 .summary p{margin:0 0 8px;font-size:15px;max-width:75ch}
+.running{margin:0 0 8px;padding-left:20px;max-width:75ch}
+.running li{margin:0 0 6px}
+.running .when{font-variant-numeric:tabular-nums;font-weight:600;margin-right:4px}
 .muted{color:var(--muted)}.small{font-size:12px}
 .badge{display:inline-block;border-radius:999px;padding:1px 8px;font-size:11px;font-weight:600;text-transform:uppercase;letter-spacing:.3px}
 .badge.critical,.badge.negative,.badge.fail,.badge.unresolved,.badge.overdue{background:#fde8e7;color:var(--bad)}

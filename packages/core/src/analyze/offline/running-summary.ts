@@ -1,0 +1,217 @@
+import type { EvidenceDraft, RunningSummaryDraft } from '../../schema/insights.js';
+import { contentStems, countCues } from '../text.js';
+import { PROBLEM_CUES, QUESTION_CUES, REQUEST_CUES } from './lexicon/cues.js';
+import { assessOutcome } from './outcome.js';
+import { agentAction, citing, problemStatement } from './summary.js';
+import type { ScoredTurn } from './turn-features.js';
+
+/**
+ * When a call is long enough to be told in parts, and how long a part is. These are reading lengths, not fitted
+ * figures: a part is what a manager takes in at a glance, and a call shorter than two parts reads whole in its
+ * summary. A chat, without times, is measured in turns (a phone call has about ten turns a minute).
+ */
+export const RUNNING_SUMMARY = {
+  partSec: 300,
+  longCallSec: 600,
+  partTurns: 30,
+  longChatTurns: 60,
+} as const;
+
+/** Words on each side of a gap when comparing what is said before and after it (TextTiling's 6 × 20-word blocks). */
+const WINDOW_WORDS = 120;
+
+/** Cosine similarity of two bags of stems. */
+function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  let dot = 0;
+  for (const [word, count] of a) dot += count * (b.get(word) ?? 0);
+  const norm = (bag: ReadonlyMap<string, number>) =>
+    Math.sqrt([...bag.values()].reduce((t, c) => t + c * c, 0));
+  const denominator = norm(a) * norm(b);
+  return denominator > 0 ? dot / denominator : 0;
+}
+
+/**
+ * How sharply the subject changes at each gap between turns (TextTiling, Hearst 1997): the similarity of the
+ * words said in the stretch before a gap and the stretch after it, and the gap's depth, how far that similarity
+ * dips below the peaks on either side. Index i is the gap before turn i; gap 0 has none.
+ */
+function subjectChanges(turns: readonly ScoredTurn[]): number[] {
+  const stems = turns.map((entry) => contentStems(entry.turn.text.slice(0, 2000)));
+  const bag = (from: number, step: 1 | -1) => {
+    const counts = new Map<string, number>();
+    let words = 0;
+    // Bounded in turns too: a run of turns without content words ("ok", "yes") must not widen the window forever.
+    for (
+      let k = from;
+      k >= 0 && k < stems.length && words < WINDOW_WORDS && Math.abs(k - from) < WINDOW_WORDS;
+      k += step
+    ) {
+      for (const word of stems[k] ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
+      words += stems[k]?.length ?? 0;
+    }
+    return counts;
+  };
+  const similarity = turns.map((_, gap) => (gap === 0 ? 1 : cosine(bag(gap - 1, -1), bag(gap, 1))));
+  // The peak reached climbing from each gap to the left (and to the right) while the similarity does not fall,
+  // in one pass each: the climb from gap i continues the climb from its neighbour whenever that is no lower.
+  const leftPeak = similarity.map((score) => score);
+  for (let gap = 2; gap < similarity.length; gap++)
+    if ((similarity[gap - 1] ?? 0) >= (similarity[gap] ?? 0)) leftPeak[gap] = leftPeak[gap - 1] ?? 0;
+  const rightPeak = similarity.map((score) => score);
+  for (let gap = similarity.length - 2; gap >= 1; gap--)
+    if ((similarity[gap + 1] ?? 0) >= (similarity[gap] ?? 0)) rightPeak[gap] = rightPeak[gap + 1] ?? 0;
+  return similarity.map((score, gap) =>
+    gap === 0 ? 0 : (leftPeak[gap] ?? score) - score + ((rightPeak[gap] ?? score) - score),
+  );
+}
+
+/**
+ * The turns of a long call cut into parts where the subject changes: the gaps deeper than Hearst's cut-off
+ * (mean depth less half a standard deviation), deepest first, no part shorter than half a part length; a part
+ * still longer than two part lengths is then cut into equal stretches. Length is time when every turn has times,
+ * else turns. Empty when the call is short.
+ */
+export function partsOf(turns: readonly ScoredTurn[]): ScoredTurn[][] {
+  const first = turns[0];
+  const last = turns.at(-1);
+  if (!first || !last) return [];
+  const timed = turns.every((entry) => entry.turn.startSec !== undefined);
+  const at = (index: number) =>
+    timed
+      ? index < turns.length
+        ? (turns[index]?.turn.startSec ?? 0)
+        : (last.turn.endSec ?? last.turn.startSec ?? 0)
+      : index;
+  const [long, part] = timed
+    ? [RUNNING_SUMMARY.longCallSec, RUNNING_SUMMARY.partSec]
+    : [RUNNING_SUMMARY.longChatTurns, RUNNING_SUMMARY.partTurns];
+  if (at(turns.length) - at(0) < long) return [];
+
+  const depth = subjectChanges(turns);
+  const gaps = depth.slice(1);
+  const mean = gaps.reduce((total, value) => total + value, 0) / gaps.length;
+  const spread = Math.sqrt(gaps.reduce((total, value) => total + (value - mean) ** 2, 0) / gaps.length);
+  const cuts = [0, turns.length];
+  const candidates = depth
+    .map((value, gap) => ({ value, gap }))
+    .filter(({ value, gap }) => gap > 0 && value > mean - spread / 2)
+    .sort((a, b) => b.value - a.value);
+  for (const { gap } of candidates) {
+    const after = cuts.findIndex((cut) => cut > gap);
+    const before = cuts[after - 1] ?? 0;
+    const next = cuts[after] ?? turns.length;
+    if (at(gap) - at(before) >= part / 2 && at(next) - at(gap) >= part / 2) cuts.splice(after, 0, gap);
+  }
+  const parts: ScoredTurn[][] = [];
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const from = cuts[k] ?? 0;
+    const to = cuts[k + 1] ?? turns.length;
+    const pieces = Math.max(1, Math.round((at(to) - at(from)) / part));
+    let start = from;
+    for (let piece = 1; piece <= pieces; piece++) {
+      const mark = at(from) + (piece * (at(to) - at(from))) / pieces;
+      let end = start;
+      while (end < to && (piece === pieces || at(end) < mark)) end++;
+      if (end > start) parts.push(turns.slice(start, end));
+      start = end;
+    }
+  }
+  return parts;
+}
+
+/**
+ * A part split where the customer opens a new matter: a request, a problem or a question that takes up no
+ * content word of the exchange just before it (the customer's previous turn and the agent's replies to it), once
+ * the agent has replied to the matter in hand ("I need a hotel room" after a return was settled). An answer to the
+ * agent's question ("I got the wrong size" after "the reason for the return?") stays with the matter it answers,
+ * as does a follow-up that takes up the exchange's words ("Does the hotel take MasterCard?").
+ */
+function mattersOf(part: readonly ScoredTurn[]): ScoredTurn[][] {
+  const matters: ScoredTurn[][] = [];
+  let current: ScoredTurn[] = [];
+  let exchange: ScoredTurn[] = [];
+  for (const entry of part) {
+    if (entry.turn.role === 'customer') {
+      const previous = exchange.at(-1);
+      const answersAgent = previous?.turn.role === 'agent' && previous.turn.text.includes('?');
+      const before = new Set(exchange.flatMap((earlier) => stemsOf(earlier)));
+      const opens =
+        !answersAgent &&
+        current.some((earlier) => earlier.turn.role === 'agent') &&
+        countCues(entry.turn.text, [...REQUEST_CUES, ...PROBLEM_CUES, ...QUESTION_CUES]) > 0 &&
+        !stemsOf(entry).some((word) => before.has(word));
+      if (opens) {
+        matters.push(current);
+        current = [];
+      }
+      if (previous?.turn.role !== 'customer') exchange = [];
+    }
+    exchange.push(entry);
+    current.push(entry);
+  }
+  if (current.length > 0) matters.push(current);
+  return matters;
+}
+
+const stemsOf = (entry: ScoredTurn) => contentStems(entry.turn.text.slice(0, 2000));
+
+/** At most this many matters are told per part; a part that holds more says how many it leaves out. */
+const MATTERS_PER_PART = 2;
+
+/**
+ * The running summary of a long call: for each part, each matter the customer raised in it (the sentence that
+ * best states a problem, request or question, as in the call's summary) with what the agent did about it (the
+ * act that decided that matter, else an explanation or an answer), each quoted and cited. A part where nothing
+ * is said in so many words says so rather than filling in.
+ */
+export function runningSummary(
+  turns: readonly ScoredTurn[],
+  isComplaint: boolean | null,
+  topicTerms: (text: string) => number,
+): RunningSummaryDraft {
+  return partsOf(turns).map((part) => {
+    const evidence: EvidenceDraft[] = [];
+    const cited = citing(evidence);
+    const told: string[] = [];
+    let untold = 0;
+    for (const matter of mattersOf(part)) {
+      const customer = matter.filter((entry) => entry.turn.role === 'customer');
+      const agent = matter.filter((entry) => entry.turn.role === 'agent');
+      const raised = problemStatement(customer, agent, topicTerms);
+      if (!raised) continue;
+      if (told.length === MATTERS_PER_PART) {
+        untold++;
+        continue;
+      }
+      const verb =
+        countCues(raised.text, QUESTION_CUES) > 0
+          ? 'asked'
+          : countCues(raised.text, PROBLEM_CUES) > 0
+            ? 'reported'
+            : 'said';
+      const sentences = [
+        `${told.length > 0 ? 'Then the customer' : 'The customer'} ${verb}: ${cited(raised)}.`,
+      ];
+      if (agent.length > 0) {
+        const action = agentAction(
+          customer,
+          agent,
+          assessOutcome(customer, agent, isComplaint),
+          raised,
+          cited,
+        );
+        if (action) sentences.push(action);
+      }
+      told.push(sentences.join(' '));
+    }
+    if (untold > 0) told.push(`${untold} more matter${untold > 1 ? 's' : ''} raised in this part.`);
+    return {
+      startSec: part[0]?.turn.startSec ?? null,
+      endSec: part.at(-1)?.turn.endSec ?? null,
+      text:
+        told.join(' ') ||
+        `${part.length} turns in which no problem, request or question is stated in so many words.`,
+      evidence,
+    };
+  });
+}

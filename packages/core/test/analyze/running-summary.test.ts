@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import {
+  type CallResult,
+  type Conversation,
+  type ConversationInput,
+  conversationFromDialogue,
+  createPipeline,
+  HeuristicAnalyzer,
+  redactConversation,
+  renderCallPage,
+} from '@echolens/core';
+import { openAIChatWireFormat, startWireServer } from '@echolens/core/testing';
+import { createOpenAI } from '@echolens/llm-openai';
+import { describe, expect, it } from 'vitest';
+import { dataPath } from '../helpers/data.js';
+
+type Turn = ConversationInput['turns'][number];
+
+interface DevDialogue {
+  id: string;
+  turns: { speaker: 'agent' | 'customer'; text: string; type?: string }[];
+}
+
+function dialogue(file: string, index: number): DevDialogue {
+  const rows = readFileSync(dataPath('dialogues', file), 'utf8').trim().split('\n');
+  return JSON.parse(rows[index] ?? 'null') as DevDialogue;
+}
+
+/**
+ * A long call built from dev dialogues one after another (a return that is refused, then a hotel, a restaurant,
+ * a games console), timed at a telephone pace: 2.5 words a second plus 1.5 s of hold per turn, 0.6 s between
+ * turns. About 10 minutes and 106 turns; `from` marks where each dialogue starts.
+ */
+function longCall(): { turns: Turn[]; from: number[] } {
+  const parts = [
+    dialogue('abcd.jsonl', 0),
+    dialogue('uss_sgd.jsonl', 3),
+    dialogue('uss_mwoz.jsonl', 5),
+    dialogue('tweetsumm.jsonl', 7),
+  ];
+  const turns: Turn[] = [];
+  const from: number[] = [];
+  let clock = 0;
+  for (const part of parts) {
+    from.push(turns.length);
+    for (const turn of part.turns.filter((entry) => entry.type !== 'action')) {
+      const seconds = turn.text.split(/\s+/).length / 2.5 + 1.5;
+      turns.push({ speaker: turn.speaker, text: turn.text, startSec: clock, endSec: clock + seconds });
+      clock += seconds + 0.6;
+    }
+  }
+  return { turns, from };
+}
+
+const pipeline = createPipeline({ cache: false, memory: false });
+
+async function analyze(id: string, turns: Turn[]): Promise<CallResult> {
+  return pipeline.analyzeConversation({ id, turns });
+}
+
+describe('running summary of a long call', () => {
+  it('tells a 10-minute call in consecutive parts, each matter with what the agent did, quoted from its part', async () => {
+    const { turns, from } = longCall();
+    const result = await analyze('long-call', turns);
+    const parts = result.analysis.insights.runningSummary;
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    // The parts follow each other and cover the call from its first word to its last.
+    expect(parts[0]?.startSec).toBe(0);
+    expect(parts.at(-1)?.endSec).toBeCloseTo(turns.at(-1)?.endSec ?? 0, 6);
+    for (let k = 1; k < parts.length; k++)
+      expect(parts[k]?.startSec ?? 0).toBeGreaterThan(parts[k - 1]?.endSec ?? Number.POSITIVE_INFINITY);
+
+    // Every quote comes from a turn inside its own part, and the text carries it.
+    const turnIndex = (id: string) => Number(id.slice(1)) - 1;
+    for (const part of parts) {
+      expect(part.evidence.length).toBeGreaterThan(0);
+      for (const evidence of part.evidence) {
+        const turn = turns[turnIndex(evidence.turnIds[0] ?? '')];
+        expect(turn?.startSec ?? -1).toBeGreaterThanOrEqual(part.startSec ?? 0);
+        expect(turn?.endSec ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual((part.endSec ?? 0) + 1e-6);
+        expect(part.text).toContain(evidence.quote.replace(/[.!?]+$/, ''));
+      }
+    }
+
+    // The first part tells the refused return, with the refusal, and then the next matter the customer opened
+    // (the hotel room), instead of pairing the return with the hotel's booking confirmation.
+    const first = parts[0]?.text ?? '';
+    expect(first).toMatch(/^The customer asked: “I need to return an item/);
+    expect(first).toContain('The agent declined (“ok, unfortunately because it has been more than 90 days');
+    expect(first).not.toMatch(/return an item[^.]*”\. The agent confirmed/);
+    expect(first).toContain('Then the customer said: “I need a hotel room please”');
+    // The last part quotes the last dialogue, the games console.
+    const lastQuotes = parts.at(-1)?.evidence.map((evidence) => turnIndex(evidence.turnIds[0] ?? '')) ?? [];
+    expect(lastQuotes.some((index) => index >= (from[3] ?? Number.POSITIVE_INFINITY))).toBe(true);
+    expect(parts.at(-1)?.text).toContain('The vibration on my controller');
+
+    // The call page shows the parts with their times, each linking to where it starts.
+    const page = renderCallPage(result);
+    expect(page).toContain('Call in parts');
+    expect(page).toMatch(/<li><span class="when"><a href="#t\d+">0:00–/);
+  });
+
+  it('measures a chat in turns: 60 turns or more are told in parts without times', async () => {
+    const chat = longCall().turns.map(({ speaker, text }) => ({ speaker, text }));
+    const parts = (await analyze('long-chat', chat)).analysis.insights.runningSummary;
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    for (const part of parts) {
+      expect(part.startSec).toBeNull();
+      expect(part.endSec).toBeNull();
+    }
+  });
+
+  it('leaves a short call to its summary, and a call without known roles untold', async () => {
+    const { turns } = longCall();
+    const short = await analyze('short', turns.slice(0, 25));
+    expect(short.analysis.insights.runningSummary).toEqual([]);
+    // Speakers nobody identified: there is nobody to attribute a part to (the summary says so already).
+    const conversation: Conversation = {
+      callId: 'anonymous',
+      speakers: [
+        { id: 'spk_0', role: 'unknown' },
+        { id: 'spk_1', role: 'unknown' },
+      ],
+      turns: turns.map((turn, index) => ({
+        id: `t${index + 1}`,
+        speaker: `spk_${index % 2}`,
+        role: 'unknown',
+        text: turn.text,
+        startSec: turn.startSec ?? 0,
+        endSec: turn.endSec ?? 0,
+      })),
+    };
+    const analyzer = new HeuristicAnalyzer();
+    expect(analyzer.runningSummary(conversation, analyzer.analyze(conversation))).toEqual([]);
+  });
+
+  it("is told by EchoLens beside a language model's insights: no extra request, no tokens, from the redacted text", async () => {
+    const { turns } = longCall();
+    const input: ConversationInput = { id: 'long-llm', turns };
+    // The model answers with a valid draft (the offline analyzer's, on the redacted text it was sent).
+    const sent = redactConversation(conversationFromDialogue(input, 'long-llm'));
+    const server = await startWireServer();
+    try {
+      server.reply(
+        openAIChatWireFormat.answer({
+          text: JSON.stringify(new HeuristicAnalyzer().analyze(sent)),
+          usage: { inputTokens: 3000, outputTokens: 900 },
+        }),
+      );
+      const model = createOpenAI({ baseURL: openAIChatWireFormat.baseURL(server.origin), apiKey: 'sk-test' })(
+        'gpt-4o-mini',
+      );
+      const result = await createPipeline({
+        languageModel: model,
+        cache: false,
+        memory: false,
+      }).analyzeConversation(input);
+      expect(server.requests).toHaveLength(1);
+      // The model is not asked for it: the request's schema has no such field.
+      expect(new TextDecoder().decode(server.requests[0]?.rawBody)).not.toContain('runningSummary');
+      const { insights } = result.analysis;
+      expect(insights.method).toBe('llm');
+      expect(insights.runningSummary.length).toBeGreaterThanOrEqual(2);
+      // Told from the text the model saw: nothing carries the phone number the customer read out for the return.
+      const told = JSON.stringify(insights.runningSummary);
+      expect(turns.some((turn) => turn.text.includes('625-2661'))).toBe(true);
+      expect(told).not.toContain('625-2661');
+      expect(insights.runningSummary[0]?.text).toContain('I need to return an item');
+    } finally {
+      await server.close();
+    }
+  });
+});
