@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardFolder } from '../src/app.js';
 import { type RunningServer, startServer } from '../src/server.js';
-import { repoRoot, SHORT_STEREO, TEST_KEY, testConfig } from './helpers/fixtures.js';
+import { longChat, repoRoot, SHORT_STEREO, TEST_KEY, testConfig } from './helpers/fixtures.js';
 
 /** Screenshots land in docs/images when UPDATE_SCREENSHOTS=1 (how the committed ones were made). */
 const screenshots =
@@ -126,6 +126,21 @@ describe('dashboard in headless Chromium', () => {
     await page.getByRole('heading', { name: 'Result' }).waitFor();
     expect(await page.locator('.conversation .insights').textContent()).toContain('Topic');
     await page.screenshot({ path: join(screenshots, 'dashboard-conversation.png'), fullPage: true });
+
+    // A long chat, sent through the API with the page's session: its call page tells it in parts.
+    const created = await page.evaluate(async (turns) => {
+      const response = await fetch('/api/conversations', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'long chat', turns }),
+      });
+      return (await response.json()) as { id: string };
+    }, longChat());
+    await page.goto(`${running.url}/#/calls/${created.id}`);
+    const firstPart = page.locator('.insight').filter({ has: page.getByRole('heading', { name: 'Part 1' }) });
+    await firstPart.waitFor();
+    expect(await firstPart.locator('p').first().textContent()).toContain('I need to return an item');
+    expect(await page.getByRole('heading', { name: /^Part \d+$/ }).count()).toBeGreaterThanOrEqual(2);
 
     await page.goto(`${running.url}/docs`);
     await page.locator('.swagger-ui .info').waitFor();

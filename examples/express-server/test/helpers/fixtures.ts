@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,4 +55,20 @@ export function modelAnswerText(): string {
     'stand-in',
   );
   return JSON.stringify(new HeuristicAnalyzer().analyze(conversation));
+}
+
+/**
+ * A chat long enough to be told in parts (a running summary needs 60 turns or more): dev dialogues one after
+ * another, a refused return first.
+ */
+export function longChat(): { speaker: 'agent' | 'customer'; text: string }[] {
+  const first = (file: string) =>
+    JSON.parse(readFileSync(dataPath('dialogues', file), 'utf8').split('\n')[0] ?? 'null') as {
+      turns: { speaker: 'agent' | 'customer'; text: string; type?: string }[];
+    };
+  return ['abcd.jsonl', 'uss_sgd.jsonl', 'uss_mwoz.jsonl'].flatMap((file) =>
+    first(file)
+      .turns.filter((turn) => turn.type !== 'action')
+      .map(({ speaker, text }) => ({ speaker, text })),
+  );
 }

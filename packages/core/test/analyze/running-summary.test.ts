@@ -110,6 +110,39 @@ describe('running summary of a long call', () => {
     }
   });
 
+  it("tells a part that holds only the agent's work on a matter raised earlier", async () => {
+    // A walk-through: the problem in the first turn, then 34 instructions each acknowledged with "ok" or "done".
+    const steps = [
+      'Please unplug the router and wait thirty seconds.',
+      'Now plug the power cable back in.',
+      'Check that the power light turns green.',
+      'Open the settings page at the address on the sticker.',
+      'Go to the wireless tab and choose channel six.',
+      'Save the settings and restart the router.',
+      'Run the speed test on our website again.',
+      'Try moving the router away from the microwave.',
+    ];
+    const turns: Turn[] = [
+      {
+        speaker: 'customer',
+        text: 'My internet connection keeps dropping every evening and I work from home.',
+      },
+      { speaker: 'agent', text: "I'm sorry to hear that, let me check your line." },
+    ];
+    for (let step = 0; step < 34; step++)
+      turns.push(
+        { speaker: 'agent', text: steps[step % steps.length] ?? '' },
+        { speaker: 'customer', text: step % 3 ? 'ok' : 'done' },
+      );
+    const parts = (await analyze('walk-through', turns)).analysis.insights.runningSummary;
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    expect(parts[0]?.text).toMatch(/^The customer said: “My internet connection keeps dropping/);
+    for (const part of parts.slice(1)) {
+      expect(part.text).toMatch(/^The agent (?:explained|walked the customer through the steps): “/);
+      expect(part.evidence.length).toBeGreaterThan(0);
+    }
+  });
+
   it('leaves a short call to its summary, and a call without known roles untold', async () => {
     const { turns } = longCall();
     const short = await analyze('short', turns.slice(0, 25));

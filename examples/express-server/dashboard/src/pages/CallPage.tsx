@@ -189,6 +189,24 @@ export function CallPage({ id, onUnauthorized }: { id: string; onUnauthorized: (
               evidence={insights.summary.evidence}
               onEvidence={showEvidence}
             />
+            {(insights.runningSummary ?? []).map(
+              (
+                part: { startSec: number | null; endSec: number | null; text: string; evidence: Evidence[] },
+                index: number,
+              ) => (
+                <Insight
+                  key={`part-${part.startSec ?? index}`}
+                  title={
+                    part.startSec !== null && part.endSec !== null
+                      ? `Part ${index + 1} · ${formatTime(part.startSec)}–${formatTime(part.endSec)}`
+                      : `Part ${index + 1}`
+                  }
+                  text={part.text}
+                  evidence={part.evidence}
+                  onEvidence={showEvidence}
+                />
+              ),
+            )}
             <dl className="facts">
               <dt>Topic</dt>
               <dd>{insights.intent.primary.topicId}</dd>

@@ -2,7 +2,7 @@ import type { EvidenceDraft, RunningSummaryDraft } from '../../schema/insights.j
 import { contentStems, countCues } from '../text.js';
 import { PROBLEM_CUES, QUESTION_CUES, REQUEST_CUES } from './lexicon/cues.js';
 import { assessOutcome } from './outcome.js';
-import { agentAction, citing, problemStatement } from './summary.js';
+import { agentAction, citing, problemStatement, type Quote } from './summary.js';
 import type { ScoredTurn } from './turn-features.js';
 
 /**
@@ -155,6 +155,37 @@ function mattersOf(part: readonly ScoredTurn[]): ScoredTurn[][] {
 
 const stemsOf = (entry: ScoredTurn) => contentStems(entry.turn.text.slice(0, 2000));
 
+/**
+ * One matter: the customer's sentence that states it, as in the call's summary, and what the agent did about it.
+ * A part that starts in the middle of a matter may hold only the agent's work on it, which is told alone.
+ */
+function tellMatter(
+  matter: readonly ScoredTurn[],
+  later: boolean,
+  isComplaint: boolean | null,
+  topicTerms: (text: string) => number,
+  cited: (quote: Quote) => string,
+): string[] {
+  const customer = matter.filter((entry) => entry.turn.role === 'customer');
+  const agent = matter.filter((entry) => entry.turn.role === 'agent');
+  const raised = problemStatement(customer, agent, topicTerms);
+  const sentences: string[] = [];
+  if (raised) {
+    const verb =
+      countCues(raised.text, QUESTION_CUES) > 0
+        ? 'asked'
+        : countCues(raised.text, PROBLEM_CUES) > 0
+          ? 'reported'
+          : 'said';
+    sentences.push(`${later ? 'Then the customer' : 'The customer'} ${verb}: ${cited(raised)}.`);
+  }
+  if (agent.length > 0) {
+    const action = agentAction(customer, agent, assessOutcome(customer, agent, isComplaint), raised, cited);
+    if (action) sentences.push(action);
+  }
+  return sentences;
+}
+
 /** At most this many matters are told per part; a part that holds more says how many it leaves out. */
 const MATTERS_PER_PART = 2;
 
@@ -171,40 +202,20 @@ export function runningSummary(
 ): RunningSummaryDraft {
   return partsOf(turns).map((part) => {
     const evidence: EvidenceDraft[] = [];
-    const cited = citing(evidence);
     const told: string[] = [];
     let untold = 0;
     for (const matter of mattersOf(part)) {
-      const customer = matter.filter((entry) => entry.turn.role === 'customer');
-      const agent = matter.filter((entry) => entry.turn.role === 'agent');
-      const raised = problemStatement(customer, agent, topicTerms);
-      if (!raised) continue;
+      const quoted: EvidenceDraft[] = [];
+      const sentences = tellMatter(matter, told.length > 0, isComplaint, topicTerms, citing(quoted));
+      if (sentences.length === 0) continue;
       if (told.length === MATTERS_PER_PART) {
         untold++;
         continue;
       }
-      const verb =
-        countCues(raised.text, QUESTION_CUES) > 0
-          ? 'asked'
-          : countCues(raised.text, PROBLEM_CUES) > 0
-            ? 'reported'
-            : 'said';
-      const sentences = [
-        `${told.length > 0 ? 'Then the customer' : 'The customer'} ${verb}: ${cited(raised)}.`,
-      ];
-      if (agent.length > 0) {
-        const action = agentAction(
-          customer,
-          agent,
-          assessOutcome(customer, agent, isComplaint),
-          raised,
-          cited,
-        );
-        if (action) sentences.push(action);
-      }
       told.push(sentences.join(' '));
+      evidence.push(...quoted);
     }
-    if (untold > 0) told.push(`${untold} more matter${untold > 1 ? 's' : ''} raised in this part.`);
+    if (untold > 0) told.push(`${untold} more matter${untold > 1 ? 's' : ''} in this part.`);
     return {
       startSec: part[0]?.turn.startSec ?? null,
       endSec: part.at(-1)?.turn.endSec ?? null,
