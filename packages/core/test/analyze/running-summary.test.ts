@@ -11,7 +11,11 @@ import {
 } from '@echolens/core';
 import { openAIChatWireFormat, startWireServer } from '@echolens/core/testing';
 import { createOpenAI } from '@echolens/llm-openai';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { finalizeInsights } from '../../src/analyze/evidence.js';
+import { partsOf } from '../../src/analyze/offline/running-summary.js';
+import { scoreTurns } from '../../src/analyze/offline/turn-features.js';
 import { dataPath } from '../helpers/data.js';
 
 type Turn = ConversationInput['turns'][number];
@@ -202,5 +206,59 @@ describe('running summary of a long call', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('cuts any long conversation into consecutive parts that hold every turn once, and quotes only what was said', () => {
+    const words = [
+      'refund',
+      'card',
+      'router',
+      'booking',
+      'sorry',
+      'need',
+      'not',
+      'working',
+      'ok',
+      'thanks',
+      '?',
+      'I',
+    ];
+    const turn = fc.record({
+      speaker: fc.constantFrom<'agent' | 'customer'>('agent', 'customer'),
+      text: fc
+        .array(fc.constantFrom(...words), { minLength: 1, maxLength: 12 })
+        .map((list) => list.join(' ')),
+      seconds: fc.double({ min: 0, max: 40, noNaN: true }),
+    });
+    const analyzer = new HeuristicAnalyzer();
+    fc.assert(
+      fc.property(fc.array(turn, { minLength: 1, maxLength: 200 }), fc.boolean(), (drawn, timed) => {
+        let clock = 0;
+        const turns = drawn.map(({ speaker, text, seconds }) => {
+          const startSec = clock;
+          clock += seconds;
+          return timed ? { speaker, text, startSec, endSec: clock } : { speaker, text };
+        });
+        const conversation = conversationFromDialogue({ turns }, 'fuzz');
+        const parts = partsOf(scoreTurns(conversation));
+        const long = timed ? clock >= 600 : turns.length >= 60;
+        if (!long) expect(parts).toEqual([]);
+        else expect(parts.flat().map((entry) => entry.index)).toEqual(turns.map((_, index) => index));
+        const draft = analyzer.analyze(conversation);
+        const insights = finalizeInsights(
+          draft,
+          conversation,
+          'heuristic',
+          analyzer.runningSummary(conversation, draft),
+        );
+        const bothRoles = ['agent', 'customer'].every((role) =>
+          turns.some((entry) => entry.speaker === role),
+        );
+        expect(insights.runningSummary.length).toBe(bothRoles ? parts.length : 0);
+        // Every quote was found in the transcript: none was dropped.
+        expect(insights.evidenceCheck.dropped).toBe(0);
+      }),
+      { numRuns: 300, seed: 20_261_130 },
+    );
   });
 });
