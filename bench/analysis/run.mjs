@@ -30,7 +30,7 @@ import { dataRoot, outDir, root } from '../lib/setup.mjs';
 import { offlineFigures } from './offline.mjs';
 import { scalingFigures } from './scaling.mjs';
 import { percentWithInterval, round, withInterval } from './stats.mjs';
-import { summariesMarkdown, summaryRows } from './summaries.mjs';
+import { runningMarkdown, runningRows, summariesMarkdown, summaryRows } from './summaries.mjs';
 
 const readJsonLines = (file) =>
   readFileSync(join(dataRoot, 'dialogues', file), 'utf8')
@@ -46,6 +46,7 @@ const scaling = await scalingFigures();
 const summaries = await summaryRows();
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'analysis-summaries.md'), summariesMarkdown(summaries));
+writeFileSync(join(outDir, 'analysis-running.md'), runningMarkdown(await runningRows()));
 const tweetsumm = readJsonLines('tweetsumm.jsonl');
 const sgd = readJsonLines('uss_sgd.jsonl');
 
@@ -209,7 +210,7 @@ const satisfactionMargin = satisfaction.echolens.value - satisfaction['VADER: me
 const section = `<!-- analysis:start -->
 ## Analysis (bench/analysis)
 
-Reproduce: \`pnpm build && node bench/analysis/run.mjs\` (JSON: \`bench/out/analysis.json\`, summaries: \`bench/out/analysis-summaries.md\`). Machine: ${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}, load average ${results.machine.loadAverage} at the end of the run (the machine is shared: read times as ratios to the peer in the same run).
+Reproduce: \`pnpm build && node bench/analysis/run.mjs\` (JSON: \`bench/out/analysis.json\`, summaries: \`bench/out/analysis-summaries.md\`, running summaries of assembled long calls: \`bench/out/analysis-running.md\`). Machine: ${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}, load average ${results.machine.loadAverage} at the end of the run (the machine is shared: read times as ratios to the peer in the same run).
 EchoLens rows are the **offline analyzer** (no language model) through \`pipeline.analyzeConversation\`; peers run in the same process on the same rows. Every figure has its 95 % percentile-bootstrap interval (1,000 resamples, fixed seed) in brackets. All dev dialogues are used: TweetSumm ${offline.data.tweetsumm}, SGD ${offline.data.sgd}, MultiWOZ ${offline.data.mwoz}, BANKING77 ${offline.data.banking77}, ABCD 3, the Azure example and the real stereo call (transcribed once, \`bench/analysis/fixtures/\`). These are small sets: intervals of ±0.1 are the rule, and the project is judged on unseen dialogues of the same kinds.
 
 | target (unseen data) | dev figure | interval | status on dev |

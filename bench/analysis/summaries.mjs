@@ -56,3 +56,65 @@ ${row.turns.map((turn, index) => `- t${index + 1} **${turn.speaker}**: ${turn.te
     )
     .join('\n')}`;
 }
+
+/**
+ * Long calls for the running summary, assembled from dev dialogues one after another (there are no long dev
+ * dialogues) and timed at a telephone pace: 2.5 words a second plus 1.5 s of hold per turn, 0.6 s between turns.
+ * A fixed choice: the refused ABCD return first, then dialogues picked by index from each other set.
+ */
+function assembledCalls() {
+  const pick = (file, index) => readDialogues(file)[index];
+  const choices = [
+    [pick('abcd.jsonl', 0), pick('uss_sgd.jsonl', 3), pick('uss_mwoz.jsonl', 5), pick('tweetsumm.jsonl', 7)],
+    [
+      pick('abcd.jsonl', 1),
+      pick('uss_sgd.jsonl', 10),
+      pick('uss_mwoz.jsonl', 20),
+      pick('tweetsumm.jsonl', 30),
+      pick('uss_sgd.jsonl', 30),
+    ],
+    [
+      pick('abcd.jsonl', 2),
+      pick('uss_mwoz.jsonl', 40),
+      pick('uss_sgd.jsonl', 50),
+      pick('tweetsumm.jsonl', 60),
+      pick('uss_mwoz.jsonl', 50),
+    ],
+  ];
+  return choices.map((dialogues) => {
+    const turns = [];
+    let clock = 0;
+    for (const dialogue of dialogues)
+      for (const turn of dialogue.turns.filter((entry) => entry.type !== 'action')) {
+        const seconds = turn.text.split(/\s+/).length / 2.5 + 1.5;
+        turns.push({ speaker: turn.speaker, text: turn.text, startSec: clock, endSec: clock + seconds });
+        clock += seconds + 0.6;
+      }
+    return { id: dialogues.map((dialogue) => dialogue.id).join(' + '), turns };
+  });
+}
+
+export async function runningRows() {
+  const pipeline = createPipeline({ cache: false, memory: false });
+  const rows = [];
+  for (const call of assembledCalls()) {
+    const { analysis } = await pipeline.analyzeConversation({ id: 'assembled', turns: call.turns });
+    rows.push({ id: call.id, turns: call.turns, parts: analysis.insights.runningSummary });
+  }
+  return rows;
+}
+
+const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
+
+export function runningMarkdown(rows) {
+  return rows
+    .map(
+      (row) => `## ${row.id}
+
+${row.parts.map((part, index) => `${index + 1}. **${clock(part.startSec)}–${clock(part.endSec)}** ${part.text}`).join('\n')}
+
+${row.turns.map((turn, index) => `- t${index + 1} ${clock(turn.startSec)} **${turn.speaker}**: ${turn.text.replace(/\s+/g, ' ')}`).join('\n')}
+`,
+    )
+    .join('\n');
+}

@@ -14,8 +14,15 @@ import { createOpenAI } from '@echolens/llm-openai';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { finalizeInsights } from '../../src/analyze/evidence.js';
+import {
+  ANYTHING_ELSE_CUES,
+  CLOSING_CUES,
+  QUESTION_CUES,
+  REQUEST_CUES,
+} from '../../src/analyze/offline/lexicon/cues.js';
 import { partsOf } from '../../src/analyze/offline/running-summary.js';
 import { scoreTurns } from '../../src/analyze/offline/turn-features.js';
+import { countCues, findCue } from '../../src/analyze/text.js';
 import { dataPath } from '../helpers/data.js';
 
 type Turn = ConversationInput['turns'][number];
@@ -86,13 +93,22 @@ describe('running summary of a long call', () => {
       }
     }
 
-    // The first part tells the refused return, with the refusal, and then the next matter the customer opened
-    // (the hotel room), instead of pairing the return with the hotel's booking confirmation.
+    // The first part tells the refused return with its refusal, then the customer's plea and the escalation it
+    // won, instead of pairing the return with the hotel's booking confirmation later in the same part.
     const first = parts[0]?.text ?? '';
     expect(first).toMatch(/^The customer asked: “I need to return an item/);
-    expect(first).toContain('The agent declined (“ok, unfortunately because it has been more than 90 days');
-    expect(first).not.toMatch(/return an item[^.]*”\. The agent confirmed/);
-    expect(first).toContain('Then the customer said: “I need a hotel room please”');
+    expect(first).toContain(
+      'The agent said it could not be done: “ok, unfortunately because it has been more than 90 days',
+    );
+    expect(first).toContain(
+      'Then the customer asked: “What if I ask really, really nicely”. The agent escalated the matter',
+    );
+    expect(first).not.toContain('The room has been booked');
+    // "How else may I help you?" invites a new matter: the hotel booked after it is not told as the bus's outcome.
+    expect(first).not.toMatch(/bus, too”\. The agent confirmed: “The room has been booked/);
+    expect(first).toMatch(/\d more matters in this part\.$/);
+    // The hotel search that follows, in the next part, is told from its own opening.
+    expect(parts[1]?.text).toMatch(/^The customer asked: “Well hello there, I'm on a budget/);
     // The last part quotes the last dialogue, the games console.
     const lastQuotes = parts.at(-1)?.evidence.map((evidence) => turnIndex(evidence.turnIds[0] ?? '')) ?? [];
     expect(lastQuotes.some((index) => index >= (from[3] ?? Number.POSITIVE_INFINITY))).toBe(true);
@@ -260,5 +276,24 @@ describe('running summary of a long call', () => {
       }),
       { numRuns: 300, seed: 20_261_130 },
     );
+  });
+
+  it('knows the contracted requests and the anything-else closings that open and close matters', () => {
+    for (const request of [
+      "I'd like to book that hotel room.",
+      "I'm looking for a cheap hotel",
+      "I'm trying to pay",
+    ])
+      expect(countCues(request, REQUEST_CUES)).toBeGreaterThan(0);
+    for (const question of ['Are there any hotels with parking', "I'm wondering if the bar is open"])
+      expect(countCues(question, QUESTION_CUES)).toBeGreaterThan(0);
+    for (const closing of [
+      'How else may I help you?',
+      'What else can I do for you?',
+      'Anything more I can do?',
+    ]) {
+      expect(findCue(closing, ANYTHING_ELSE_CUES)).toBeDefined();
+      expect(findCue(closing, CLOSING_CUES)).toBeDefined();
+    }
   });
 });

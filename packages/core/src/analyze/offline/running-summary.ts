@@ -1,6 +1,13 @@
 import type { EvidenceDraft, RunningSummaryDraft } from '../../schema/insights.js';
-import { contentStems, countCues } from '../text.js';
-import { PROBLEM_CUES, QUESTION_CUES, REQUEST_CUES } from './lexicon/cues.js';
+import { contentStems, countCues, findCue } from '../text.js';
+import {
+  ANYTHING_ELSE_CUES,
+  CLOSING_CUES,
+  GREETING_CUES,
+  PROBLEM_CUES,
+  QUESTION_CUES,
+  REQUEST_CUES,
+} from './lexicon/cues.js';
 import { assessOutcome } from './outcome.js';
 import { agentAction, citing, problemStatement, type Quote } from './summary.js';
 import type { ScoredTurn } from './turn-features.js';
@@ -16,6 +23,9 @@ export const RUNNING_SUMMARY = {
   partTurns: 30,
   longChatTurns: 60,
 } as const;
+
+/** What opens a matter: a request, a problem or a question. */
+const OPENING_CUES = [...REQUEST_CUES, ...PROBLEM_CUES, ...QUESTION_CUES];
 
 /** Words on each side of a gap when comparing what is said before and after it (TextTiling's 6 × 20-word blocks). */
 const WINDOW_WORDS = 120;
@@ -120,25 +130,43 @@ export function partsOf(turns: readonly ScoredTurn[]): ScoredTurn[][] {
 }
 
 /**
- * A part split where the customer opens a new matter: a request, a problem or a question that takes up no
- * content word of the exchange just before it (the customer's previous turn and the agent's replies to it), once
- * the agent has replied to the matter in hand ("I need a hotel room" after a return was settled). An answer to the
- * agent's question ("I got the wrong size" after "the reason for the return?") stays with the matter it answers,
- * as does a follow-up that takes up the exchange's words ("Does the hotel take MasterCard?").
+ * The call split where the customer opens a new matter: a request, a problem or a question that takes up no
+ * content word of the exchange just before it (the customer's previous turn and the agent's replies to it) nor of
+ * the turn that opened the matter in hand, once the agent has replied to that ("I need a hotel room" after a
+ * return was settled). An answer to the agent's question ("I got the wrong size" after "the reason for the
+ * return?") stays with the matter it answers, as does a follow-up that takes up the exchange's words ("Does the
+ * hotel take MasterCard?") or the opening's ("how long till it is refunded" after "the status of a refund").
  */
-function mattersOf(part: readonly ScoredTurn[]): ScoredTurn[][] {
+function mattersOf(turns: readonly ScoredTurn[]): ScoredTurn[][] {
   const matters: ScoredTurn[][] = [];
   let current: ScoredTurn[] = [];
   let exchange: ScoredTurn[] = [];
-  for (const entry of part) {
+  for (const entry of turns) {
     if (entry.turn.role === 'customer') {
       const previous = exchange.at(-1);
-      const answersAgent = previous?.turn.role === 'agent' && previous.turn.text.includes('?');
-      const before = new Set(exchange.flatMap((earlier) => stemsOf(earlier)));
+      // "Anything else?" invites a new matter; any other question from the agent is answered.
+      const answersAgent =
+        previous?.turn.role === 'agent' &&
+        previous.turn.text.includes('?') &&
+        !findCue(previous.turn.text, ANYTHING_ELSE_CUES);
+      // What the talk was about just before, and what the matter was opened with; pleasantries ("have a nice
+      // day") are about nothing.
+      const opening = current.find((earlier) => earlier.turn.role === 'customer');
+      const before = new Set(
+        [...exchange, ...(opening ? [opening] : [])]
+          .filter((earlier) => !findCue(earlier.turn.text, [...CLOSING_CUES, ...GREETING_CUES]))
+          .flatMap((earlier) => stemsOf(earlier)),
+      );
+      // Only after the agent has replied to the customer's last turn: a customer adding to what they said goes on
+      // with their matter, and a greeting is no reply.
+      const replied =
+        previous?.turn.role === 'agent' &&
+        current.some((earlier) => earlier.turn.role === 'customer') &&
+        !findCue(previous.turn.text, GREETING_CUES);
       const opens =
+        replied &&
         !answersAgent &&
-        current.some((earlier) => earlier.turn.role === 'agent') &&
-        countCues(entry.turn.text, [...REQUEST_CUES, ...PROBLEM_CUES, ...QUESTION_CUES]) > 0 &&
+        countCues(entry.turn.text, OPENING_CUES) > 0 &&
         !stemsOf(entry).some((word) => before.has(word));
       if (opens) {
         matters.push(current);
@@ -161,14 +189,17 @@ const stemsOf = (entry: ScoredTurn) => contentStems(entry.turn.text.slice(0, 200
  */
 function tellMatter(
   matter: readonly ScoredTurn[],
-  later: boolean,
+  continued: boolean,
   isComplaint: boolean | null,
   topicTerms: (text: string) => number,
   cited: (quote: Quote) => string,
 ): string[] {
   const customer = matter.filter((entry) => entry.turn.role === 'customer');
   const agent = matter.filter((entry) => entry.turn.role === 'agent');
-  const raised = problemStatement(customer, agent, topicTerms);
+  // The rest of a matter begun in an earlier part tells a customer sentence only when it asks or reports something
+  // ("I am fine with that too" is no news); otherwise it tells the agent's work.
+  const stated = problemStatement(customer, agent, topicTerms);
+  const raised = stated && (!continued || countCues(stated.text, OPENING_CUES) > 0) ? stated : undefined;
   const sentences: string[] = [];
   if (raised) {
     const verb =
@@ -177,7 +208,7 @@ function tellMatter(
         : countCues(raised.text, PROBLEM_CUES) > 0
           ? 'reported'
           : 'said';
-    sentences.push(`${later ? 'Then the customer' : 'The customer'} ${verb}: ${cited(raised)}.`);
+    sentences.push(`The customer ${verb}: ${cited(raised)}.`);
   }
   if (agent.length > 0) {
     const action = agentAction(customer, agent, assessOutcome(customer, agent, isComplaint), raised, cited);
@@ -186,7 +217,10 @@ function tellMatter(
   return sentences;
 }
 
-/** At most this many matters are told per part; a part that holds more says how many it leaves out. */
+/**
+ * At most this many matters are told per part, those it spends most words on; a part that holds more says how many
+ * it leaves out.
+ */
 const MATTERS_PER_PART = 2;
 
 /**
@@ -200,22 +234,39 @@ export function runningSummary(
   isComplaint: boolean | null,
   topicTerms: (text: string) => number,
 ): RunningSummaryDraft {
+  const matterOf = new Map<number, number>();
+  mattersOf(turns).forEach((matter, number) => {
+    for (const entry of matter) matterOf.set(entry.index, number);
+  });
   return partsOf(turns).map((part) => {
-    const evidence: EvidenceDraft[] = [];
-    const told: string[] = [];
-    let untold = 0;
-    for (const matter of mattersOf(part)) {
-      const quoted: EvidenceDraft[] = [];
-      const sentences = tellMatter(matter, told.length > 0, isComplaint, topicTerms, citing(quoted));
-      if (sentences.length === 0) continue;
-      if (told.length === MATTERS_PER_PART) {
-        untold++;
-        continue;
-      }
-      told.push(sentences.join(' '));
-      evidence.push(...quoted);
+    const pieces: ScoredTurn[][] = [];
+    for (const entry of part) {
+      const piece = pieces.at(-1);
+      if (piece && matterOf.get(piece[0]?.index ?? -1) === matterOf.get(entry.index)) piece.push(entry);
+      else pieces.push([entry]);
     }
+    // Each piece told on its own; the ones the part spends most words on are kept, and told in call order.
+    const tellings = pieces
+      .map((piece, order) => {
+        const start = piece[0]?.index ?? 0;
+        const continued = start > 0 && matterOf.get(start - 1) === matterOf.get(start);
+        const quoted: EvidenceDraft[] = [];
+        const sentences = tellMatter(piece, continued, isComplaint, topicTerms, citing(quoted));
+        const words = piece.reduce((total, entry) => total + entry.turn.text.split(/\s+/).length, 0);
+        return { order, sentences, quoted, words };
+      })
+      .filter((telling) => telling.sentences.length > 0);
+    const kept = [...tellings]
+      .sort((a, b) => b.words - a.words || a.order - b.order)
+      .slice(0, MATTERS_PER_PART)
+      .sort((a, b) => a.order - b.order);
+    const told = kept.map((telling, position) => {
+      const text = telling.sentences.join(' ');
+      return position > 0 ? text.replace(/^The customer/, 'Then the customer') : text;
+    });
+    const untold = tellings.length - kept.length;
     if (untold > 0) told.push(`${untold} more matter${untold > 1 ? 's' : ''} in this part.`);
+    const evidence = kept.flatMap((telling) => telling.quoted);
     return {
       startSec: part[0]?.turn.startSec ?? null,
       endSec: part.at(-1)?.turn.endSec ?? null,

@@ -210,12 +210,12 @@ export function agentAction(
   }
   const answer = problem && answerTo(customer, problem, answering);
   if (answer) return `The agent answered: ${cited(answer)}.`;
-  // No answer given: at least say what the agent asked for.
+  // No answer given: at least say what the agent asked for ("anything else?" asks nothing about the matter).
   for (const entry of answering) {
     const span = findCue(entry.turn.text, [/\?/]);
     if (!span) continue;
     const quote = quoteOf(entry, sentenceAround(entry.turn.text, span, QUOTE_LIMIT * 2));
-    if (quote) return `The agent asked: ${cited(quote)}.`;
+    if (quote && !findCue(quote.text, CLOSING_CUES)) return `The agent asked: ${cited(quote)}.`;
   }
   return undefined;
 }

@@ -32,13 +32,13 @@ export const PROBLEM_CUES: readonly RegExp[] = [
 
 /** The customer asks for information or how to do something. */
 export const QUESTION_CUES: readonly RegExp[] = [
-  /\b(?:how (?:do|can|does|long|much|many|to)|what (?:is|are|does|time|if)|when (?:will|does|is|can)|where (?:can|do|is)|which|is (?:it|there) (?:possible|a way)|can i|could i|do you (?:have|know|offer)|are you|is there|will there)\b/,
+  /\b(?:how (?:do|can|does|long|much|many|to)|what (?:is|are|does|time|if)|when (?:will|does|is|can)|where (?:can|do|is)|which|is (?:it|there) (?:possible|a way)|can i|could i|do you (?:have|know|offer)|are you|is there|are there|will there|(?:i'm|i am|i was) wondering|i wonder)\b/,
   /\?/,
 ];
 
 /** The customer asks for something to be done (a request rather than a grievance). */
 export const REQUEST_CUES: readonly RegExp[] = [
-  /\b(?:i (?:need|want|would like|'d like|am looking for|'m looking for|am trying to|'m trying to)|(?:can|could|would) you (?:please )?(?:help|tell|check|change|book|send|find|confirm|let|advise|assist|explain|give)|please (?:help|advise|confirm|tell|let me know|check)|need (?:help|assistance|some help)|help me|looking for|(?:wanted|want|like|need) to (?:check|know|ask|find out|see|confirm)|check(?:ing)? on)\b/,
+  /\b(?:i(?: need| want| would like|'d like| am looking for|'m looking for| am trying to|'m trying to)|(?:can|could|would) you (?:please )?(?:help|tell|check|change|book|send|find|confirm|let|advise|assist|explain|give)|please (?:help|advise|confirm|tell|let me know|check)|need (?:help|assistance|some help)|help me|looking for|(?:wanted|want|like|need) to (?:check|know|ask|find out|see|confirm)|check(?:ing)? on)\b/,
 ];
 
 /** Genuine gratitude or praise, as opposed to a formulaic "thanks". */
@@ -144,7 +144,7 @@ export const TRANSFER_CUES: readonly RegExp[] = [
 
 /** The agent checks whether anything else is needed: the contact is closing. */
 export const ANYTHING_ELSE_CUES: readonly RegExp[] = [
-  /\b(?:anything else|something else|any other (?:questions?|concerns?|issues?)|(?:is there|can i help with) (?:anything|something) (?:else|more))\b/,
+  /\b(?:anything else|anything more|something else|(?:how|what) else (?:can|may|could) (?:i|we) (?:help|do|assist)|any other (?:questions?|concerns?|issues?)|(?:is there|can i help with) (?:anything|something) (?:else|more))\b/,
 ];
 
 /** The customer closes contentedly ("that's all I need", "I'm set", "all good"). */
@@ -185,7 +185,7 @@ export const GREETING_CUES: readonly RegExp[] = [
 ];
 /** Agent closes properly: checks for anything else, thanks, or wishes the customer well. */
 export const CLOSING_CUES: readonly RegExp[] = [
-  /\b(?:anything else|something else|any other questions?|(?:have|enjoy) (?:a|your|the rest of your) (?:\w+ )?(?:day|evening|night|weekend|one|trip|flight|stay|meal|holiday|time|week)|thank(?:s| you) (?:for|so much for) (?:calling|contacting|reaching out|getting in touch|choosing|your (?:time|patience|call|business|message|understanding|feedback))|take care|goodbye|bye|(?:our|my) pleasure|you(?:'re| are) (?:very |most )?welcome|glad (?:i|we) could help|happy to (?:help|assist)|all the best|best wishes|(?:let|tell) us know if|(?:reach out|get in touch|contact us|give us a shout) (?:again )?(?:if|any ?time|whenever)|here (?:if|whenever) you need)\b/,
+  /\b(?:anything else|anything more|something else|(?:how|what) else (?:can|may|could) (?:i|we) (?:help|do|assist)|any other questions?|(?:have|enjoy) (?:a|your|the rest of your) (?:\w+ )?(?:day|evening|night|weekend|one|trip|flight|stay|meal|holiday|time|week)|thank(?:s| you) (?:for|so much for) (?:calling|contacting|reaching out|getting in touch|choosing|your (?:time|patience|call|business|message|understanding|feedback))|take care|goodbye|bye|(?:our|my) pleasure|you(?:'re| are) (?:very |most )?welcome|glad (?:i|we) could help|happy to (?:help|assist)|all the best|best wishes|(?:let|tell) us know if|(?:reach out|get in touch|contact us|give us a shout) (?:again )?(?:if|any ?time|whenever)|here (?:if|whenever) you need)\b/,
 ];
 
 /** Phrases an agent should never say (used by the default prohibited-language rule). */
