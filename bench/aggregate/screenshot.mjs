@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The pictures in docs/reports.md: the report built from the dev calls (local Whisper) and dialogues in
-// ../shared/data, opened in Debian Chromium.
+// ../shared/data, and the call page of a long call assembled from dev dialogues, opened in Debian Chromium.
 //   pnpm build && node bench/aggregate/screenshot.mjs
 // The dialogues carry no dates or agent ids, so this script gives each one (spread over four weeks, five agents,
 // by its position in the file) to show the weekly views; everything else is what EchoLens computed.
@@ -8,8 +8,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { callPageFile, createPipeline, readDialogues, reportStoredResults } from '@echolens/core';
+import {
+  callPageFile,
+  createPipeline,
+  readDialogues,
+  renderCallPage,
+  reportStoredResults,
+} from '@echolens/core';
 import { chromium } from 'playwright-core';
+import { assembledCalls } from '../analysis/summaries.mjs';
 import { dataRoot, root } from '../lib/setup.mjs';
 
 const images = join(root, 'docs', 'images');
@@ -84,6 +91,18 @@ await page.screenshot({ path: join(images, 'report.png') });
 await page.goto(pathToFileURL(join(out, 'calls', callPageFile(showcase.callId))).href);
 await page.setViewportSize({ width: 1360, height: 1100 });
 await page.screenshot({ path: join(images, 'report-call-page.png') });
+// A long call told in parts: the first call assembled from dev dialogues (bench/analysis/summaries.mjs).
+const [long] = assembledCalls();
+const longResult = await createPipeline({ cache: false, memory: false }).analyzeConversation({
+  id: 'long-call',
+  turns: long.turns,
+});
+writeFileSync(join(out, 'long-call.html'), renderCallPage(longResult));
+await page.goto(pathToFileURL(join(out, 'long-call.html')).href);
+await page
+  .locator('section')
+  .first()
+  .screenshot({ path: join(images, 'report-running-summary.png') });
 await browser.close();
 rmSync(folder, { recursive: true, force: true });
 console.log(`${report.callCount} calls; report kept in ${out}; pictures in ${images}`);

@@ -62,7 +62,7 @@ ${row.turns.map((turn, index) => `- t${index + 1} **${turn.speaker}**: ${turn.te
  * dialogues) and timed at a telephone pace: 2.5 words a second plus 1.5 s of hold per turn, 0.6 s between turns.
  * A fixed choice: the refused ABCD return first, then dialogues picked by index from each other set.
  */
-function assembledCalls() {
+export function assembledCalls() {
   const pick = (file, index) => readDialogues(file)[index];
   const choices = [
     [pick('abcd.jsonl', 0), pick('uss_sgd.jsonl', 3), pick('uss_mwoz.jsonl', 5), pick('tweetsumm.jsonl', 7)],
