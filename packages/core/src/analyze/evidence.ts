@@ -202,38 +202,47 @@ export function finalizeInsights(
   method: Insights['method'],
   runningSummary: RunningSummaryDraft = [],
 ): Insights {
-  const check: EvidenceCheck = { checked: 0, verified: 0, dropped: 0, droppedInsights: 0 };
   const index = new EvidenceIndex(conversation);
-  const verifyAll = (list: readonly EvidenceDraft[]): Evidence[] => {
-    const kept: Evidence[] = [];
-    for (const item of list) {
-      check.checked++;
-      const verified = verifyEvidence(item, conversation, index);
-      if (verified) {
-        check.verified++;
-        kept.push(verified);
-      } else check.dropped++;
-    }
-    return kept;
+  /** Verifies evidence and counts what held in `tally`. */
+  const checker = (tally: EvidenceCheck) => {
+    const verifyAll = (list: readonly EvidenceDraft[]): Evidence[] => {
+      const kept: Evidence[] = [];
+      for (const item of list) {
+        tally.checked++;
+        const verified = verifyEvidence(item, conversation, index);
+        if (verified) {
+          tally.verified++;
+          kept.push(verified);
+        } else tally.dropped++;
+      }
+      return kept;
+    };
+    const one = <T extends WithEvidence<EvidenceDraft>>(insight: T): Checked<T> =>
+      ({ ...insight, evidence: verifyAll(insight.evidence) }) as Checked<T>;
+    const many = <T extends WithEvidence<EvidenceDraft>>(insights: readonly T[]): Checked<T>[] => {
+      const kept: Checked<T>[] = [];
+      for (const insight of insights) {
+        const checked = one(insight);
+        if (insight.evidence.length > 0 && checked.evidence.length === 0) tally.droppedInsights++;
+        else kept.push(checked);
+      }
+      return kept;
+    };
+    return { one, many };
   };
-  const one = <T extends WithEvidence<EvidenceDraft>>(insight: T): Checked<T> =>
-    ({ ...insight, evidence: verifyAll(insight.evidence) }) as Checked<T>;
-  const many = <T extends WithEvidence<EvidenceDraft>>(insights: readonly T[]): Checked<T>[] => {
-    const kept: Checked<T>[] = [];
-    for (const insight of insights) {
-      const checked = one(insight);
-      if (insight.evidence.length > 0 && checked.evidence.length === 0) check.droppedInsights++;
-      else kept.push(checked);
-    }
-    return kept;
-  };
+  const zero = (): EvidenceCheck => ({ checked: 0, verified: 0, dropped: 0, droppedInsights: 0 });
+  const check = zero();
+  const { one, many } = checker(check);
+  // The running summary is EchoLens's own quoting, checked the same way but not counted: `evidenceCheck` tells how
+  // the draft's evidence (a model's, when one answered) held up.
+  const running = checker(zero()).many(runningSummary);
 
   const insights: Insights = {
     method,
     evidenceCheck: check,
     summary: one(draft.summary),
     // A part whose quotes all failed would be a claim about the call with nothing behind it.
-    runningSummary: many(runningSummary),
+    runningSummary: running,
     sentiment: {
       customer: { ...one(draft.sentiment.customer), trend: quarterly(draft.sentiment.customer.trend) },
       agent: { ...one(draft.sentiment.agent), trend: quarterly(draft.sentiment.agent.trend) },

@@ -192,11 +192,14 @@ describe('running summary of a long call', () => {
     const input: ConversationInput = { id: 'long-llm', turns };
     // The model answers with a valid draft (the offline analyzer's, on the redacted text it was sent).
     const sent = redactConversation(conversationFromDialogue(input, 'long-llm'));
+    const answer = new HeuristicAnalyzer().analyze(sent);
+    // Every evidence item the model's answer cites, wherever it sits in the answer.
+    const cited = JSON.stringify(answer).match(/"turnIds":/g)?.length ?? 0;
     const server = await startWireServer();
     try {
       server.reply(
         openAIChatWireFormat.answer({
-          text: JSON.stringify(new HeuristicAnalyzer().analyze(sent)),
+          text: JSON.stringify(answer),
           usage: { inputTokens: 3000, outputTokens: 900 },
         }),
       );
@@ -214,6 +217,8 @@ describe('running summary of a long call', () => {
       const { insights } = result.analysis;
       expect(insights.method).toBe('llm');
       expect(insights.runningSummary.length).toBeGreaterThanOrEqual(2);
+      // The evidence check tells how the model's evidence held up: EchoLens's own quotes are not counted in it.
+      expect(insights.evidenceCheck.checked).toBe(cited);
       // Told from the text the model saw: nothing carries the phone number the customer read out for the return.
       const told = JSON.stringify(insights.runningSummary);
       expect(turns.some((turn) => turn.text.includes('625-2661'))).toBe(true);
@@ -261,17 +266,16 @@ describe('running summary of a long call', () => {
         if (!long) expect(parts).toEqual([]);
         else expect(parts.flat().map((entry) => entry.index)).toEqual(turns.map((_, index) => index));
         const draft = analyzer.analyze(conversation);
-        const insights = finalizeInsights(
-          draft,
-          conversation,
-          'heuristic',
-          analyzer.runningSummary(conversation, draft),
-        );
+        const told = analyzer.runningSummary(conversation, draft);
+        const insights = finalizeInsights(draft, conversation, 'heuristic', told);
         const bothRoles = ['agent', 'customer'].every((role) =>
           turns.some((entry) => entry.speaker === role),
         );
-        expect(insights.runningSummary.length).toBe(bothRoles ? parts.length : 0);
-        // Every quote was found in the transcript: none was dropped.
+        expect(told.length).toBe(bothRoles ? parts.length : 0);
+        // Every quote was found in the transcript: no part and no quote was dropped.
+        expect(insights.runningSummary.map((part) => part.evidence.length)).toEqual(
+          told.map((part) => part.evidence.length),
+        );
         expect(insights.evidenceCheck.dropped).toBe(0);
       }),
       { numRuns: 300, seed: 20_261_130 },
