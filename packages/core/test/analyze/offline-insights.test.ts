@@ -264,6 +264,24 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     expect(text).toMatch(/Outcome: fixed during the contact/);
   });
 
+  it('tells reasons given as an explanation, not as steps walked through', () => {
+    const text = analyze(
+      chat(
+        [
+          'Why did my bill go up this month?',
+          'Your bill went up because the promotional discount ended.',
+          'But nobody told me.',
+          'We sent an email in May because the terms require notice.',
+          'I never got it.',
+          'It may have gone to spam because of your filters.',
+        ],
+        true,
+      ),
+    ).summary.text;
+    expect(text).not.toMatch(/walked the customer through the steps/);
+    expect(text).toContain('The agent explained: “Your bill went up because the promotional discount ended”');
+  });
+
   it("tells the agent's answer by the words it shares with the question, not the clarifying question before it", () => {
     const text = analyze(
       chat(

@@ -7,6 +7,7 @@ import {
   GREETING_CUES,
   GUIDANCE_CUES,
   INFORMATION_CUES,
+  INSTRUCTION_CUES,
   PROBLEM_CUES,
   QUESTION_CUES,
   REQUEST_CUES,
@@ -190,22 +191,21 @@ export function agentAction(
     if (quote) return `${act}: ${cited(quote)}.`;
   }
   const answering = agent.filter((entry) => entry.index > after);
-  const guidance = answering.filter((entry) => findCue(entry.turn.text, GUIDANCE_CUES));
+  // Steps are instructions; a reason given ("because it has been more than 90 days") is explained, not a step.
+  const guidance = answering.filter((entry) => findCue(entry.turn.text, INSTRUCTION_CUES));
   // A walk-through (three or more instructions) is told by its first step; otherwise the first answer given.
-  const candidates =
-    guidance.length >= 3
-      ? guidance
-      : answering.filter((entry) => findCue(entry.turn.text, [...GUIDANCE_CUES, ...INFORMATION_CUES]));
+  const walkThrough = guidance.length >= 3;
+  const cues = walkThrough ? INSTRUCTION_CUES : [...GUIDANCE_CUES, ...INFORMATION_CUES];
+  const candidates = walkThrough ? guidance : answering.filter((entry) => findCue(entry.turn.text, cues));
   for (const entry of candidates) {
-    const span = findCue(entry.turn.text, [...GUIDANCE_CUES, ...INFORMATION_CUES]);
+    const span = findCue(entry.turn.text, cues);
     if (!span) continue;
     const quote = quoteOf(entry, sentenceAround(entry.turn.text, span, QUOTE_LIMIT * 2));
     // A question explains nothing ("Do you have an order number you can DM me?"), unless it suggests a step
     // ("Could you try forgetting the network?"); nor does a closing ("let me know if there is anything else").
     if (!quote || (quote.text.includes('?') && !/\btry\b/i.test(quote.text))) continue;
     if (findCue(quote.text, CLOSING_CUES)) continue;
-    const verb =
-      guidance.length >= 3 ? 'The agent walked the customer through the steps' : 'The agent explained';
+    const verb = walkThrough ? 'The agent walked the customer through the steps' : 'The agent explained';
     return `${verb}: ${cited(quote)}.`;
   }
   const answer = problem && answerTo(customer, problem, answering);

@@ -173,10 +173,15 @@ export const POLITENESS_CUES: readonly RegExp[] = [
 export const UNCERTAINTY_CUES: readonly RegExp[] = [
   /\b(?:i don't know|i do not know|not sure|no idea|i'm not certain|i (?:can't|cannot) say|i(?:'ll| will) have to (?:check|ask)|let me ask (?:someone|my)|i think maybe|i guess)\b/,
 ];
-/** Agent gives concrete guidance. */
-export const GUIDANCE_CUES: readonly RegExp[] = [
+/** Agent gives an instruction: a step for the customer to take. */
+export const INSTRUCTION_CUES: readonly RegExp[] = [
   /\b(?:walk you through|you(?:'re| are) (?:going|gonna) (?:to )?(?:want to |need to |have to )?(?:hold|press|turn|click|tap|select|see|go|open|find|enter|restart|reset|switch|push|sit|check)|go ahead and (?:hold|press|turn|click|tap|select|open|enter|restart|reset|try)|(?:hold|press|push) (?:it|them|both|the|that|down)|let's (?:try|check|reset))\b/,
-  /\b(?:you can|you'll need to|you need to|please (?:try|go|tap|click|select|restart|check|open|update|reinstall|follow|hold|press)|(?:first|next|then),? (?:go|tap|click|select|open|press|try)|step|settings|option|here(?:'s| is) how|the reason is|this is because|because)\b/,
+  /\b(?:you can|you'll need to|you need to|please (?:try|go|tap|click|select|restart|check|open|update|reinstall|follow|hold|press)|(?:first|next|then),? (?:go|tap|click|select|open|press|try)|step|settings|option|here(?:'s| is) how)\b/,
+];
+/** Agent gives concrete guidance: an instruction, or the reason for something. */
+export const GUIDANCE_CUES: readonly RegExp[] = [
+  ...INSTRUCTION_CUES,
+  /\b(?:the reason is|this is because|because)\b/,
 ];
 
 /** Agent greets or introduces themselves. */
