@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPipeline } from '@echolens/core';
+import { assembleConversation } from '@echolens/core/testing';
 import { readDialogues } from './offline.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -59,7 +60,7 @@ ${row.turns.map((turn, index) => `- t${index + 1} **${turn.speaker}**: ${turn.te
 
 /**
  * Long calls for the running summary, assembled from dev dialogues one after another (there are no long dev
- * dialogues) and timed at a telephone pace: 2.5 words a second plus 1.5 s of hold per turn, 0.6 s between turns.
+ * dialogues) and timed at a telephone pace (`assembleConversation`).
  * A fixed choice: the refused ABCD return first, then dialogues picked by index from each other set.
  */
 export function assembledCalls() {
@@ -81,17 +82,10 @@ export function assembledCalls() {
       pick('uss_mwoz.jsonl', 50),
     ],
   ];
-  return choices.map((dialogues) => {
-    const turns = [];
-    let clock = 0;
-    for (const dialogue of dialogues)
-      for (const turn of dialogue.turns.filter((entry) => entry.type !== 'action')) {
-        const seconds = turn.text.split(/\s+/).length / 2.5 + 1.5;
-        turns.push({ speaker: turn.speaker, text: turn.text, startSec: clock, endSec: clock + seconds });
-        clock += seconds + 0.6;
-      }
-    return { id: dialogues.map((dialogue) => dialogue.id).join(' + '), turns };
-  });
+  return choices.map((dialogues) => ({
+    id: dialogues.map((dialogue) => dialogue.id).join(' + '),
+    turns: assembleConversation(dialogues, { timed: true }).turns,
+  }));
 }
 
 export async function runningRows() {

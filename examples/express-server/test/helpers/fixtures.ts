@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { conversationFromDialogue, HeuristicAnalyzer } from '@echolens/core';
+import { assembleConversation } from '@echolens/core/testing';
 import { readConfig, type ServerConfig } from '../../src/config.js';
 
 export const exampleRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -66,9 +67,5 @@ export function longChat(): { speaker: 'agent' | 'customer'; text: string }[] {
     JSON.parse(readFileSync(dataPath('dialogues', file), 'utf8').split('\n')[0] ?? 'null') as {
       turns: { speaker: 'agent' | 'customer'; text: string; type?: string }[];
     };
-  return ['abcd.jsonl', 'uss_sgd.jsonl', 'uss_mwoz.jsonl'].flatMap((file) =>
-    first(file)
-      .turns.filter((turn) => turn.type !== 'action')
-      .map(({ speaker, text }) => ({ speaker, text })),
-  );
+  return assembleConversation(['abcd.jsonl', 'uss_sgd.jsonl', 'uss_mwoz.jsonl'].map(first)).turns;
 }

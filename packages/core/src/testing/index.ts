@@ -6,6 +6,7 @@
  * Requires `vitest` (an optional peer dependency).
  * @packageDocumentation
  */
+export * from './assembled-calls.js';
 export * from './conformance-helpers.js';
 export * from './language-model-conformance.js';
 export * from './language-model-wire-formats.js';

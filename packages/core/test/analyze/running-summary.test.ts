@@ -9,7 +9,7 @@ import {
   redactConversation,
   renderCallPage,
 } from '@echolens/core';
-import { openAIChatWireFormat, startWireServer } from '@echolens/core/testing';
+import { assembleConversation, openAIChatWireFormat, startWireServer } from '@echolens/core/testing';
 import { createOpenAI } from '@echolens/llm-openai';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -39,28 +39,20 @@ function dialogue(file: string, index: number): DevDialogue {
 
 /**
  * A long call built from dev dialogues one after another (a return that is refused, then a hotel, a restaurant,
- * a games console), timed at a telephone pace: 2.5 words a second plus 1.5 s of hold per turn, 0.6 s between
- * turns. About 10 minutes and 106 turns; `from` marks where each dialogue starts.
+ * a games console), timed at a telephone pace. About 10 minutes and 106 turns; `from` marks where each dialogue
+ * starts.
  */
 function longCall(): { turns: Turn[]; from: number[] } {
-  const parts = [
-    dialogue('abcd.jsonl', 0),
-    dialogue('uss_sgd.jsonl', 3),
-    dialogue('uss_mwoz.jsonl', 5),
-    dialogue('tweetsumm.jsonl', 7),
-  ];
-  const turns: Turn[] = [];
-  const from: number[] = [];
-  let clock = 0;
-  for (const part of parts) {
-    from.push(turns.length);
-    for (const turn of part.turns.filter((entry) => entry.type !== 'action')) {
-      const seconds = turn.text.split(/\s+/).length / 2.5 + 1.5;
-      turns.push({ speaker: turn.speaker, text: turn.text, startSec: clock, endSec: clock + seconds });
-      clock += seconds + 0.6;
-    }
-  }
-  return { turns, from };
+  const { turns, starts } = assembleConversation(
+    [
+      dialogue('abcd.jsonl', 0),
+      dialogue('uss_sgd.jsonl', 3),
+      dialogue('uss_mwoz.jsonl', 5),
+      dialogue('tweetsumm.jsonl', 7),
+    ],
+    { timed: true },
+  );
+  return { turns, from: starts };
 }
 
 const pipeline = createPipeline({ cache: false, memory: false });

@@ -18,7 +18,21 @@ export interface ScoredTurn {
 export const NEGATIVE_TURN = -0.4;
 export const POSITIVE_TURN = 0.4;
 
+/**
+ * Scored turns per conversation object, so the running summary, told after the insights, reuses the insights'
+ * scoring instead of reading every turn again. Conversations are not changed once built.
+ */
+const scoredTurns = new WeakMap<Conversation, ScoredTurn[]>();
+
 export function scoreTurns(conversation: Conversation): ScoredTurn[] {
+  const known = scoredTurns.get(conversation);
+  if (known) return known;
+  const scored = scoreEach(conversation);
+  scoredTurns.set(conversation, scored);
+  return scored;
+}
+
+function scoreEach(conversation: Conversation): ScoredTurn[] {
   const turns = conversation.turns;
   const timed =
     turns.length > 0 && turns.every((turn) => turn.startSec !== undefined && turn.endSec !== undefined);

@@ -190,7 +190,8 @@ export const GREETING_CUES: readonly RegExp[] = [
 ];
 /** Agent closes properly: checks for anything else, thanks, or wishes the customer well. */
 export const CLOSING_CUES: readonly RegExp[] = [
-  /\b(?:anything else|anything more|something else|(?:how|what) else (?:can|may|could) (?:i|we) (?:help|do|assist)|any other questions?|(?:have|enjoy) (?:a|your|the rest of your) (?:\w+ )?(?:day|evening|night|weekend|one|trip|flight|stay|meal|holiday|time|week)|thank(?:s| you) (?:for|so much for) (?:calling|contacting|reaching out|getting in touch|choosing|your (?:time|patience|call|business|message|understanding|feedback))|take care|goodbye|bye|(?:our|my) pleasure|you(?:'re| are) (?:very |most )?welcome|glad (?:i|we) could help|happy to (?:help|assist)|all the best|best wishes|(?:let|tell) us know if|(?:reach out|get in touch|contact us|give us a shout) (?:again )?(?:if|any ?time|whenever)|here (?:if|whenever) you need)\b/,
+  ...ANYTHING_ELSE_CUES,
+  /\b(?:(?:have|enjoy) (?:a|your|the rest of your) (?:\w+ )?(?:day|evening|night|weekend|one|trip|flight|stay|meal|holiday|time|week)|thank(?:s| you) (?:for|so much for) (?:calling|contacting|reaching out|getting in touch|choosing|your (?:time|patience|call|business|message|understanding|feedback))|take care|goodbye|bye|(?:our|my) pleasure|you(?:'re| are) (?:very |most )?welcome|glad (?:i|we) could help|happy to (?:help|assist)|all the best|best wishes|(?:let|tell) us know if|(?:reach out|get in touch|contact us|give us a shout) (?:again )?(?:if|any ?time|whenever)|here (?:if|whenever) you need)\b/,
 ];
 
 /** Phrases an agent should never say (used by the default prohibited-language rule). */
