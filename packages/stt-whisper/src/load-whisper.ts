@@ -74,8 +74,9 @@ const DTYPE_SUFFIX: Record<string, string> = {
 function howToGetIt(modelId: string): string {
   const shortName = modelId.replace(/^Xenova\//, '');
   return (
-    `Run \`npm run setup\` (or \`node scripts/fetch-models.mjs ${shortName}\`) in an EchoLens checkout to put it in the ` +
-    'models folder, or set ECHOLENS_MODELS_DIR / the modelsDir option to a folder that holds it ' +
+    `Run \`node scripts/fetch-models.mjs ${shortName}\` in an EchoLens checkout to put it in the models folder ` +
+    '(`npm run setup` does this for whisper-base and whisper-tiny; whisper-small is fetched only when named), ' +
+    'or set ECHOLENS_MODELS_DIR / the modelsDir option to a folder that holds it ' +
     '(Transformers.js layout: <folder>/<owner>/<name>/config.json and onnx/).'
   );
 }
