@@ -317,6 +317,7 @@ describe('conversations whose roles are unknown', () => {
     expect(insights.sentiment.customer.label).toBe('unknown');
     expect(insights.satisfaction).toMatchObject({ predictedScore: null, label: 'unknown' });
     expect(insights.resolution.status).toBe('unknown');
+    expect(insights.memory.openIssues).toEqual([]);
     expect(insights.complaint.isComplaint).toBeNull();
     expect(insights.agentPerformance).toMatchObject({
       professionalism: null,

@@ -433,7 +433,10 @@ export class HeuristicAnalyzer {
         }
       }
     }
-    if (!resolvedNow) {
+    // Only an outcome the text shows as open is an open issue; an unknown one (unidentified speakers, a
+    // call that ends before it says) is an abstention, already given with its reason, not a finding.
+    const status = input.resolution.status;
+    if (status === 'unresolved' || status === 'partially_resolved') {
       openIssues.push({
         issue: `${input.topicLabel}${input.complaint.type ? ` (${humanize(input.complaint.type)})` : ''}: ${humanize(input.resolution.status)}`,
         evidence: input.complaint.evidence.length > 0 ? input.complaint.evidence : input.resolution.evidence,
