@@ -311,7 +311,7 @@ describe('conversations whose roles are unknown', () => {
       expect(result.status).toBe('not_applicable');
       expect(result.explanation).toMatch(/no speaker was identified as the agent/);
     }
-    expect(insights.summary.text).toMatch(/agent and customer not identified/);
+    expect(insights.summary.text).toMatch(/^Agent and customer were not identified/);
     expect(insights.summary.text).not.toMatch(/The customer/);
     // Nothing that reads like a finding about people nobody identified.
     expect(insights.sentiment.customer.label).toBe('unknown');

@@ -264,14 +264,15 @@ export interface SummaryInput {
 export function summarize(input: SummaryInput): Draft['summary'] {
   const { customer, agent, outcome } = input;
   if (customer.length === 0 || agent.length === 0) {
+    // The speakers may well have been told apart (spk_0, spk_1); what is missing is who is the agent.
     const missing =
       customer.length === 0 && agent.length === 0
-        ? 'agent and customer'
+        ? 'Agent and customer were'
         : customer.length === 0
-          ? 'the customer'
-          : 'the agent';
+          ? 'No customer was'
+          : 'No agent was';
     return {
-      text: `The speakers could not be told apart (${missing} not identified), so no problem, action or outcome is attributed${input.topicLabel ? `; the talk was mostly about ${input.topicLabel.toLowerCase()}` : ''}.`,
+      text: `${missing} not identified, so no problem, action or outcome is attributed${input.topicLabel ? `; the talk was mostly about ${input.topicLabel.toLowerCase()}` : ''}.`,
       evidence: [],
     };
   }
