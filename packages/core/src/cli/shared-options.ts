@@ -56,7 +56,7 @@ export function addSharedOptions(command: Command): Command {
   return command
     .option(
       '--model <id>',
-      'Whisper model: Xenova/whisper-base (default, usable on 8 kHz calls), Xenova/whisper-tiny (about twice as fast, weaker), Xenova/whisper-small (most accurate, 2-3x slower; fetch it first: node scripts/fetch-models.mjs whisper-small), any Transformers.js id or a local folder',
+      'Whisper model: Xenova/whisper-base (default, usable on 8 kHz calls), Xenova/whisper-tiny (up to 1.6x faster, much weaker on phone audio), Xenova/whisper-small (most accurate, 2-3x slower; fetch it first: node scripts/fetch-models.mjs whisper-small), any Transformers.js id or a local folder',
     )
     .option(
       '--denoise',
