@@ -408,7 +408,16 @@ the frame's power) before the cepstra. It ends the loudness split above (recordi
 pooled, none worse than one-speaker labelling), but ami-excerpt-dev00's two voices then look alike (their
 predictive gain falls from 0.14 to 0.00 nats/frame) and human two-speaker AMI goes from 20.5 to 24.2 %; how far a
 voice sits above the noise is a real cue in a meeting room and a false one on a telephone line, and the cepstra
-cannot tell which.`;
+cannot tell which.
+
+Also tried and dropped (2026-11-30, later): **pitch in the voice print** — YIN log-F0 per speech frame (40 ms, 60–400
+Hz, threshold 0.15), the median and interquartile range per window, weighted as much as the whole cepstral block —
+made every group with two voices worse (human two-speaker AMI 20.5 → 24.2 %, constructed two-speaker 9.0 → 12.2 %
+wide-band and 16.7 → 28.5 % telephone, derived mixes 13.5 → 31.9 %; speaker count right on 21 of 38 mono recordings
+with two or more voices instead of 30). **Whisper's encoder layers as the voice print** (each layer's residual stream,
+exposed by adding graph outputs to the ONNX export, mean and deviation over 1.5 s windows): pooled equal-error rate on
+window pairs of the assembled conversations and the AMI excerpts 0.299 at best (whisper-base, first layer) against
+0.301 for the cepstral statistics; the later layers, trained to forget the voice, are worse (0.39–0.41).`;
 const activityTable = [
   '| recording | channel | reference | VAD only vs ref: recall / precision | + level vs ref: recall / precision | missed s → | false alarm s → | + level vs Silero: recall / precision | added s |',
   '|---|---|---|---|---|---:|---:|---|---:|',
