@@ -329,4 +329,14 @@ describe('conversations whose roles are unknown', () => {
       expect.arrayContaining(['customer', 'agentPerformance', 'resolution', 'satisfaction']),
     );
   });
+
+  it('says which role is missing when only one was found, in a sentence that reads', () => {
+    const agentOnly = {
+      ...conversation,
+      speakers: [{ id: 'agent', role: 'agent' as const }],
+      turns: conversation.turns.map((turn) => ({ ...turn, speaker: 'agent', role: 'agent' as const })),
+    };
+    const insights = finalizeInsights(analyzer.analyze(agentOnly), agentOnly, 'heuristic');
+    expect(insights.summary.text).toMatch(/^No customer was identified, so no problem, action or outcome/);
+  });
 });

@@ -267,12 +267,12 @@ export function summarize(input: SummaryInput): Draft['summary'] {
     // The speakers may well have been told apart (spk_0, spk_1); what is missing is who is the agent.
     const missing =
       customer.length === 0 && agent.length === 0
-        ? 'Agent and customer were'
+        ? 'Agent and customer were not identified'
         : customer.length === 0
-          ? 'No customer was'
-          : 'No agent was';
+          ? 'No customer was identified'
+          : 'No agent was identified';
     return {
-      text: `${missing} not identified, so no problem, action or outcome is attributed${input.topicLabel ? `; the talk was mostly about ${input.topicLabel.toLowerCase()}` : ''}.`,
+      text: `${missing}, so no problem, action or outcome is attributed${input.topicLabel ? `; the talk was mostly about ${input.topicLabel.toLowerCase()}` : ''}.`,
       evidence: [],
     };
   }
