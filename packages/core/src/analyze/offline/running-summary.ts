@@ -9,7 +9,7 @@ import {
   REQUEST_CUES,
 } from './lexicon/cues.js';
 import { assessOutcome } from './outcome.js';
-import { agentAction, citing, problemStatement, type Quote } from './summary.js';
+import { agentAction, citing, problemStatement, type Quote, READ_LIMIT } from './summary.js';
 import type { ScoredTurn } from './turn-features.js';
 
 /**
@@ -26,6 +26,23 @@ export const RUNNING_SUMMARY = {
 
 /** What opens a matter: a request, a problem or a question. */
 const OPENING_CUES = [...REQUEST_CUES, ...PROBLEM_CUES, ...QUESTION_CUES];
+
+/** What is neither a matter nor about one: greetings and closings ("have a nice day"). */
+const PLEASANTRY_CUES = [...CLOSING_CUES, ...GREETING_CUES];
+
+/**
+ * Content stems of a turn's opening (what the summary reads), worked out once per scored turn: the subject
+ * changes and every later customer turn's matter test read the same turns again.
+ */
+const stemCache = new WeakMap<ScoredTurn, string[]>();
+function stemsOf(entry: ScoredTurn): string[] {
+  let stems = stemCache.get(entry);
+  if (!stems) {
+    stems = contentStems(entry.turn.text.slice(0, READ_LIMIT));
+    stemCache.set(entry, stems);
+  }
+  return stems;
+}
 
 /** Words on each side of a gap when comparing what is said before and after it (TextTiling's 6 × 20-word blocks). */
 const WINDOW_WORDS = 120;
@@ -46,7 +63,7 @@ function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>):
  * dips below the peaks on either side. Index i is the gap before turn i; gap 0 has none.
  */
 function subjectChanges(turns: readonly ScoredTurn[]): number[] {
-  const stems = turns.map((entry) => contentStems(entry.turn.text.slice(0, 2000)));
+  const stems = turns.map(stemsOf);
   const bag = (from: number, step: 1 | -1) => {
     const counts = new Map<string, number>();
     let words = 0;
@@ -154,7 +171,7 @@ function mattersOf(turns: readonly ScoredTurn[]): ScoredTurn[][] {
       const opening = current.find((earlier) => earlier.turn.role === 'customer');
       const before = new Set(
         [...exchange, ...(opening ? [opening] : [])]
-          .filter((earlier) => !findCue(earlier.turn.text, [...CLOSING_CUES, ...GREETING_CUES]))
+          .filter((earlier) => !findCue(earlier.turn.text, PLEASANTRY_CUES))
           .flatMap((earlier) => stemsOf(earlier)),
       );
       // Only after the agent has replied to the customer's last turn: a customer adding to what they said goes on
@@ -180,8 +197,6 @@ function mattersOf(turns: readonly ScoredTurn[]): ScoredTurn[][] {
   if (current.length > 0) matters.push(current);
   return matters;
 }
-
-const stemsOf = (entry: ScoredTurn) => contentStems(entry.turn.text.slice(0, 2000));
 
 /**
  * One matter: the customer's sentence that states it, as in the call's summary, and what the agent did about it.

@@ -21,7 +21,7 @@ type Draft = InsightsDraft;
 /** Longest quote a summary sentence carries, in characters (about 25 words). */
 const QUOTE_LIMIT = 160;
 /** Only the start of a very long turn is read for summary sentences: the reason comes first. */
-const READ_LIMIT = 2000;
+export const READ_LIMIT = 2000;
 
 export interface Quote {
   entry: ScoredTurn;
