@@ -92,6 +92,24 @@ async function classify(taxonomy, rows) {
   return answers;
 }
 
+/**
+ * Off-topic speech with the default taxonomy: the English reference texts of the ASR dev clips (read books,
+ * news, commands, a speech), none a customer-service matter, so every topic given to one is invented.
+ */
+async function offTopicAnswers() {
+  const rows = readFileSync(join(dataRoot, 'asr', 'manifest.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line))
+    .filter((row) => row.lang === 'en');
+  const answers = await classify(undefined, rows);
+  const given = answers
+    .map((answer, index) => ({ text: rows[index].text, ...answer.primary }))
+    .filter((answer) => answer.topicId !== 'other')
+    .map(({ text, topicId, confidence }) => ({ text, topicId, confidence }));
+  return { n: rows.length, given };
+}
+
 /** Accuracy by confidence bin: does a higher confidence mean a more often right answer? */
 function reliability(confidences, correct) {
   const edges = [0, 0.2, 0.4, 0.6, 0.8, 1.0001];
@@ -332,8 +350,10 @@ export async function offlineFigures() {
         top1(fewShot.peer, fewShot.truth),
         { groups: fewShot.item },
       ),
+      abstained: fewShot.predictions.filter((prediction) => prediction === 'other').length,
       reliability: reliability(fewShot.confidence, fewShotCorrect),
     },
+    offTopic: await offTopicAnswers(),
   };
 
   return {

@@ -9,7 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { finalizeInsights } from '../../src/analyze/evidence.js';
 import { scoreText } from '../../src/analyze/offline/sentiment.js';
-import { TopicMatcher } from '../../src/analyze/offline/taxonomy.js';
+import { DEFAULT_TAXONOMY, TopicMatcher } from '../../src/analyze/offline/taxonomy.js';
 import { dataPath } from '../helpers/data.js';
 
 const analyzer = new HeuristicAnalyzer();
@@ -558,5 +558,26 @@ describe('topics with descriptions and examples, an honest other, a meaningful c
     const named = finalizeInsights(new HeuristicAnalyzer().analyze(billing), billing, 'heuristic');
     expect(named.intent.primary.topicId).toBe('billing');
     expect(named.intent.primary.evidence[0]?.quote).toMatch(/charged|bill/);
+  });
+
+  it('names no topic on one incidental word of an example sentence, but does on a name word or two example words', () => {
+    // JFK's "ask" is a word of the default fraud topic's example "a suspicious message asking for my
+    // details", and the only word of the sentence the taxonomy knows: before, "fraud and security" at 0.86.
+    const speech = chat(
+      [
+        'And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.',
+      ],
+      true,
+    );
+    const insights = finalizeInsights(new HeuristicAnalyzer().analyze(speech), speech, 'heuristic');
+    expect(insights.intent.primary).toMatchObject({ topicId: 'other', confidence: 0, evidence: [] });
+
+    const defaults = new TopicMatcher(DEFAULT_TAXONOMY);
+    expect(defaults.grounded('fraud_security', ['Ask what you can do for your country'])).toBe(false);
+    expect(defaults.grounded('fraud_security', ['I think this was a scam'])).toBe(true); // a keyword
+    expect(defaults.grounded('fraud_security', ['Someone used my card without permission'])).toBe(true); // two example words
+    // A word of a multi-word keyword is not a name word: "phone" alone does not name account details.
+    expect(defaults.grounded('account_update', ['What is their phone?'])).toBe(false);
+    expect(defaults.grounded('account_update', ['I need to change my phone number'])).toBe(true);
   });
 });

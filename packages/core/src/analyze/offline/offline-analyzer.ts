@@ -369,7 +369,7 @@ export class HeuristicAnalyzer {
       return [];
     };
     const primaryEvidence = evidenceFor(best.topicId);
-    if (primaryEvidence.length === 0) {
+    if (primaryEvidence.length === 0 || !this.matcher.grounded(best.topicId, texts)) {
       return { primary: { topicId: OTHER_TOPIC_ID, confidence: 0, evidence: [] }, secondary: [] };
     }
     return {

@@ -26,6 +26,8 @@ interface CompiledTopic {
   terms: Map<string, number>;
   /** Multi-word keywords, as stem sequences, matched as phrases for a bonus. */
   phrases: string[][];
+  /** Stems that name the topic by themselves (id, label, one-word keywords): see `grounded`. */
+  naming: Set<string>;
   /** Everything written about the topic as one weighted feature vector (unit length). */
   centroid: FeatureVector;
   /** Each example phrase (and the description) on its own. */
@@ -128,7 +130,16 @@ function nameTerms(topic: Topic) {
   const phrases = (topic.keywords ?? [])
     .map((keyword) => contentStems(keyword))
     .filter((sequence) => sequence.length > 1);
-  return { terms, phrases };
+  // Words that name the topic by themselves: its id, label and one-word keywords. A word of a longer
+  // keyword ("phone" in "phone number") does not: the phrase does.
+  const naming = new Set(
+    [
+      nameWords,
+      topic.label ?? '',
+      ...(topic.keywords ?? []).filter((keyword) => contentStems(keyword).length === 1),
+    ].flatMap((text) => contentStems(text)),
+  );
+  return { terms, phrases, naming };
 }
 
 type FeatureVector = Map<string, number>;
@@ -226,6 +237,7 @@ export class TopicMatcher {
         topic,
         terms: names[index]?.terms ?? new Map(),
         phrases: names[index]?.phrases ?? [],
+        naming: names[index]?.naming ?? new Set(),
         centroid: this.vector([{ text: [name, ...samples].join(' . '), weight: 1 }]),
         samples: samples.map((sample) => this.vector([{ text: sample, weight: 1 }])),
       };
@@ -315,6 +327,26 @@ export class TopicMatcher {
           ? 0
           : Number((Math.exp((entry.score - top) / TEMPERATURE) / partition).toFixed(3)),
     }));
+  }
+
+  /**
+   * Whether the texts name the topic, so that it can be given as the call's topic: one of its own name
+   * words (id, label, one-word keyword), one of its keyword phrases, or two different words from the rest
+   * of what is written about it (description, examples, words of longer keywords). One incidental word
+   * of an example sentence ("ask", "even") is no evidence: when it is the only word of the text the
+   * taxonomy knows, all three views of `match` fire on it and the confidence comes out high.
+   */
+  grounded(topicId: string, texts: readonly string[]): boolean {
+    const entry = this.compiled.find((candidate) => candidate.topic.id === topicId);
+    if (!entry) return false;
+    const sequences = texts.map((text) => contentStems(text));
+    let supporting = 0;
+    for (const term of new Set(sequences.flat())) {
+      if (entry.naming.has(term)) return true;
+      if ((entry.terms.get(term) ?? 0) >= 0.5) supporting++;
+    }
+    if (supporting >= 2) return true;
+    return entry.phrases.some((phrase) => sequences.some((sequence) => containsSequence(sequence, phrase)));
   }
 
   /** Whether a ranked answer is too weak to name any topic. */
