@@ -19,6 +19,24 @@ import { echolens } from '../helpers/cli.js';
 import { dataPath, repoRoot } from '../helpers/data.js';
 
 const TINY = ['--model', 'Xenova/whisper-tiny', '--language', 'en'];
+/** A 16 kHz mono 16-bit WAV of digital silence. */
+function silentWav(seconds: number): Buffer {
+  const data = 16_000 * 2 * seconds;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(16_000, 24);
+  header.writeUInt32LE(32_000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data, 40);
+  return Buffer.concat([header, Buffer.alloc(data)]);
+}
 const scratch = (prefix: string) => mkdtempSync(join(tmpdir(), `echolens-cli-${prefix}-`));
 
 describe('echolens analyze', () => {
@@ -26,6 +44,7 @@ describe('echolens analyze', () => {
     const { folder, bad } = makeMixedBatchFolder([
       dataPath('asr', 'audio', 'librispeech-1089-134691-0000.wav'),
     ]);
+    writeFileSync(join(folder, 'silent.wav'), silentWav(8));
     const out = scratch('out');
     const run = await echolens(['analyze', folder, '--out', out, ...TINY]);
 
@@ -37,7 +56,17 @@ describe('echolens analyze', () => {
       'report.csv',
       'report.html',
       'report.json',
+      'silent.json',
     ]);
+    // A silent recording is analysed, and said to be silent: not "talk spk_0 0%, speech covered 100%".
+    expect(run.stderr).toMatch(/silent\.json +0\.1 min, no speech found/);
+    const silent = CallResultSchema.parse(JSON.parse(readFileSync(join(out, 'silent.json'), 'utf8')));
+    expect(silent.analysis.insights.summary.text).toBe(
+      'Nothing was said: no speech in the recording ended in words.',
+    );
+    expect(silent.analysis.insights.abstentions.find((entry) => entry.field === 'customer')?.reason).toMatch(
+      /^nothing was said/,
+    );
     const call = CallResultSchema.parse(
       JSON.parse(readFileSync(join(out, 'librispeech-1089-134691-0000.json'), 'utf8')),
     );
@@ -49,10 +78,10 @@ describe('echolens analyze', () => {
       /^spk_0: .*wait no longer/im,
     );
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(report.callCount).toBe(1);
+    expect(report.callCount).toBe(2);
     expect(report.failedCount).toBe(4);
     for (const file of Object.values(bad)) expect(run.stderr).toContain(file);
-    expect(run.stderr).toMatch(/1 of 5 call\(s\) analysed/);
+    expect(run.stderr).toMatch(/2 of 6 call\(s\) analysed/);
     // The call's line says how much of its detected speech ended in words.
     const coverage = call.analysis.provenance.speechCoverage;
     expect(coverage).toBeGreaterThan(0.9);

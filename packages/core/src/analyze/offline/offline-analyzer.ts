@@ -88,11 +88,14 @@ export class HeuristicAnalyzer {
     const agent = turns.filter((entry) => entry.turn.role === 'agent');
     const abstentions: Draft['abstentions'] = [];
     const rolesKnown = customer.length > 0 && agent.length > 0;
+    // A silent recording (or one whose speech ended in no words) has no speakers to identify.
+    const nothingSaid = turns.length === 0;
     if (customer.length === 0)
       abstentions.push({
         field: 'customer',
-        reason:
-          agent.length === 0
+        reason: nothingSaid
+          ? 'nothing was said (no speech ended in words): customer sentiment, complaint, satisfaction and outcome are unknown'
+          : agent.length === 0
             ? 'agent and customer were not identified: customer sentiment, complaint, satisfaction and outcome are unknown'
             : 'no turn was attributed to the customer: customer sentiment, complaint and satisfaction are unknown',
       });
@@ -121,7 +124,11 @@ export class HeuristicAnalyzer {
 
     const outcome = assessOutcome(customer, agent, complaint.isComplaint);
     const resolution = outcome.resolution;
-    if (outcome.unknownReason) abstentions.push({ field: 'resolution', reason: outcome.unknownReason });
+    if (outcome.unknownReason)
+      abstentions.push({
+        field: 'resolution',
+        reason: nothingSaid ? 'nothing was said' : outcome.unknownReason,
+      });
 
     // Escalation risk: points per driver, damped when the call ended resolved and on a good note.
     const drivers: Draft['escalation']['drivers'] = [];
@@ -196,6 +203,7 @@ export class HeuristicAnalyzer {
     });
 
     const summary = summarize({
+      nothingSaid,
       customer,
       agent,
       complaint,

@@ -244,6 +244,8 @@ const sentenceCase = (text: string) => text.charAt(0).toUpperCase() + text.slice
 const closeSentence = (text: string) => (/[.!?…]["”’)]*$/.test(text) ? text : `${text}.`);
 
 export interface SummaryInput {
+  /** The conversation has no turns at all: a silent recording, or speech that ended in no words. */
+  nothingSaid: boolean;
   customer: readonly ScoredTurn[];
   agent: readonly ScoredTurn[];
   complaint: Draft['complaint'];
@@ -263,6 +265,8 @@ export interface SummaryInput {
  */
 export function summarize(input: SummaryInput): Draft['summary'] {
   const { customer, agent, outcome } = input;
+  if (input.nothingSaid)
+    return { text: 'Nothing was said: no speech in the recording ended in words.', evidence: [] };
   if (customer.length === 0 || agent.length === 0) {
     // The speakers may well have been told apart (spk_0, spk_1); what is missing is who is the agent.
     const missing =

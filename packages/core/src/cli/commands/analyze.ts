@@ -30,7 +30,13 @@ const REPORT_NAMES = [REPORT_FILES.json, REPORT_FILES.csv, REPORT_FILES.html];
 function describeResult(result: CallResult): string {
   const { metrics, insights } = result.analysis;
   const parts: string[] = [];
-  if (result.audio) {
+  if (result.audio && result.conversation.turns.length === 0) {
+    // Said first: every figure after it describes a call in which nothing was said.
+    parts.push(
+      `${(metrics.durationSec / 60).toFixed(1)} min`,
+      'no speech found (silent, or the wrong channel?)',
+    );
+  } else if (result.audio) {
     parts.push(`${(metrics.durationSec / 60).toFixed(1)} min`);
     const talk = metrics.speakers
       .map((speaker) => `${speaker.speaker} ${Math.round(speaker.talkRatio * 100)}%`)
