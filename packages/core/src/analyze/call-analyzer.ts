@@ -139,7 +139,9 @@ export class CallAnalyzer {
 
     let insights: Insights | undefined;
     const model = this.options.languageModel;
-    if (model) insights = await this.fromModel(model, conversation, context, memory);
+    // Nothing said (a silent recording) is nothing to pay a model for: the offline analyzer says so.
+    const nothingSaid = conversation.turns.length === 0;
+    if (model && !nothingSaid) insights = await this.fromModel(model, conversation, context, memory);
     if (!insights) {
       const draft = this.heuristic.analyze(conversation, {
         metrics,
@@ -155,9 +157,11 @@ export class CallAnalyzer {
       if (this.options.extraFields) {
         context.degrade(
           'insights.custom',
-          model
-            ? 'not filled: the language model failed'
-            : 'needs a language model: the offline analyzer cannot fill custom fields',
+          nothingSaid
+            ? 'not filled: nothing was said'
+            : model
+              ? 'not filled: the language model failed'
+              : 'needs a language model: the offline analyzer cannot fill custom fields',
         );
       }
     }

@@ -17,26 +17,9 @@ import { describe, expect, it } from 'vitest';
 import { makeMixedBatchFolder } from '../helpers/bad-files.js';
 import { echolens } from '../helpers/cli.js';
 import { dataPath, repoRoot } from '../helpers/data.js';
+import { silentWav } from '../helpers/silent-wav.js';
 
 const TINY = ['--model', 'Xenova/whisper-tiny', '--language', 'en'];
-/** A 16 kHz mono 16-bit WAV of digital silence. */
-function silentWav(seconds: number): Buffer {
-  const data = 16_000 * 2 * seconds;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(16_000, 24);
-  header.writeUInt32LE(32_000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data, 40);
-  return Buffer.concat([header, Buffer.alloc(data)]);
-}
 const scratch = (prefix: string) => mkdtempSync(join(tmpdir(), `echolens-cli-${prefix}-`));
 
 describe('echolens analyze', () => {

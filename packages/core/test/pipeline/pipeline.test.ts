@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AbortError,
   AudioDecodeError,
   createPipeline,
   EchoLensError,
   EmptyInputError,
+  type LanguageModel,
   MemoryCache,
   type Pipeline,
   type PipelineEvents,
@@ -14,6 +17,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeMixedBatchFolder } from '../helpers/bad-files.js';
 import { dataPath } from '../helpers/data.js';
+import { silentWav } from '../helpers/silent-wav.js';
 
 /** Counts calls into the real model: a decorator, not a stand-in. */
 function countingModel(model: SpeechToTextModel): SpeechToTextModel & { calls: number } {
@@ -29,6 +33,21 @@ function countingModel(model: SpeechToTextModel): SpeechToTextModel & { calls: n
     },
   };
   return counted;
+}
+
+/** A language model that must not be asked: it counts the requests it gets and fails them. */
+function unaskedLanguageModel(): LanguageModel & { requests: number } {
+  const model = {
+    requests: 0,
+    specificationVersion: 'v1' as const,
+    provider: 'openai',
+    modelId: 'gpt-4o-mini',
+    generateObject: async () => {
+      model.requests += 1;
+      throw new Error('a silent recording must not reach the language model');
+    },
+  };
+  return model;
 }
 
 const jfk = dataPath('asr', 'audio', 'jfk.wav');
@@ -122,6 +141,20 @@ describe('pipeline', () => {
       'unsupported_format',
       'unsupported_format',
     ]);
+  });
+
+  it('asks no language model about a silent recording, and says nothing was said', async () => {
+    const languageModel = unaskedLanguageModel();
+    const pipeline = createPipeline({ speechToText: model, languageModel, cache: false, memory: false });
+    const folder = mkdtempSync(join(tmpdir(), 'echolens-silent-'));
+    const silent = join(folder, 'silent.wav');
+    writeFileSync(silent, silentWav(6));
+    const result = await pipeline.run(silent);
+    expect(languageModel.requests).toBe(0);
+    expect(result.conversation.turns).toEqual([]);
+    expect(result.analysis.insights.method).toBe('heuristic');
+    expect(result.analysis.insights.summary.text).toMatch(/^Nothing was said/);
+    expect(result.analysis.provenance.usage.llmRequests).toBe(0);
   });
 
   it('stops on abort with an AbortError', async () => {
