@@ -68,7 +68,7 @@ export function addSharedOptions(command: Command): Command {
     )
     .option(
       '--channels <roles>',
-      'roles of the channels of stereo recordings, in order, e.g. agent,customer',
+      'roles of the channels of stereo recordings, in order, e.g. agent,customer (a mono recording is reported, with roles from what is said)',
       parseChannelRoles,
     )
     .option(

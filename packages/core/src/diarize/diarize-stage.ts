@@ -46,7 +46,17 @@ export function createDiarizeStage(options: DiarizationOptions = {}): DiarizeSta
       );
       context.provenance.diarizer = diarization.method;
       for (const warning of diarization.warnings ?? []) context.degrade('conversation.activity', warning);
-      return buildConversation({ ...common, diarization });
+      const conversation = buildConversation({ ...common, diarization });
+      if (channelRoles && !conversation.speakers.some((speaker) => speaker.roleSource === 'metadata')) {
+        // Asked for roles by channel, but the speakers were not told apart by channel: say so.
+        context.degrade(
+          'conversation.roles',
+          audio.channelCount < 2
+            ? 'channel roles were given, but the recording is mono: roles come from what is said'
+            : `channel roles were given, but the speakers were not told apart by channel (${diarization.method}: the channels carry the same mix): roles come from what is said`,
+        );
+      }
+      return conversation;
     } catch (error) {
       if (EchoLensError.isInstance(error) && error.code === 'aborted') throw error;
       if (context.signal?.aborted) throw error;

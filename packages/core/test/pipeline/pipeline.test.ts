@@ -157,6 +157,22 @@ describe('pipeline', () => {
     expect(result.analysis.provenance.usage.llmRequests).toBe(0);
   });
 
+  it('says so when channel roles were asked for on a mono recording', async () => {
+    const pipeline = createPipeline({
+      speechToText: model,
+      cache: false,
+      memory: false,
+      language: 'en',
+      channelRoles: { '0': 'agent', '1': 'customer' },
+    });
+    const result = await pipeline.run(jfk);
+    expect(result.analysis.provenance.degraded).toContainEqual({
+      field: 'conversation.roles',
+      reason: 'channel roles were given, but the recording is mono: roles come from what is said',
+    });
+    expect(result.conversation.speakers.every((speaker) => speaker.roleSource !== 'metadata')).toBe(true);
+  });
+
   it('stops on abort with an AbortError', async () => {
     const pipeline = createPipeline({ speechToText: model, cache: false, language: 'en' });
     const controller = new AbortController();

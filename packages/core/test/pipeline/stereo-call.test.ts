@@ -58,6 +58,10 @@ describe('the real stereo call, end to end', () => {
     }
     expect(total).toBeGreaterThan(200);
     expect(inside / total).toBeGreaterThanOrEqual(0.9);
+    // The channel roles were applied, so nothing is reported about them.
+    expect(result.analysis.provenance.degraded.map((entry) => entry.field)).not.toContain(
+      'conversation.roles',
+    );
   });
 
   it('carries the voice activity into the conversation under the role names', () => {
