@@ -123,6 +123,8 @@ export async function runRenderCommand<R>(options: {
   render: (name: string, result: R) => string;
   /** What a written file's progress line adds, e.g. the speaker count. */
   describe?: (result: R) => string;
+  /** Whether no speech was found: said on stderr, since an empty transcript alone reads like a failure. */
+  nothingHeard?: (result: R) => boolean;
   /** Between printed outputs of several inputs; `==> name <==` headers when set to 'headers'. */
   join: 'headers' | 'concatenate';
 }): Promise<void> {
@@ -141,6 +143,11 @@ export async function runRenderCommand<R>(options: {
     signal: run.signal,
     progress,
     async save(input, result) {
+      if (options.nothingHeard?.(result))
+        run.logger.warn(
+          { file: input.name },
+          `${input.name}: no speech found (silent, or the wrong channel?)`,
+        );
       const text = options.render(input.name, result);
       if (!run.output) {
         const many = options.join === 'headers' && run.files.length > 1;

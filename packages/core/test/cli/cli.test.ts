@@ -205,6 +205,23 @@ describe('echolens transcribe and diarize', () => {
     expect(run.stdout).toMatch(/ask not what your country/i);
   });
 
+  it('says on stderr when a recording holds no speech, instead of printing an empty transcript alone', async () => {
+    const folder = scratch('silent');
+    const silent = join(folder, 'silent.wav');
+    writeFileSync(silent, silentWav(4));
+    const jfk = dataPath('asr', 'audio', 'jfk.wav');
+    const transcribed = await echolens(['transcribe', silent, jfk, ...TINY]);
+    expect(transcribed.code, transcribed.stderr).toBe(0);
+    expect(transcribed.stdout).toMatch(/ask not what your country/i);
+    expect(transcribed.stderr).toContain(`warning: ${silent}: no speech found`);
+    expect(transcribed.stderr).not.toContain(`${jfk}: no speech found`);
+    // diarize does not transcribe: it goes by who spoke when, not by words.
+    const diarized = await echolens(['diarize', silent, jfk]);
+    expect(diarized.code, diarized.stderr).toBe(0);
+    expect(diarized.stderr).toContain(`warning: ${silent}: no speech found`);
+    expect(diarized.stderr).not.toContain(`${jfk}: no speech found`);
+  });
+
   it('rejects an invalid role with a usage error', async () => {
     const run = await echolens(['transcribe', 'x.wav', '--channels', 'agent,boss']);
     expect(run.code).toBe(2);

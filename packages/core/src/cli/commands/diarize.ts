@@ -60,6 +60,7 @@ export function registerDiarize(program: Command): void {
       extension: options.format,
       work: (file, signal) => run.pipeline.diarize(file, { signal }),
       render: (file, result) => render(file, result, options.format),
+      nothingHeard: (result) => (result.conversation.activity ?? []).length === 0,
       describe: (result) => `${result.conversation.speakers.length} speaker(s)`,
       join: 'concatenate',
     });

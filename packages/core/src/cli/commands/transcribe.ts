@@ -33,6 +33,7 @@ export function registerTranscribe(program: Command): void {
       extension: options.format,
       work: (file, signal) => run.pipeline.transcribe(file, { signal }),
       render: (_file, result) => formatConversation(result.conversation, options.format),
+      nothingHeard: (result) => result.conversation.turns.length === 0,
       join: 'headers',
     });
   });
