@@ -34,7 +34,7 @@ export async function readStoredResult(file: string): Promise<CallResult> {
   try {
     value = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new InvalidInputError(`${file}: not readable JSON (${(error as Error).message})`, {
+    throw new InvalidInputError(`not readable JSON (${(error as Error).message})`, {
       file,
       cause: error,
     });
@@ -49,7 +49,7 @@ export async function readStoredResult(file: string): Promise<CallResult> {
       .slice(0, 3)
       .map((issue) => `${issue.path}: ${issue.message}`)
       .join('; ');
-    throw new SchemaValidationError(`${file}: not an EchoLens call result (${shown})`, { file, issues });
+    throw new SchemaValidationError(`not an EchoLens call result (${shown})`, { file, issues });
   }
   return parsed.data;
 }

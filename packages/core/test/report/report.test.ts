@@ -82,6 +82,9 @@ describe('reports from stored results', () => {
     expect(report.callCount).toBe(3);
     expect(report.failures).toHaveLength(1);
     expect(report.failures[0]?.message).toContain('broken.json');
+    // The file is named once: "<file>: not readable JSON (…)", not "<file>: <file>: …".
+    expect(report.failures[0]?.message.split('broken.json')).toHaveLength(2);
+    expect(report.failures[0]?.message).toMatch(/broken\.json: not readable JSON/);
     expect(report.period.weeks).toEqual(['2025-03-03', '2025-03-10']);
     const stored = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(stored.calls).toHaveLength(3);
