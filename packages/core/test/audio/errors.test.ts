@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -13,6 +13,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { AudioByteSource } from '../../src/audio/input-source.js';
 import { prepareAudio } from '../../src/audio/prepare.js';
+import { mulberry32 } from '../../src/testing/seeded-random.js';
 import { dataPath } from '../helpers/data.js';
 import { failure, scratchFolder } from '../helpers/scratch.js';
 import { encodeWav, tone, whiteNoise } from './signals.js';
@@ -109,6 +110,16 @@ describe('bad inputs give typed errors that name the file and say what is wrong'
     // ffmpeg would guess headerless AMR for these bytes and "decode" noise: decode errors reject the guess.
     expect(error.message).toMatch(/^mystery\.wav: not a recognised audio format/);
     expect(readdirSync(temp)).toEqual([]);
+    // ffmpeg's own "<input>: Invalid argument" lines are quoted without the name the error already leads with.
+    const random = join(temp, 'random.wav');
+    const next = mulberry32(1);
+    writeFileSync(
+      random,
+      Uint8Array.from({ length: 5000 }, () => Math.floor(next() * 256)),
+    );
+    const fromFile = await failure(prepareAudio({ source: random }, { tempDirectory: temp }));
+    expect(fromFile.message.startsWith(`${random}: `)).toBe(true);
+    expect(fromFile.message.split(random)).toHaveLength(2);
   });
 
   it('an M4A without ffmpeg → MissingDependencyError naming the tool, the file and the fix', async () => {

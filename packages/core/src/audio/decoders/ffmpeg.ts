@@ -53,7 +53,9 @@ class FfmpegLog {
     const line = rawLine.split(this.hide.path).join(this.hide.name);
     const match = LOG_LINE.exec(line);
     const level = match?.[1];
-    const message = (match?.[2] ?? line).trim();
+    // "<input>: Invalid argument": the error already names the input.
+    const full = (match?.[2] ?? line).trim();
+    const message = full.startsWith(`${this.hide.name}: `) ? full.slice(this.hide.name.length + 2) : full;
     this.lastLine = message;
     this.demuxer ??= /^Input #0, ([^,]+(?:,[^,\s]+)*), from/.exec(message)?.[1];
     this.codec ??= /Stream #0:\d+.*?: Audio: ([\w-]+)/.exec(message)?.[1];
