@@ -105,7 +105,7 @@ export function addAnalysisOptions(command: Command): Command {
     )
     .option(
       '--taxonomy <file.json>',
-      'topics to classify calls into: [{"id", "label"?, "description"?, "keywords"?}]',
+      'topics to classify calls into: [{"id", "label"?, "description"?, "keywords"?, "examples"?}] (a description and a few example phrases match best)',
     )
     .option('--rules <file.json>', 'compliance rules: [{"id", "description", "kind", "phrases"?, …}]')
     .option('--categories <file.json>', 'category rules that tag calls: [{"id", "conditions": […]}]')
