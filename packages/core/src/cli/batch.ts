@@ -106,6 +106,9 @@ export function printSummary(outcome: {
   process.stderr.write(`${lines.join('\n')}\n`);
 }
 
+/** What a recording in which nothing was heard is called, on every command's line for it. */
+export const NO_SPEECH_FOUND = 'no speech found (silent, or the wrong channel?)';
+
 /**
  * `transcribe` and `diarize`: each input rendered as text, printed to stdout in input order (so concurrent
  * inputs never interleave) or written as `<name>.<extension>` with --out; a summary when anything was
@@ -144,10 +147,7 @@ export async function runRenderCommand<R>(options: {
     progress,
     async save(input, result) {
       if (options.nothingHeard?.(result))
-        run.logger.warn(
-          { file: input.name },
-          `${input.name}: no speech found (silent, or the wrong channel?)`,
-        );
+        run.logger.warn({ file: input.name }, `${input.name}: ${NO_SPEECH_FOUND}`);
       const text = options.render(input.name, result);
       if (!run.output) {
         const many = options.join === 'headers' && run.files.length > 1;

@@ -6,7 +6,7 @@ import { formatConversation } from '../../report/conversation-formats.js';
 import { formatJson } from '../../report/json-format.js';
 import { REPORT_FILES, writeReports } from '../../report/write-reports.js';
 import type { CallResult } from '../../schema/call-result.js';
-import { type BatchInput, type BatchOutcome, printSummary, runBatch } from '../batch.js';
+import { type BatchInput, type BatchOutcome, NO_SPEECH_FOUND, printSummary, runBatch } from '../batch.js';
 import { exitCodeFor } from '../exit-codes.js';
 import type { OutputFolder } from '../output-files.js';
 import { trackProgress } from '../progress.js';
@@ -32,10 +32,7 @@ function describeResult(result: CallResult): string {
   const parts: string[] = [];
   if (result.audio && result.conversation.turns.length === 0) {
     // Said first: every figure after it describes a call in which nothing was said.
-    parts.push(
-      `${(metrics.durationSec / 60).toFixed(1)} min`,
-      'no speech found (silent, or the wrong channel?)',
-    );
+    parts.push(`${(metrics.durationSec / 60).toFixed(1)} min`, NO_SPEECH_FOUND);
   } else if (result.audio) {
     parts.push(`${(metrics.durationSec / 60).toFixed(1)} min`);
     const talk = metrics.speakers
