@@ -237,7 +237,8 @@ export class CallsRepository {
           ? JSON.stringify({ transcript: result.transcript, audio: result.audio })
           : null,
         topic: insights.intent.primary.topicId,
-        customer_sentiment: insights.sentiment.customer.score,
+        customer_sentiment:
+          insights.sentiment.customer.label === 'unknown' ? null : insights.sentiment.customer.score,
         duration_sec: metrics.durationSec,
         status: 'done',
         stage: null,

@@ -45,7 +45,9 @@ class Mean {
 class Rate {
   hits = 0;
   count = 0;
-  add(hit: boolean): void {
+  /** `undefined`: not known for this call, so it counts neither way. */
+  add(hit: boolean | undefined): void {
+    if (hit === undefined) return;
     this.count++;
     if (hit) this.hits++;
   }
@@ -53,6 +55,10 @@ class Rate {
     return this.count > 0 ? round(this.hits / this.count) : undefined;
   }
 }
+
+/** Whether the customer was negative; undefined when the sentiment is unknown (no customer speech, say). */
+const isNegative = (call: CallSummaryRow): boolean | undefined =>
+  call.customerSentiment === 'unknown' ? undefined : call.customerSentiment === 'negative';
 
 function getOr<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   let value = map.get(key);
@@ -232,7 +238,7 @@ export class Aggregator {
       csat.add(call.csat);
       risk.add(call.escalationRisk);
       resolved.add(call.resolution === 'resolved');
-      negative.add(call.customerSentiment === 'negative');
+      negative.add(isNegative(call));
       sentimentShift.add(shift(call));
       distribution[call.customerSentiment]++;
       if (index !== undefined) {
@@ -253,7 +259,7 @@ export class Aggregator {
       topic.resolved.add(call.resolution === 'resolved');
       if (call.channel === 'voice') topic.handleTime.add(call.durationSec);
       topic.risk.add(call.escalationRisk);
-      topic.negative.add(call.customerSentiment === 'negative');
+      topic.negative.add(isNegative(call));
       if (index !== undefined) topic.weekly[index] = (topic.weekly[index] ?? 0) + 1;
 
       for (const { driver, impact } of call.escalationDrivers) {
@@ -374,7 +380,8 @@ export class Aggregator {
             calls: total,
             ...labels,
             meanScore: score.value(3) ?? 0,
-            negativeShare: total > 0 ? round(labels.negative / total) : 0,
+            // Of the calls whose customer sentiment is known.
+            negativeShare: total > labels.unknown ? round(labels.negative / (total - labels.unknown)) : 0,
           };
         }),
         ...(sentimentShift.count ? { meanShift: sentimentShift.value(3) } : {}),

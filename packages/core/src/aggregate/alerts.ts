@@ -89,20 +89,16 @@ export function computeAlerts(input: AlertInput, options: AlertOptions = {}): Al
   const window = input.windowCalls;
 
   const spike = options.negativeSentimentSpike;
-  if (spike !== false && input.baselineCalls.length > 0) {
+  if (spike !== false && input.baselineCalls.some((call) => call.customerSentiment !== 'unknown')) {
     const minIncrease = spike?.minIncrease ?? 0.25;
-    const negative = window.filter((call) => call.customerSentiment === 'negative');
-    const baselineNegative = input.baselineCalls.filter(
-      (call) => call.customerSentiment === 'negative',
-    ).length;
-    const share = negative.length / Math.max(1, window.length);
-    const baseline = baselineNegative / input.baselineCalls.length;
-    const pValue = rateIncreasePValue(
-      negative.length,
-      window.length,
-      baselineNegative,
-      input.baselineCalls.length,
-    );
+    // Shares of the calls whose customer sentiment is known: an unknown one is neither negative nor not.
+    const known = window.filter((call) => call.customerSentiment !== 'unknown');
+    const knownBaseline = input.baselineCalls.filter((call) => call.customerSentiment !== 'unknown');
+    const negative = known.filter((call) => call.customerSentiment === 'negative');
+    const baselineNegative = knownBaseline.filter((call) => call.customerSentiment === 'negative').length;
+    const share = negative.length / Math.max(1, known.length);
+    const baseline = baselineNegative / Math.max(1, knownBaseline.length);
+    const pValue = rateIncreasePValue(negative.length, known.length, baselineNegative, knownBaseline.length);
     if (
       negative.length >= (spike?.minCalls ?? 5) &&
       share >= baseline * (1 + minIncrease) &&

@@ -121,7 +121,8 @@ export function callRowOf(analysis: CallAnalysis, name?: string): CallSummaryRow
     ...(latency !== undefined ? { responseLatencySec: latency } : {}),
     topicId,
     customerSentiment: insights.sentiment.customer.label,
-    customerScore: insights.sentiment.customer.score,
+    // An unknown sentiment has no score: a 0 would read as a neutral customer and pull averages to it.
+    customerScore: insights.sentiment.customer.label === 'unknown' ? null : insights.sentiment.customer.score,
     ...(ends.start !== undefined ? { sentimentStart: ends.start, sentimentEnd: ends.end } : {}),
     csat: insights.satisfaction.predictedScore,
     complaint: insights.complaint.isComplaint,

@@ -52,7 +52,8 @@ export const CallSummaryRowSchema = z.object({
   responseLatencySec: SecondsSchema.optional(),
   topicId: z.string(),
   customerSentiment: SentimentLabelSchema,
-  customerScore: z.number().min(-1).max(1),
+  /** `null` when the customer's sentiment is unknown. */
+  customerScore: z.number().min(-1).max(1).nullable(),
   /** Customer sentiment of the first and last quarter in which the customer spoke. */
   sentimentStart: z.number().min(-1).max(1).optional(),
   sentimentEnd: z.number().min(-1).max(1).optional(),

@@ -209,6 +209,32 @@ describe('aggregate stage on constructed analyses with known answers', () => {
     ]);
   });
 
+  it('leaves calls of unknown customer sentiment out of every negative share and mean', () => {
+    const report = reportOf(analyses);
+    // The same data plus 40 calls in week 2 whose customer said nothing (sentiment unknown, score 0).
+    const silent = Array.from({ length: 40 }, (_, index) =>
+      syntheticAnalysis(base, {
+        id: `w2-silent-${index}`,
+        startedAt: '2025-03-11T10:00:00Z',
+        topic: 'billing',
+        sentiment: 'unknown',
+        sentimentScore: 0,
+      }),
+    );
+    const diluted = reportOf([...analyses, ...silent]);
+    const week2 = (r: typeof report) => r.sentiment.weekly.find((week) => week.week === '2025-03-10');
+    expect(week2(diluted)?.unknown).toBe(40);
+    expect(week2(diluted)?.negativeShare).toBe(week2(report)?.negativeShare);
+    expect(week2(diluted)?.meanScore).toBe(week2(report)?.meanScore);
+    expect(diluted.rates.negativeSentiment).toBe(report.rates.negativeSentiment);
+    const billing = (r: typeof report) => r.topics.find((topic) => topic.topicId === 'billing');
+    expect(billing(diluted)?.negativeShare).toBe(billing(report)?.negativeShare);
+    // The spike alert compares the same known calls: 20 of 40 negative, not 20 of 80.
+    const spike = diluted.alerts.find((alert) => alert.kind === 'negative_sentiment_spike');
+    expect(spike).toMatchObject({ value: 0.5, callCount: 20 });
+    expect(diluted.calls.find((row) => row.callId === 'w2-silent-0')?.customerScore).toBeNull();
+  });
+
   it('groups calls that fit no topic into named call drivers with a representative call', () => {
     const report = reportOf(analyses);
     const drivers = report.callDrivers;

@@ -210,7 +210,7 @@ export const REPORT_SCRIPT = String.raw`
       var volume = el('div', {}, el('h3', { text: 'Calls per week, main topics' }));
       lineChart(volume, weeks, report.topics.slice(0, 6).map(function (topic) { return { name: topic.topicId, values: topic.weekly.map(function (w) { return w.calls; }) }; }), { label: 'calls per week by topic' });
       var mood = el('div', {}, el('h3', { text: 'Negative customers per week' }));
-      lineChart(mood, weeks, [{ name: 'negative share', color: '#d6453d', values: report.sentiment.weekly.map(function (w) { return w.calls ? w.negativeShare : null; }) }], { max: 1, format: pct, label: 'negative share per week' });
+      lineChart(mood, weeks, [{ name: 'negative share', color: '#d6453d', values: report.sentiment.weekly.map(function (w) { return w.calls > w.unknown ? w.negativeShare : null; }) }], { max: 1, format: pct, label: 'negative share per week' });
       grid.append(volume, mood);
       target.append(grid);
     }
