@@ -60,6 +60,10 @@ class Rate {
 const isNegative = (call: CallSummaryRow): boolean | undefined =>
   call.customerSentiment === 'unknown' ? undefined : call.customerSentiment === 'negative';
 
+/** Whether the call was resolved; undefined when the text does not say (the outcome is unknown). */
+const isResolved = (call: CallSummaryRow): boolean | undefined =>
+  call.resolution === 'unknown' ? undefined : call.resolution === 'resolved';
+
 function getOr<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   let value = map.get(key);
   if (value === undefined) {
@@ -113,7 +117,7 @@ class AgentAccumulator {
       this.handleTime.add(call.durationSec);
     }
     this.shift.add(shift(call));
-    this.resolved.add(call.resolution === 'resolved');
+    this.resolved.add(isResolved(call));
     this.risk.add(call.escalationRisk);
     this.csat.add(call.csat);
   }
@@ -237,7 +241,7 @@ export class Aggregator {
       agentTalk.add(call.agentTalkRatio);
       csat.add(call.csat);
       risk.add(call.escalationRisk);
-      resolved.add(call.resolution === 'resolved');
+      resolved.add(isResolved(call));
       negative.add(isNegative(call));
       sentimentShift.add(shift(call));
       distribution[call.customerSentiment]++;
@@ -256,7 +260,7 @@ export class Aggregator {
         weekly: new Array<number>(weeks.length).fill(0),
       }));
       topic.calls++;
-      topic.resolved.add(call.resolution === 'resolved');
+      topic.resolved.add(isResolved(call));
       if (call.channel === 'voice') topic.handleTime.add(call.durationSec);
       topic.risk.add(call.escalationRisk);
       topic.negative.add(isNegative(call));

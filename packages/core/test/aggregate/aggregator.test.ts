@@ -209,7 +209,7 @@ describe('aggregate stage on constructed analyses with known answers', () => {
     ]);
   });
 
-  it('leaves calls of unknown customer sentiment out of every negative share and mean', () => {
+  it('leaves calls of unknown customer sentiment or outcome out of every share and mean', () => {
     const report = reportOf(analyses);
     // The same data plus 40 calls in week 2 whose customer said nothing (sentiment unknown, score 0).
     const silent = Array.from({ length: 40 }, (_, index) =>
@@ -219,6 +219,7 @@ describe('aggregate stage on constructed analyses with known answers', () => {
         topic: 'billing',
         sentiment: 'unknown',
         sentimentScore: 0,
+        resolution: 'unknown',
       }),
     );
     const diluted = reportOf([...analyses, ...silent]);
@@ -229,6 +230,9 @@ describe('aggregate stage on constructed analyses with known answers', () => {
     expect(diluted.rates.negativeSentiment).toBe(report.rates.negativeSentiment);
     const billing = (r: typeof report) => r.topics.find((topic) => topic.topicId === 'billing');
     expect(billing(diluted)?.negativeShare).toBe(billing(report)?.negativeShare);
+    // An outcome the text does not say is not a failure to resolve.
+    expect(diluted.rates.resolved).toBe(report.rates.resolved);
+    expect(billing(diluted)?.resolutionRate).toBe(billing(report)?.resolutionRate);
     // The spike alert compares the same known calls: 20 of 40 negative, not 20 of 80.
     const spike = diluted.alerts.find((alert) => alert.kind === 'negative_sentiment_spike');
     expect(spike).toMatchObject({ value: 0.5, callCount: 20 });
