@@ -110,7 +110,7 @@ export function computeAlerts(input: AlertInput, options: AlertOptions = {}): Al
             kind: 'negative_sentiment_spike',
             severity: share >= baseline * 2 ? 'critical' : 'warning',
             metric: 'sentiment:negative',
-            message: `Negative customer sentiment rose to ${percent(share)} of calls from ${percent(baseline)} in the weeks before (p = ${pValue.toPrecision(2)}).`,
+            message: `Negative customer sentiment rose to ${percent(share)} of calls${known.length < window.length ? ' with a known sentiment' : ''} from ${percent(baseline)} in the weeks before (p = ${pValue.toPrecision(2)}).`,
             value: share,
             threshold: baseline * (1 + minIncrease),
             ...week,

@@ -236,6 +236,9 @@ describe('aggregate stage on constructed analyses with known answers', () => {
     // The spike alert compares the same known calls: 20 of 40 negative, not 20 of 80.
     const spike = diluted.alerts.find((alert) => alert.kind === 'negative_sentiment_spike');
     expect(spike).toMatchObject({ value: 0.5, callCount: 20 });
+    expect(spike?.message).toMatch(
+      /^Negative customer sentiment rose to 50 % of calls with a known sentiment/,
+    );
     expect(diluted.calls.find((row) => row.callId === 'w2-silent-0')?.customerScore).toBeNull();
   });
 
