@@ -11,7 +11,7 @@ import type { CallAnalysis } from '../schema/analysis.js';
 import type { SentimentLabel } from '../schema/insights.js';
 import { type AlertOptions, computeAlerts } from './alerts.js';
 import { type CallDriverOptions, clusterCallDrivers } from './call-drivers.js';
-import { callRowOf } from './call-row.js';
+import { callRowOf, isNegative, isResolved } from './call-row.js';
 import { trackCommitments } from './commitments.js';
 import { writtenSummary } from './executive-summary.js';
 import { benjaminiHochberg, rateIncreasePValue } from './statistics.js';
@@ -55,14 +55,6 @@ class Rate {
     return this.count > 0 ? round(this.hits / this.count) : undefined;
   }
 }
-
-/** Whether the customer was negative; undefined when the sentiment is unknown (no customer speech, say). */
-const isNegative = (call: CallSummaryRow): boolean | undefined =>
-  call.customerSentiment === 'unknown' ? undefined : call.customerSentiment === 'negative';
-
-/** Whether the call was resolved; undefined when the text does not say (the outcome is unknown). */
-const isResolved = (call: CallSummaryRow): boolean | undefined =>
-  call.resolution === 'unknown' ? undefined : call.resolution === 'resolved';
 
 function getOr<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   let value = map.get(key);

@@ -1,4 +1,5 @@
 import type { Alert, CallSummaryRow } from '../schema/aggregate.js';
+import { isNegative } from './call-row.js';
 import { rateIncreasePValue } from './statistics.js';
 
 /** Thresholds of each alert; `false` turns an alert off. */
@@ -89,13 +90,13 @@ export function computeAlerts(input: AlertInput, options: AlertOptions = {}): Al
   const window = input.windowCalls;
 
   const spike = options.negativeSentimentSpike;
-  if (spike !== false && input.baselineCalls.some((call) => call.customerSentiment !== 'unknown')) {
+  if (spike !== false && input.baselineCalls.some((call) => isNegative(call) !== undefined)) {
     const minIncrease = spike?.minIncrease ?? 0.25;
     // Shares of the calls whose customer sentiment is known: an unknown one is neither negative nor not.
-    const known = window.filter((call) => call.customerSentiment !== 'unknown');
-    const knownBaseline = input.baselineCalls.filter((call) => call.customerSentiment !== 'unknown');
-    const negative = known.filter((call) => call.customerSentiment === 'negative');
-    const baselineNegative = knownBaseline.filter((call) => call.customerSentiment === 'negative').length;
+    const known = window.filter((call) => isNegative(call) !== undefined);
+    const knownBaseline = input.baselineCalls.filter((call) => isNegative(call) !== undefined);
+    const negative = known.filter((call) => isNegative(call));
+    const baselineNegative = knownBaseline.filter((call) => isNegative(call)).length;
     const share = negative.length / Math.max(1, known.length);
     const baseline = baselineNegative / Math.max(1, knownBaseline.length);
     const pValue = rateIncreasePValue(negative.length, known.length, baselineNegative, knownBaseline.length);

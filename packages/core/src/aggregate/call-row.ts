@@ -146,3 +146,11 @@ export function callRowOf(analysis: CallAnalysis, name?: string): CallSummaryRow
     degraded: analysis.provenance.degraded.length > 0,
   };
 }
+
+/** Whether the customer was negative; undefined when the sentiment is unknown (no customer speech, say). */
+export const isNegative = (call: CallSummaryRow): boolean | undefined =>
+  call.customerSentiment === 'unknown' ? undefined : call.customerSentiment === 'negative';
+
+/** Whether the call was resolved; undefined when the text does not say (the outcome is unknown). */
+export const isResolved = (call: CallSummaryRow): boolean | undefined =>
+  call.resolution === 'unknown' ? undefined : call.resolution === 'resolved';

@@ -12,9 +12,9 @@ import {
   type IngestProblem,
   parseFileNameDate,
 } from '@echolens/core';
-import { encodePcm16Wav } from '@echolens/provider';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataPath, repoRoot } from '../helpers/data.js';
+import { silentWav } from '../helpers/silent-wav.js';
 import { understateSize, writeZip } from './zip-fixture.js';
 
 const collect = async (items: AsyncIterable<IngestItem>) => {
@@ -28,11 +28,6 @@ async function readAll(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const part of stream) parts.push(part as Buffer);
   return Buffer.concat(parts);
-}
-
-/** A 16 kHz 16-bit mono WAV of digital silence: a recording nobody spoke on. */
-function silentWav(seconds: number): Buffer {
-  return Buffer.from(encodePcm16Wav(new Float32Array(seconds * 16_000), 16_000));
 }
 
 const PATTERN = '^(?<agent>[a-z0-9]+)_(?<customer>[a-z0-9]+)_(?<date>\\d{8}-\\d{6})$';
