@@ -383,7 +383,8 @@ export class Aggregator {
         ...(sentimentShift.count ? { meanShift: sentimentShift.value(3) } : {}),
       },
       escalation: {
-        topCalls: [...calls]
+        topCalls: calls
+          .filter((call): call is CallSummaryRow & { escalationRisk: number } => call.escalationRisk !== null)
           .sort((a, b) => b.escalationRisk - a.escalationRisk || a.callId.localeCompare(b.callId))
           .slice(0, top)
           .map((call) => ({
@@ -485,7 +486,7 @@ export class Aggregator {
           share: count > 0 ? round(topic.calls / count) : 0,
           resolutionRate: topic.resolved.value() ?? 0,
           ...(handle !== undefined ? { averageHandleTimeSec: handle } : {}),
-          averageEscalationRisk: topic.risk.value(1) ?? 0,
+          ...(topic.risk.count ? { averageEscalationRisk: topic.risk.value(1) } : {}),
           negativeShare: topic.negative.value() ?? 0,
           weekly: weeks.map((week, index) => ({ week, calls: topic.weekly[index] ?? 0 })),
           ...(test ? { growth: test } : {}),
@@ -515,8 +516,8 @@ export class Aggregator {
         ...optional('sentimentShift', agent.shift.value(3)),
         resolutionRate: agent.resolved.value() ?? 0,
         ...optional('averageHandleTimeSec', agent.handleTime.value(1)),
-        averageEscalationRisk: agent.risk.value(1) ?? 0,
-        csat: agent.csat.value(2) ?? 0,
+        ...optional('averageEscalationRisk', agent.risk.value(1)),
+        ...optional('csat', agent.csat.value(2)),
         coachingFocus: [] as string[],
       } as AgentScorecard;
     });

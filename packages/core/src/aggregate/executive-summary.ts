@@ -127,7 +127,7 @@ export function writtenSummary(report: ReportBody): ExecutiveSummary {
     sentences.push(`${capitalize(overdueText)}${keptText}.`);
   }
 
-  const high = report.calls.filter((call) => call.escalationRisk >= 70).length;
+  const high = report.calls.filter((call) => (call.escalationRisk ?? 0) >= 70).length;
   if (high > 0) {
     const drivers = report.escalation.drivers.slice(0, 2).map((driver) => driver.driver);
     const why = drivers.length > 0 ? `, driven mostly by ${listWords(drivers)}` : '';

@@ -180,6 +180,25 @@ export function verifyEvidence(
 
 type Trend = InsightsDraft['sentiment']['customer']['trend'];
 
+type SpeakerSentimentDraft = InsightsDraft['sentiment']['customer'];
+
+/**
+ * An unknown sentiment has no score and no direction, whoever drafted it (a model may fill in 0 and
+ * "stable"); its trend is one entry per quarter.
+ */
+function speakerSentimentOf(draft: SpeakerSentimentDraft): SpeakerSentimentDraft {
+  const trend = quarterly(draft.trend);
+  return draft.label === 'unknown'
+    ? { ...draft, score: null, trend, trajectory: 'unknown' }
+    : { ...draft, trend };
+}
+
+/** A null risk is an unknown level, and an unknown level has no risk (whoever drafted it). */
+function escalationOf(draft: InsightsDraft['escalation']): Omit<InsightsDraft['escalation'], 'drivers'> {
+  const risk = draft.level === 'unknown' ? null : draft.risk;
+  return { risk, level: risk === null ? 'unknown' : draft.level };
+}
+
 /** Exactly one entry per quarter 1-4, in order (a model may skip or repeat quarters). */
 function quarterly(trend: Trend): Trend {
   return [1, 2, 3, 4].map((quarter) => ({
@@ -244,15 +263,15 @@ export function finalizeInsights(
     // A part whose quotes all failed would be a claim about the call with nothing behind it.
     runningSummary: running,
     sentiment: {
-      customer: { ...one(draft.sentiment.customer), trend: quarterly(draft.sentiment.customer.trend) },
-      agent: { ...one(draft.sentiment.agent), trend: quarterly(draft.sentiment.agent.trend) },
+      customer: one(speakerSentimentOf(draft.sentiment.customer)),
+      agent: one(speakerSentimentOf(draft.sentiment.agent)),
     },
     emotions: many(draft.emotions),
     satisfaction: one(draft.satisfaction),
     intent: { primary: one(draft.intent.primary), secondary: many(draft.intent.secondary) },
     complaint: one(draft.complaint),
     resolution: one(draft.resolution),
-    escalation: { ...draft.escalation, drivers: many(draft.escalation.drivers) },
+    escalation: { ...escalationOf(draft.escalation), drivers: many(draft.escalation.drivers) },
     // A failed rule often has nothing to quote (the disclosure was never said), so rules are never dropped.
     compliance: draft.compliance.map(one),
     callbackPromises: many(draft.callbackPromises),

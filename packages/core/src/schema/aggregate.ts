@@ -62,7 +62,8 @@ export const CallSummaryRowSchema = z.object({
   complaint: z.boolean().nullable(),
   complaintType: z.string().optional(),
   resolution: ResolutionStatusSchema,
-  escalationRisk: z.number().min(0).max(100),
+  /** `null` when the call had no customer turns to rest a risk on. */
+  escalationRisk: z.number().min(0).max(100).nullable(),
   escalationDrivers: z.array(z.object({ driver: z.string(), impact: z.number() })),
   compliance: z.record(z.string(), ComplianceStatusSchema),
   /** Null ratings when no agent was identified. */
@@ -130,7 +131,8 @@ export const TopicStatsSchema = z.object({
   resolutionRate: RatioSchema,
   /** Mean duration of the topic's voice calls. */
   averageHandleTimeSec: SecondsSchema.optional(),
-  averageEscalationRisk: z.number(),
+  /** Absent when no call of it has a known risk. */
+  averageEscalationRisk: z.number().optional(),
   negativeShare: RatioSchema,
   weekly: z.array(z.object({ week: z.string(), calls: z.number().int().nonnegative() })),
   /** Latest week against the one before. */
@@ -176,8 +178,10 @@ export const AgentScorecardSchema = z.object({
   sentimentShift: z.number().optional(),
   resolutionRate: RatioSchema,
   averageHandleTimeSec: SecondsSchema.optional(),
-  averageEscalationRisk: z.number(),
-  csat: z.number(),
+  /** Absent when no call of it has a known risk. */
+  averageEscalationRisk: z.number().optional(),
+  /** Absent when no call of the agent has a predicted satisfaction. */
+  csat: z.number().optional(),
   /** The scorecard's weakest areas against the team, plain words, for coaching. */
   coachingFocus: z.array(z.string()),
 });

@@ -78,7 +78,10 @@ export const ComplaintTypeSchema = z.enum([
 export type ComplaintType = z.infer<typeof ComplaintTypeSchema>;
 
 export const SeveritySchema = z.enum(['none', 'low', 'medium', 'high', 'critical']);
-export const RiskLevelSchema = z.enum(['low', 'medium', 'high']);
+/** `unknown` goes with a null risk: no customer turns to rest it on. */
+export const RiskLevelSchema = z.enum(['low', 'medium', 'high', 'unknown']);
+export type RiskLevel = z.infer<typeof RiskLevelSchema>;
+
 export const ComplianceStatusSchema = z.enum(['pass', 'fail', 'not_applicable']);
 export type ComplianceStatus = z.infer<typeof ComplianceStatusSchema>;
 export const SpeakerRoleSchema = z.enum(['agent', 'customer']);
@@ -124,13 +127,18 @@ function sharedParts<E extends ZodType>(evidence: E, referenced: boolean) {
   const evidenceList = referenced ? z.array(evidence).meta({ id: 'evidence' }) : z.array(evidence);
   const speakerSentiment = z.object({
     label: SentimentLabelSchema,
-    score: z.number().min(-1).max(1).describe('-1 very negative … 1 very positive'),
+    score: z
+      .number()
+      .min(-1)
+      .max(1)
+      .nullable()
+      .describe('-1 very negative … 1 very positive; null when the label is unknown'),
     trend: z
       .array(
         z.object({ quarter: z.number().int().min(1).max(4), score: z.number().min(-1).max(1).nullable() }),
       )
       .describe('one entry per quarter of the call; score null when the speaker was silent in it'),
-    trajectory: z.enum(['improving', 'worsening', 'stable']),
+    trajectory: z.enum(['improving', 'worsening', 'stable', 'unknown']),
     evidence: evidenceList,
   });
   const note = z.object({ text: z.string(), evidence: evidenceList });
@@ -211,7 +219,12 @@ function insightFields<E extends ZodType>(
       evidence: evidenceList,
     }),
     escalation: z.object({
-      risk: z.number().min(0).max(100).describe('0-100 chance the customer escalates or churns'),
+      risk: z
+        .number()
+        .min(0)
+        .max(100)
+        .nullable()
+        .describe('0-100 chance the customer escalates or churns; null when there are no customer turns'),
       level: RiskLevelSchema,
       drivers: z.array(
         z.object({

@@ -1,3 +1,4 @@
+import { riskLevelOf } from '../analyze/risk-level.js';
 import { createPipeline } from '../pipeline/create-pipeline.js';
 import type { CallAnalysis } from '../schema/analysis.js';
 import type { CallResult } from '../schema/call-result.js';
@@ -50,11 +51,11 @@ export interface SyntheticCallSpec {
   resolution?: ResolutionStatus;
   /** The customer's; default `neutral`. */
   sentiment?: SentimentLabel;
-  /** The customer's sentiment score; default the base analysis's. */
-  sentimentScore?: number;
+  /** The customer's sentiment score; default the base analysis's (null with an unknown sentiment). */
+  sentimentScore?: number | null;
   durationSec?: number;
-  /** Escalation risk; default 10. */
-  risk?: number;
+  /** Escalation risk; default 10; null when unknown (no customer turns). */
+  risk?: number | null;
   /** Rule id → status; default `{ greeting: 'pass' }`. */
   compliance?: Record<string, ComplianceStatus>;
   /** Owed to the customer after the call (the memory box's deliverables). */
@@ -82,7 +83,8 @@ function applySpec(analysis: CallAnalysis, spec: SyntheticCallSpec, confidence: 
     label: spec.sentiment ?? 'neutral',
     ...(spec.sentimentScore !== undefined ? { score: spec.sentimentScore } : {}),
   };
-  insights.escalation = { ...insights.escalation, risk: spec.risk ?? 10 };
+  const risk = spec.risk === undefined ? 10 : spec.risk;
+  insights.escalation = { ...insights.escalation, risk, level: riskLevelOf(risk) };
   const compliance: Record<string, ComplianceStatus> = spec.compliance ?? { greeting: 'pass' };
   insights.compliance = Object.entries(compliance).map(([ruleId, status]) => ({
     ruleId,

@@ -211,15 +211,16 @@ describe('aggregate stage on constructed analyses with known answers', () => {
 
   it('leaves calls of unknown customer sentiment or outcome out of every share and mean', () => {
     const report = reportOf(analyses);
-    // The same data plus 40 calls in week 2 whose customer said nothing (sentiment unknown, score 0).
+    // The same data plus 40 calls in week 2 whose customer said nothing: sentiment, outcome and risk unknown.
     const silent = Array.from({ length: 40 }, (_, index) =>
       syntheticAnalysis(base, {
         id: `w2-silent-${index}`,
         startedAt: '2025-03-11T10:00:00Z',
         topic: 'billing',
         sentiment: 'unknown',
-        sentimentScore: 0,
+        sentimentScore: null,
         resolution: 'unknown',
+        risk: null,
       }),
     );
     const diluted = reportOf([...analyses, ...silent]);
@@ -240,6 +241,11 @@ describe('aggregate stage on constructed analyses with known answers', () => {
       /^Negative customer sentiment rose to 50 % of calls with a known sentiment/,
     );
     expect(diluted.calls.find((row) => row.callId === 'w2-silent-0')?.customerScore).toBeNull();
+    // No risk is not a low risk: the means and the ranking leave those calls out.
+    expect(diluted.averages.escalationRisk).toBe(report.averages.escalationRisk);
+    expect(billing(diluted)?.averageEscalationRisk).toBe(billing(report)?.averageEscalationRisk);
+    expect(diluted.escalation.topCalls.some((call) => call.callId.startsWith('w2-silent'))).toBe(false);
+    expect(diluted.calls.find((row) => row.callId === 'w2-silent-0')?.escalationRisk).toBeNull();
   });
 
   it('groups calls that fit no topic into named call drivers with a representative call', () => {

@@ -314,8 +314,14 @@ describe('conversations whose roles are unknown', () => {
     expect(insights.summary.text).toMatch(/^Agent and customer were not identified/);
     expect(insights.summary.text).not.toMatch(/The customer/);
     // Nothing that reads like a finding about people nobody identified.
-    expect(insights.sentiment.customer.label).toBe('unknown');
+    expect(insights.sentiment.customer).toMatchObject({
+      label: 'unknown',
+      score: null,
+      trajectory: 'unknown',
+    });
     expect(insights.satisfaction).toMatchObject({ predictedScore: null, label: 'unknown' });
+    expect(insights.escalation).toEqual({ risk: null, level: 'unknown', drivers: [] });
+    expect(insights.tags).not.toContain('high-escalation-risk');
     expect(insights.resolution.status).toBe('unknown');
     expect(insights.memory.openIssues).toEqual([]);
     expect(insights.complaint.isComplaint).toBeNull();
@@ -326,8 +332,35 @@ describe('conversations whose roles are unknown', () => {
       quiz: [],
     });
     expect(insights.abstentions.map((entry) => entry.field)).toEqual(
-      expect.arrayContaining(['customer', 'agentPerformance', 'resolution', 'satisfaction']),
+      expect.arrayContaining(['customer', 'agentPerformance', 'resolution', 'satisfaction', 'escalation']),
     );
+  });
+
+  it('stores an unknown the same way whoever drafted it: no score, no direction, no risk', () => {
+    // What a language model might answer: "unknown" beside the numbers of a finding.
+    const draft = analyzer.analyze(conversation);
+    const modelLike = {
+      ...draft,
+      sentiment: {
+        ...draft.sentiment,
+        customer: {
+          ...draft.sentiment.customer,
+          label: 'unknown' as const,
+          score: 0,
+          trajectory: 'stable' as const,
+        },
+      },
+      escalation: { risk: 40, level: 'unknown' as const, drivers: [] },
+    };
+    const insights = finalizeInsights(modelLike, conversation, 'llm');
+    expect(insights.sentiment.customer).toMatchObject({
+      label: 'unknown',
+      score: null,
+      trajectory: 'unknown',
+    });
+    expect(insights.escalation).toMatchObject({ risk: null, level: 'unknown' });
+    const noRisk = { ...draft, escalation: { risk: null, level: 'low' as const, drivers: [] } };
+    expect(finalizeInsights(noRisk, conversation, 'llm').escalation.level).toBe('unknown');
   });
 
   it('says which role is missing when only one was found, in a sentence that reads', () => {
@@ -338,5 +371,8 @@ describe('conversations whose roles are unknown', () => {
     };
     const insights = finalizeInsights(analyzer.analyze(agentOnly), agentOnly, 'heuristic');
     expect(insights.summary.text).toMatch(/^No customer was identified, so no problem, action or outcome/);
+    // The agent spoke, but a risk that the customer escalates rests on the customer's words.
+    expect(insights.escalation).toMatchObject({ risk: null, level: 'unknown' });
+    expect(insights.sentiment.agent.score).not.toBeNull();
   });
 });

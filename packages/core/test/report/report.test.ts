@@ -102,7 +102,9 @@ describe('reports from stored results', () => {
       const row = byId.get(result.callId);
       expect(row, result.callId).toBeDefined();
       expect(row?.summary).toBe(result.analysis.insights.summary.text);
-      expect(Number(row?.escalation_risk)).toBe(result.analysis.insights.escalation.risk);
+      // An unknown risk (no customer turns) is an empty cell, not 0.
+      const risk = result.analysis.insights.escalation.risk;
+      expect(row?.escalation_risk).toBe(risk === null ? '' : String(risk));
       expect(Number(row?.duration_sec)).toBe(result.analysis.metrics.durationSec);
       expect(row?.topic).toBe(result.analysis.insights.intent.primary.topicId);
     }

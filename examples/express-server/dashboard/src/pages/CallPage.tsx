@@ -212,8 +212,10 @@ export function CallPage({ id, onUnauthorized }: { id: string; onUnauthorized: (
               <dd>{insights.intent.primary.topicId}</dd>
               <dt>Customer sentiment</dt>
               <dd>
-                {insights.sentiment.customer.label} ({Number(insights.sentiment.customer.score).toFixed(2)},{' '}
-                {insights.sentiment.customer.trajectory})
+                {insights.sentiment.customer.label}
+                {insights.sentiment.customer.score === null
+                  ? ''
+                  : ` (${insights.sentiment.customer.score.toFixed(2)}, ${insights.sentiment.customer.trajectory})`}
               </dd>
               <dt>Resolution</dt>
               <dd>
@@ -221,10 +223,12 @@ export function CallPage({ id, onUnauthorized }: { id: string; onUnauthorized: (
               </dd>
               <dt>Escalation risk</dt>
               <dd>
-                {insights.escalation.risk} ({insights.escalation.level})
+                {insights.escalation.risk === null
+                  ? insights.escalation.level
+                  : `${insights.escalation.risk} (${insights.escalation.level})`}
               </dd>
               <dt>Predicted CSAT</dt>
-              <dd>{insights.satisfaction.predictedScore}</dd>
+              <dd>{insights.satisfaction.predictedScore ?? insights.satisfaction.label}</dd>
               <dt>Complaint</dt>
               <dd>
                 {insights.complaint.isComplaint

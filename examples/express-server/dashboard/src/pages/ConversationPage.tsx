@@ -67,12 +67,15 @@ export function ConversationPage({ onUnauthorized }: { onUnauthorized: () => voi
             <dd>{insights.intent.primary.topicId}</dd>
             <dt>Customer sentiment</dt>
             <dd>
-              {insights.sentiment.customer.label} ({Number(insights.sentiment.customer.score).toFixed(2)})
+              {insights.sentiment.customer.label}
+              {insights.sentiment.customer.score === null
+                ? ''
+                : ` (${insights.sentiment.customer.score.toFixed(2)})`}
             </dd>
             <dt>Resolution</dt>
             <dd>{insights.resolution.status}</dd>
             <dt>Escalation risk</dt>
-            <dd>{insights.escalation.risk}</dd>
+            <dd>{insights.escalation.risk ?? insights.escalation.level}</dd>
           </dl>
           <a href={`#/calls/${result.id}`}>Open the call page</a>
         </div>

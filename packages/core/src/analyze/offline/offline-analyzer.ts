@@ -10,6 +10,7 @@ import {
 import type { CallMetrics } from '../../schema/metrics.js';
 import { citeTurn } from '../evidence.js';
 import type { MemoryContext } from '../memory/memory-box.js';
+import { riskLevelOf } from '../risk-level.js';
 import { tokenize } from '../text.js';
 import { assessAgent } from './coaching.js';
 import { findActionItems, findCallbackPromises } from './commitments.js';
@@ -165,6 +166,11 @@ export class HeuristicAnalyzer {
     const rawRisk = 5 + drivers.reduce((total, driver) => total + driver.impact, 0);
     const risk = Math.round(clamp(rawRisk * (endedWell ? 0.6 : 1), 0, 100));
     drivers.sort((a, b) => b.impact - a.impact);
+    // Without customer turns a risk would rest on nothing said: it is unknown, not "low".
+    const escalation: Draft['escalation'] =
+      customer.length === 0
+        ? { risk: null, level: riskLevelOf(null), drivers: [] }
+        : { risk, level: riskLevelOf(risk), drivers };
     if (customer.length === 0)
       abstentions.push({
         field: 'escalation',
@@ -217,10 +223,11 @@ export class HeuristicAnalyzer {
           : undefined,
     });
     const keyInsights: Draft['keyInsights'] = [];
-    if (drivers[0] && risk >= 35)
+    const topDriver = escalation.drivers[0];
+    if (topDriver && escalation.risk !== null && escalation.risk >= 35)
       keyInsights.push({
-        insight: `Escalation risk ${risk}/100, mainly from ${drivers[0].driver}`,
-        evidence: drivers[0].evidence,
+        insight: `Escalation risk ${escalation.risk}/100, mainly from ${topDriver.driver}`,
+        evidence: topDriver.evidence,
       });
     if (complaint.isComplaint && complaint.type) {
       keyInsights.push({
@@ -251,7 +258,7 @@ export class HeuristicAnalyzer {
       complaint.isComplaint === null ? undefined : complaint.isComplaint ? 'complaint' : 'inquiry',
       complaint.type ?? undefined,
       resolution.status === 'unknown' ? undefined : resolution.status,
-      risk >= 65 ? 'high-escalation-risk' : undefined,
+      escalation.level === 'high' ? 'high-escalation-risk' : undefined,
       callbackPromises.length > 0 ? 'callback-promised' : undefined,
       compliance.some((result) => result.status === 'fail') ? 'compliance-issue' : undefined,
       rolesKnown ? undefined : 'roles-unknown',
@@ -278,7 +285,7 @@ export class HeuristicAnalyzer {
       intent,
       complaint,
       resolution,
-      escalation: { risk, level: risk >= 65 ? 'high' : risk >= 35 ? 'medium' : 'low', drivers },
+      escalation,
       compliance,
       callbackPromises,
       actionItems,

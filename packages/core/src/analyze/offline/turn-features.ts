@@ -85,9 +85,9 @@ export function speakerSentiment(turns: readonly ScoredTurn[]): InsightsDraft['s
   if (turns.length === 0) {
     return {
       label: 'unknown',
-      score: 0,
+      score: null,
       trend: [1, 2, 3, 4].map((quarter) => ({ quarter, score: null })),
-      trajectory: 'stable',
+      trajectory: 'unknown',
       evidence: [],
     };
   }

@@ -54,7 +54,7 @@ function citedInsights(result: CallResult): Cited[] {
   add(
     `Customer sentiment: ${insights.sentiment.customer.label}`,
     insights.sentiment.customer.evidence,
-    insights.sentiment.customer.trajectory,
+    insights.sentiment.customer.trajectory === 'unknown' ? undefined : insights.sentiment.customer.trajectory,
   );
   add(`Agent sentiment: ${insights.sentiment.agent.label}`, insights.sentiment.agent.evidence);
   for (const emotion of insights.emotions) add(`${emotion.speaker} ${emotion.emotion}`, emotion.evidence);
@@ -227,13 +227,21 @@ export function renderCallPage(result: CallResult, options: CallPageOptions = {}
   const kpis: [string, string][] = [
     [badge(insights.intent.primary.topicId), 'topic'],
     [badge(insights.resolution.status), 'resolution'],
-    [badge(insights.sentiment.customer.label), `customer, ${insights.sentiment.customer.trajectory}`],
+    [
+      badge(insights.sentiment.customer.label),
+      insights.sentiment.customer.trajectory === 'unknown'
+        ? 'customer'
+        : `customer, ${insights.sentiment.customer.trajectory}`,
+    ],
     // The analyzer abstains (null) when the text does not support a score: say so, not "null".
     [
       insights.satisfaction.predictedScore === null ? '–' : String(insights.satisfaction.predictedScore),
       'predicted CSAT (1-5)',
     ],
-    [String(insights.escalation.risk), `escalation risk (${insights.escalation.level})`],
+    [
+      insights.escalation.risk === null ? '–' : String(insights.escalation.risk),
+      `escalation risk (${insights.escalation.level})`,
+    ],
     ...(agent && metrics.talkTimeSec > 0
       ? [[`${Math.round(agent.talkRatio * 100)} %`, 'agent talk time'] as [string, string]]
       : []),
