@@ -287,6 +287,18 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   question is no longer told as what the agent "explained" ("Do you have an order number you can DM me?" is asked),
   unless it suggests a step ("Could you try forgetting the network?"), nor is a closing ("let us know if there is
   anything else"): 6 dev summaries changed, all read.
+- (2026-11-30, third round) Ten more TweetSumm chats read beside their insights (seeds 2027 and 777 of
+  \`bench/out/_read.mjs\`, scratch). Four general rules came out of them, and no dev figure moved: (1) in the present
+  tense only a resulting state is a completion ("your table is booked"); a process verb tells how things are done
+  ("refunds are processed within 5 days", "the bag is made from recycled plastic": a Tesco chat about bags had been
+  "the request was completed"). (2) The agent's explanation is looked for outside sympathy: "I get how inconvenient
+  it is" had been quoted as what the agent explained ("it is" is an information cue); "I apologise, there are no
+  Welsh restaurants…" is still the answer. (3) A referral said with -ing or "would" ("we'd advise speaking to the
+  station team", "the station team would be able to advise") is a hand-over. (4) "I'll be sure to pass this on", "we
+  will definitely look into it" are tasks the company took on. Seven dev summaries changed (three outcomes), all read: six now tell
+  what the agent did or will do; in one the quoted explanation is a better sentence but still not the best ("…now that
+  the store have been informed there shouldn't be any more of these issues", where "we are accepting the old £1 for an
+  extra week" says more).
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

@@ -179,6 +179,44 @@ describe('offline outcomes say what happened, or that the text does not say', ()
     expect(done.category).toBe('transferred');
   });
 
+  it('takes how things are done ("refunds are processed within 5 days") for information, not a completion', () => {
+    const policy = resolutionOf([
+      'Hi, how can I help?',
+      'When will I get my money back for the returned jacket?',
+      'Refunds are processed within 5 working days, and the bag is made from recycled plastic.',
+      'Okay.',
+    ]);
+    expect(policy.category).not.toBe('transaction_completed');
+    const done = resolutionOf([
+      'Hi, how can I help?',
+      'Can you book me a table for two at eight?',
+      'Your table is booked for eight.',
+      'Thanks!',
+    ]);
+    expect(done).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+  });
+
+  it('hears a referral said with -ing or "would" as a hand-over, and "be sure to pass this on" as a task', () => {
+    const referred = resolutionOf([
+      'Hi, how can I help?',
+      'Why was £40 taken from my account?',
+      "We'd advise speaking to the station team regarding this.",
+      'Okay.',
+    ]);
+    expect(referred.category).toBe('transferred');
+    const passed = analyze(
+      chat([
+        'Hi, how can I help?',
+        'Season 1 is still unavailable in my region.',
+        "I'll be sure to pass this on to the content team.",
+        'Thanks.',
+      ]),
+    );
+    expect(passed.actionItems.map((item) => item.task)).toEqual([
+      expect.stringMatching(/pass this on to the content team/),
+    ]);
+  });
+
   it('takes a confirmation number asked for as nothing done, and one sent as done', () => {
     const asked = resolutionOf([
       'Hi, how can I help?',
@@ -280,6 +318,33 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     ).summary.text;
     expect(text).not.toMatch(/walked the customer through the steps/);
     expect(text).toContain('The agent explained: “Your bill went up because the promotional discount ended”');
+  });
+
+  it('quotes what the agent explained, not the sympathy around it', () => {
+    const text = analyze(
+      chat(
+        [
+          'The self-service till refused my old coins. Why are you not accepting them?',
+          "I get how inconvenient it is, as I'd be feeling the same.",
+          'So what now?',
+          'There is an extra week to use them in any of our stores.',
+        ],
+        true,
+      ),
+    ).summary.text;
+    expect(text).not.toMatch(/inconvenient/);
+    expect(text).toContain('There is an extra week to use them in any of our stores');
+    // An apology that carries the information is still the answer.
+    const apology = analyze(
+      chat(
+        [
+          'I want an expensive Welsh restaurant.',
+          'I apologise, there are no Welsh restaurants in that range.',
+        ],
+        true,
+      ),
+    ).summary.text;
+    expect(apology).toContain('there are no Welsh restaurants in that range');
   });
 
   it("tells the agent's answer by the words it shares with the question, not the clarifying question before it", () => {

@@ -25,7 +25,7 @@ const CUSTOMER_CONTACT =
 const TASK_OWNER = '(?:i|we|our team|a (?:technician|specialist|courier))';
 /** The company's side commits to a task. */
 const AGENT_TASK = new RegExp(
-  String.raw`\b${TASK_OWNER}${WILL}(?:\s+(?:now|also|just|personally|immediately|go ahead and|be able to))?\s+(?:process|issue|refund|replace|ship|send|escalate|investigate|look into|check on|credit|waive|cancel|update|reset|schedule|arrange|book|fix|repair|raise|submit|file|forward|pass|add|remove|reverse|reactivate|activate|unlock|order|dispatch|review|apply|change|open|log)\b`,
+  String.raw`\b${TASK_OWNER}${WILL}(?:\s+(?:now|also|just|personally|immediately|go ahead and|be able to|be sure to|make sure to|definitely|certainly))?\s+(?:process|issue|refund|replace|ship|send|escalate|investigate|look into|check on|credit|waive|cancel|update|reset|schedule|arrange|book|fix|repair|raise|submit|file|forward|pass|add|remove|reverse|reactivate|activate|unlock|order|dispatch|review|apply|change|open|log)\b`,
 );
 const PROMISE_START = new RegExp(`^${TASK_OWNER}${WILL}\\b`, 'i');
 

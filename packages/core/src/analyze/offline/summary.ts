@@ -142,6 +142,14 @@ function wordsOf(text: string): string[] {
   return contentStems(text.replace(/https?:\/\/\S+|[@#][\w.]+/g, ' '));
 }
 
+/** The text with every phrase of the cues blanked out (same length, so offsets into it still hold). */
+function withoutCues(text: string, patterns: readonly RegExp[]): string {
+  let rest = text;
+  for (let span = findCue(rest, patterns); span; span = findCue(rest, patterns))
+    rest = rest.slice(0, span.start) + ' '.repeat(span.end - span.start) + rest.slice(span.end);
+  return rest;
+}
+
 /**
  * The agent's first statement (not a question) after the problem that repeats enough content words of
  * what the customer had said up to it: answers restate their question's subject, whatever their wording.
@@ -198,7 +206,9 @@ export function agentAction(
   const cues = walkThrough ? INSTRUCTION_CUES : [...GUIDANCE_CUES, ...INFORMATION_CUES];
   const candidates = walkThrough ? guidance : answering.filter((entry) => findCue(entry.turn.text, cues));
   for (const entry of candidates) {
-    const span = findCue(entry.turn.text, cues);
+    // Sympathy explains nothing ("I get how inconvenient it is"): a cue counts outside it only, as in
+    // "I apologise, there are no restaurants of that kind".
+    const span = findCue(withoutCues(entry.turn.text, EMPATHY_CUES), cues);
     if (!span) continue;
     const quote = quoteOf(entry, sentenceAround(entry.turn.text, span, QUOTE_LIMIT * 2));
     // A question explains nothing ("Do you have an order number you can DM me?"), unless it suggests a step

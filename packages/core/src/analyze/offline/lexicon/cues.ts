@@ -114,7 +114,9 @@ export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
   // "The transfer was successful", "all booked for you", "added to your calendar".
   /\b(?:is|are|has been|have been|was|were) (?:(?!not |never )\w+ )?successful\b|\ball (?:booked|set|sorted|done) for you\b|\b(?:added|applied|credited) (?:it |that |this )?(?:to|on) your (?:calendar|account|booking|order|card|bill)\b/,
   // A confirmation sent is proof; a confirmation number asked for ("DM us your confirmation number") is not.
-  /\b(?:(?:is|are|has been|have been|was|were|been) (?:successfully )?(?:booked|reserved|confirmed|scheduled|placed|processed|completed|made|purchased|transferred|sent|issued|refunded|cancell?ed|updated|changed|activated|submitted)|successfully|(?:sent|send|sending|emailed|receive|get) (?:you )?(?:a |the |your )?confirmation\b|i(?:'ve| have) (?:booked|reserved|processed|issued|refunded|cancell?ed|updated|changed|sent|made|placed|scheduled|arranged|applied|added|credited)|your (?:booking|reservation|order|appointment|transfer|payment|refund) (?:is|has been) (?:confirmed|made|complete|placed|processed|set))\b/,
+  // In the present tense only a resulting state is news ("your table is booked"): a process verb says how things
+  // are done ("refunds are processed within 5 days", "the bag is made from recycled plastic"), not that it was.
+  /\b(?:(?:has been|have been|was|were|been) (?:successfully )?(?:booked|reserved|confirmed|scheduled|placed|processed|completed|made|purchased|transferred|sent|issued|refunded|cancell?ed|updated|changed|activated|submitted)|(?:is|are) (?:now )?(?:successfully )?(?:booked|reserved|confirmed|scheduled|completed|cancell?ed|activated)|successfully|(?:sent|send|sending|emailed|receive|get) (?:you )?(?:a |the |your )?confirmation\b|i(?:'ve| have) (?:booked|reserved|processed|issued|refunded|cancell?ed|updated|changed|sent|made|placed|scheduled|arranged|applied|added|credited)|your (?:booking|reservation|order|appointment|transfer|payment|refund) (?:is|has been) (?:confirmed|made|complete|placed|processed|set))\b/,
 ];
 /**
  * Bad news said as such. A completion phrase in the same sentence reports what happened to the customer, not
@@ -139,7 +141,7 @@ export const FOLLOW_UP_CUES: readonly RegExp[] = [
 ];
 /** The agent hands the customer to another department or colleague. */
 export const TRANSFER_CUES: readonly RegExp[] = [
-  /\b(?:transfer(?:ring)? you|put you through|connect(?:ing)? you (?:with|to)|pass(?:ing)? you (?:over |on )?to|(?:call|contact|reach out to|speak (?:to|with)|get in touch with) (?:our|the|their) (?:\w+ ){0,2}(?:department|team|desk|store|branch|office|line)|(?:they|that team|that department) (?:will|can|should) be able to help)\b/,
+  /\b(?:transfer(?:ring)? you|put you through|connect(?:ing)? you (?:with|to)|pass(?:ing)? you (?:over |on )?to|(?:call(?:ing)?|contact(?:ing)?|reach(?:ing)? out to|speak(?:ing)? (?:to|with)|get(?:ting)? in touch with) (?:our|the|their) (?:\w+ ){0,2}(?:department|team|desk|store|branch|office|line)|(?:they|that team|that department|the \w+ (?:team|department)) (?:will|would|can|should) be able to (?:help|advise|assist))\b/,
 ];
 
 /** The agent checks whether anything else is needed: the contact is closing. */
@@ -163,7 +165,7 @@ export const INFORMATION_CUES: readonly RegExp[] = [
 
 /** Agent phrases that show empathy. */
 export const EMPATHY_CUES: readonly RegExp[] = [
-  /\b(?:sorry (?:to (?:hear|learn|see|read)|about|for|that)|(?:i|we) (?:apologi[sz]e|understand|can imagine|hear you|appreciate your patience)|(?:that|this) (?:must be|sounds|is) (?:frustrating|annoying|difficult|stressful|inconvenient|disappointing)|i know how|completely understand|totally understand|my apologies|our apologies|apologies for)\b/,
+  /\b(?:sorry (?:to (?:hear|learn|see|read)|about|for|that)|(?:i|we) (?:apologi[sz]e|understand|can imagine|hear you|appreciate your patience)|(?:that|this) (?:must be|sounds|is) (?:frustrating|annoying|difficult|stressful|inconvenient|disappointing)|i know how|(?:i|we) (?:get|know|can see|understand) how (?:\w+ )?(?:frustrating|annoying|inconvenient|difficult|stressful|upsetting|disappointing|worrying)(?: (?:it|this|that) (?:is|was|must be))?|completely understand|totally understand|my apologies|our apologies|apologies for)\b/,
 ];
 /** Agent politeness. */
 export const POLITENESS_CUES: readonly RegExp[] = [
