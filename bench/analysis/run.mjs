@@ -299,6 +299,13 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   what the agent did or will do; in one the quoted explanation is a better sentence but still not the best ("…now that
   the store have been informed there shouldn't be any more of these issues", where "we are accepting the old £1 for an
   extra week" says more).
+  In three MultiWOZ chats read next (seed 99): a question that leans back ("Can you help me find one?") is now quoted
+  with the sentence before it, which names what it asks for ("I am looking for a restaurant in the south part of
+  town… Can you help me find one"); and a booking the agent's sentence has already quoted is not quoted again as the
+  next step, which now gives its date ("next step: the booking (Thursday)"). Two dev summaries changed, no figure
+  moved. Seen and left: MultiWOZ customers asking for "the phone number and address" still pull a restaurant or an
+  attraction to "account details" (the half-weight fix tried earlier was mixed), and SGD media requests ("play the
+  song") are not recognised as done.
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

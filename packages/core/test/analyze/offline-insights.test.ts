@@ -320,6 +320,25 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     expect(text).toContain('The agent explained: “Your bill went up because the promotional discount ended”');
   });
 
+  it('quotes a question that leans back ("help me find one?") with the sentence that names its subject', () => {
+    const text = analyze(
+      chat(
+        [
+          'I am looking for an Italian restaurant in the south of town. Can you help me find one?',
+          "Frankie and Benny's is in the south. I've booked your reservation there for Thursday at 17:15.",
+          'Great, thanks.',
+        ],
+        true,
+      ),
+    ).summary.text;
+    expect(text).toContain(
+      '“I am looking for an Italian restaurant in the south of town. Can you help me find one”',
+    );
+    // The booking is quoted once, as what the agent did; the next step is its date.
+    expect(text.split("I've booked your reservation").length).toBe(2);
+    expect(text).toMatch(/next step: the booking \(Thursday/);
+  });
+
   it('quotes what the agent explained, not the sympathy around it', () => {
     const text = analyze(
       chat(
@@ -364,7 +383,7 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     expect(text).not.toMatch(/The agent asked/);
   });
 
-  it('tells a booking already made as it was said, a promised task as a promise', () => {
+  it('tells a booking already made once, with its date as the next step; a promised task as a promise', () => {
     const booked = analyze(
       chat(
         [
@@ -377,8 +396,10 @@ describe('offline summaries tell the call in at most three evidence-backed sente
       '2026-11-30T10:00:00Z',
     ).summary.text;
     expect(booked).toMatch(
-      /next step: I have booked an appointment for you at A J Dental Lab next Friday at 11:30 am\./,
+      /The agent confirmed: “I have booked an appointment for you at A J Dental Lab next Friday at 11:30 am”/,
     );
+    // Quoted once, as what the agent did; what is still to come is its date.
+    expect(booked).toMatch(/next step: the booking \(next Friday\)\.$/);
     const promised = analyze(
       chat(
         ['I was charged twice for my order.', "Sorry about that, I'll process the refund by Friday."],

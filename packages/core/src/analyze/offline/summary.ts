@@ -20,6 +20,8 @@ type Draft = InsightsDraft;
 
 /** Longest quote a summary sentence carries, in characters (about 25 words). */
 const QUOTE_LIMIT = 160;
+/** A short sentence that ends on a word standing for something said before ("…find one?", "…fix it?"). */
+const ANAPHORIC_END = /\b(?:one|ones|it|this|that|them)\s*[?.!…]*\s*$/i;
 /** Only the start of a very long turn is read for summary sentences: the reason comes first. */
 export const READ_LIMIT = 2000;
 
@@ -87,9 +89,16 @@ export function problemStatement(
     const sympathy = new Set(
       apologySentence ? wordsOf(replyText.slice(apologySentence.start, apologySentence.end)) : [],
     );
-    for (const sentence of sentencesOf(entry.turn.text)) {
-      const quote = quoteOf(entry, sentence);
-      if (!quote) continue;
+    const spans = sentencesOf(entry.turn.text);
+    spans.forEach((sentence, position) => {
+      // "Can you help me find one?" names its subject in the sentence before: quote the two together.
+      const previous = spans[position - 1];
+      const leansBack =
+        previous &&
+        tokenize(entry.turn.text.slice(sentence.start, sentence.end)).length < 8 &&
+        ANAPHORIC_END.test(entry.turn.text.slice(sentence.start, sentence.end));
+      const quote = quoteOf(entry, leansBack ? { start: previous.start, end: sentence.end } : sentence);
+      if (!quote) return;
       const words = tokenize(quote.text).length;
       const score =
         2 * Math.min(2, countCues(quote.text, PROBLEM_CUES)) +
@@ -107,7 +116,7 @@ export function problemStatement(
         0.3 * order;
       // At least one cue or two topic words: a bare detail ("A scary one.") states no problem.
       if (score >= 1 && (!best || score > best.score)) best = { quote, score };
-    }
+    });
   });
   return best?.quote;
 }
@@ -320,7 +329,7 @@ export function summarize(input: SummaryInput): Draft['summary'] {
   const next = agentPromise
     ? `the agent's side will ${stripSubject(agentPromise.promise)}${agentPromise.due ? ` (${agentPromise.due})` : ''}`
     : companyTask
-      ? companyNextStep(companyTask)
+      ? companyNextStep(companyTask, sentences.join(' '))
       : customerPromise
         ? `the customer may ${stripSubject(customerPromise.promise)}`
         : customerTask
@@ -340,12 +349,17 @@ export function summarize(input: SummaryInput): Draft['summary'] {
 
 /**
  * A promised task reads "the company will process the refund (by Friday)"; a booking already made is told as
- * it was said ("an appointment for you at A J Dental Lab next Friday at 11:30 am"), not as a promise.
+ * it was said ("an appointment for you at A J Dental Lab next Friday at 11:30 am"), not as a promise, or by its
+ * date alone when the summary has quoted it already.
  */
-function companyNextStep(item: Draft['actionItems'][number]): string {
-  const task = isPromisedTask(item.task)
-    ? `the company will ${stripSubject(item.task)}`
-    : item.task.replace(/[.!?…]+$/, '');
+function companyNextStep(item: Draft['actionItems'][number], toldSoFar: string): string {
+  const said = item.task.replace(/[.!?…]+$/, '');
+  // The booking the agent's sentence already quotes is not quoted again: the date is what is still to come.
+  if (!isPromisedTask(item.task) && item.due && toldSoFar.includes(said)) {
+    const at = said.toLowerCase().indexOf(item.due.toLowerCase());
+    return `the booking (${at >= 0 ? said.slice(at, at + item.due.length) : item.due})`;
+  }
+  const task = isPromisedTask(item.task) ? `the company will ${stripSubject(item.task)}` : said;
   const due = item.due && !task.toLowerCase().includes(item.due.toLowerCase()) ? ` (${item.due})` : '';
   return `${task}${due}`;
 }
