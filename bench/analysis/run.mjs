@@ -306,6 +306,10 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   moved. Seen and left: MultiWOZ customers asking for "the phone number and address" still pull a restaurant or an
   attraction to "account details" (the half-weight fix tried earlier was mixed), and SGD media requests ("play the
   song") are not recognised as done.
+  The three ABCD chats read next: "next step: the agent's side will give you a call" — a next step is now told in
+  reported speech ("give the customer a call"; "pass the customer's kind words on to the company's staff"; the
+  customer "may call the company back"), and a deadline the words already say is not repeated ("contact you ASAP
+  (asap)"). Nine dev summaries changed, each only in its next step.
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

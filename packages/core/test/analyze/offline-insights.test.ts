@@ -410,6 +410,23 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     expect(promised).toMatch(/next step: the company will process the refund by Friday/);
   });
 
+  it('tells a next step in reported speech: "you" is the customer, "our" the company', () => {
+    const next = (lines: string[]) => /next step: (.*)\.$/.exec(analyze(chat(lines, true)).summary.text)?.[1];
+    expect(
+      next(['My refund never arrived.', "Sorry, I'll give you a call tomorrow once your refund is checked."]),
+    ).toBe("the agent's side will give the customer a call tomorrow once the customer's refund is checked");
+    expect(
+      next(['The staff were wonderful.', "We'll pass your kind words on to our staff at Incheon."]),
+    ).toBe("the company will pass the customer's kind words on to the company's staff at Incheon");
+    expect(
+      next([
+        'Where is my parcel?',
+        'Please check the tracking number on your receipt.',
+        "Okay, I'll call you back.",
+      ]),
+    ).toBe('the customer may call the company back');
+  });
+
   it('tells a question as asked and a closing as nothing explained', () => {
     const text = analyze(
       chat(

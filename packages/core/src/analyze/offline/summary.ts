@@ -327,13 +327,13 @@ export function summarize(input: SummaryInput): Draft['summary'] {
   const customerTask = input.actionItems.find((item) => item.owner === 'customer');
   const customerPromise = input.callbackPromises.find((promise) => promise.promisedBy === 'customer');
   const next = agentPromise
-    ? `the agent's side will ${stripSubject(agentPromise.promise)}${agentPromise.due ? ` (${agentPromise.due})` : ''}`
+    ? withDue(`the agent's side will ${toCustomer(stripSubject(agentPromise.promise))}`, agentPromise.due)
     : companyTask
       ? companyNextStep(companyTask, sentences.join(' '))
       : customerPromise
-        ? `the customer may ${stripSubject(customerPromise.promise)}`
+        ? `the customer may ${toCompany(stripSubject(customerPromise.promise))}`
         : customerTask
-          ? `the customer is to ${stripSubject(customerTask.task)}`
+          ? `the customer is to ${toTheirOwn(stripSubject(customerTask.task))}`
           : undefined;
   const outcomeText = OUTCOMES[outcome.resolution.category];
   sentences.push(
@@ -359,9 +359,54 @@ function companyNextStep(item: Draft['actionItems'][number], toldSoFar: string):
     const at = said.toLowerCase().indexOf(item.due.toLowerCase());
     return `the booking (${at >= 0 ? said.slice(at, at + item.due.length) : item.due})`;
   }
-  const task = isPromisedTask(item.task) ? `the company will ${stripSubject(item.task)}` : said;
-  const due = item.due && !task.toLowerCase().includes(item.due.toLowerCase()) ? ` (${item.due})` : '';
-  return `${task}${due}`;
+  const task = isPromisedTask(item.task) ? `the company will ${toCustomer(stripSubject(item.task))}` : said;
+  return withDue(task, item.due);
+}
+
+/** "… (by Friday)": the deadline, unless the words already say it. */
+function withDue(text: string, due: string | null): string {
+  return due && !text.toLowerCase().includes(due.toLowerCase()) ? `${text} (${due})` : text;
+}
+
+/**
+ * Reported speech: a clause the agent said to the customer ("give you a call", "pass your feedback on", "log it on
+ * our systems") is told about the customer and the company ("give the customer a call", "pass the customer's
+ * feedback on", "log it on the company's systems").
+ */
+function toCustomer(clause: string): string {
+  return clause
+    .replace(/\byou(?:'re| are)\b/gi, 'the customer is')
+    .replace(/\byou(?:'ve| have)\b/gi, 'the customer has')
+    .replace(/\byou(?:'d| would)\b/gi, 'the customer would')
+    .replace(/\byou(?:'ll| will)\b/gi, 'the customer will')
+    .replace(/\bour\b/gi, "the company's")
+    .replace(/\bus\b/g, 'the company')
+    .replace(/\byourself\b/gi, 'the customer')
+    .replace(/\byour\b/gi, "the customer's")
+    .replace(/\byou\b/gi, 'the customer');
+}
+
+/** A task the agent set the customer ("send your receipt") is theirs: "send their receipt". */
+function toTheirOwn(clause: string): string {
+  return clause
+    .replace(/\byou(?:'re| are)\b/gi, 'they are')
+    .replace(/\byou(?:'ve| have)\b/gi, 'they have')
+    .replace(/\byou(?:'d| would)\b/gi, 'they would')
+    .replace(/\byou(?:'ll| will)\b/gi, 'they will')
+    .replace(/\byourself\b/gi, 'themselves')
+    .replace(/\byour\b/gi, 'their')
+    .replace(/\byou\b/gi, 'they');
+}
+
+/** What the customer said they would do ("call you back", "send my receipt") is told about the company and them. */
+function toCompany(clause: string): string {
+  return clause
+    .replace(/\byour\b/gi, "the company's")
+    .replace(/\byou\b/gi, 'the company')
+    .replace(/\bmy\b/gi, 'their')
+    .replace(/\bme\b/gi, 'them')
+    .replace(/\bi(?:'m| am)\b/gi, 'they are')
+    .replace(/\bi\b/gi, 'they');
 }
 
 /** "I'll call you back tomorrow" → "call you back tomorrow": the summary names who. */
