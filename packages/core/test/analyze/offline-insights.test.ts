@@ -486,6 +486,10 @@ describe('offline sentiment and satisfaction', () => {
     expect(scoreText('Shame on you, thanks for nothing.').score).toBeLessThan(-0.5);
     expect(scoreText('Such a great job guys. NOT!').score).toBeLessThan(-0.3);
     expect(scoreText('I love how you can not help your own customer.').score).toBeLessThan(-0.3);
+    // Praise taken back at once.
+    expect(scoreText('Well done, Bravo!! Oh, except that is the law.').score).toBeLessThan(0);
+    expect(scoreText('Great, except it still crashes every morning.').score).toBeLessThan(0);
+    expect(scoreText('Great, thank you so much!').score).toBeGreaterThan(0);
     expect(
       scoreText('A frail elderly person would have great difficulty with these steps.').score,
     ).toBeLessThan(0);

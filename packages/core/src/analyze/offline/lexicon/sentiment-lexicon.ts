@@ -165,6 +165,11 @@ export const SENTIMENT_PHRASES: readonly [RegExp, number][] = [
     -3,
   ],
   [/\b(?:well|great|nice|thanks)? ?done\b[^.!?\n]{0,3}#?fail\b|#fail\b/g, -2],
+  // Praise taken back at once: "Well done, Bravo!! Oh, except that is the law", "Great, except it still crashes".
+  [
+    /\b(?:well done|bravo|great|brilliant|fantastic|wonderful|perfect|congrat\w*)\b[^\n]{0,60}?\b(?:oh,? )?except\b/g,
+    -2.5,
+  ],
   // "Great" before a hardship is an intensifier, not praise ("great difficulty", "a great deal of trouble").
   [
     /\b(?:great|huge|real|big|serious|considerable) (?:difficulty|difficulties|trouble|pain|inconvenience|hassle|distress|stress|risk|danger|expense|cost)\b/g,
