@@ -314,6 +314,12 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   crashes") is sarcasm: the Tesco chat read above had been a satisfied customer (positive, CSAT 4.1) and a question.
   Complaint-vs-question balanced accuracy 0.772 → 0.779 from that one dev chat, found by reading it, so it flatters;
   nothing else moved.
+  When the customer says it works ("Ah, yes! It works now"), the agent's turn just before it is told as the fix,
+  if it opens with a statement or a step (not a question, sympathy or the tail of a split message): the Azure
+  espresso-machine chat now quotes "The smart brew 300 can only connect to 2.4GHz networks…" instead of "Could you
+  please try the following steps for me". Six dev summaries changed, read: four better (the fix or the article
+  given), two the same in substance; tried first without the opening test, it quoted questions and fragments
+  ("2: If you're getting any error messages…") in eight more.
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

@@ -298,7 +298,7 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     if (!row) throw new Error('the Azure example dialogue is missing');
     const text = analyze(conversationFromDialogue(row, row.id)).summary.text;
     expect(text).toMatch(/wifi connection .* didn.t work/);
-    expect(text).toMatch(/The agent walked the customer through the steps/);
+    expect(text).toMatch(/The agent's fix: “The smart brew 300 can only connect to 2\.4GHz networks/);
     expect(text).toMatch(/Outcome: fixed during the contact/);
   });
 
@@ -337,6 +337,28 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     // The booking is quoted once, as what the agent did; the next step is its date.
     expect(text.split("I've booked your reservation").length).toBe(2);
     expect(text).toMatch(/next step: the booking \(Thursday/);
+  });
+
+  it('quotes the step that fixed it, not the first step tried, when the customer says it works', () => {
+    const lines = [
+      'My coffee machine will not connect to the wifi.',
+      'Please try holding the wifi button for 3 seconds.',
+      'Done, nothing happened.',
+      'Does your network have 5GHz in its name?',
+      'Yes it does.',
+      'The machine only connects to 2.4GHz networks. Please pick the 2.4GHz one of the same router.',
+      'Ah, it works now! Thank you.',
+    ];
+    const text = analyze(chat(lines, true)).summary.text;
+    expect(text).toContain(
+      "The agent's fix: “The machine only connects to 2.4GHz networks. Please pick the 2.4GHz one of the same router”",
+    );
+    expect(text).toMatch(/Outcome: fixed during the contact/);
+    // A question just before the fix shows nothing of what fixed it: the summary tells the steps instead.
+    const asked = analyze(
+      chat([...lines.slice(0, 5), 'Which router model is it?', 'It works now, thanks!'], true),
+    );
+    expect(asked.summary.text).not.toMatch(/The agent's fix/);
   });
 
   it('quotes what the agent explained, not the sympathy around it', () => {

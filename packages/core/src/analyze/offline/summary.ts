@@ -8,6 +8,7 @@ import {
   GUIDANCE_CUES,
   INFORMATION_CUES,
   INSTRUCTION_CUES,
+  POLITENESS_CUES,
   PROBLEM_CUES,
   QUESTION_CUES,
   REQUEST_CUES,
@@ -187,6 +188,31 @@ function answerTo(
 }
 
 /**
+ * The agent's last turn of substance before the customer says it works (courtesy like "thank you for your
+ * patience" is skipped), quoted in whole sentences from its start as far as a quote may go. Only when that turn
+ * opens with a statement or a step: a question ("Which device is this on?"), sympathy or the tail of a message
+ * split in parts ("2/2 …") shows nothing of what fixed it.
+ */
+function fixingTurn(answering: readonly ScoredTurn[], fixedAt: number): Quote | undefined {
+  const entry = answering
+    .filter((turn) => turn.index < fixedAt && tokenize(turn.turn.text).length >= 5)
+    .at(-1);
+  const spans = entry ? sentencesOf(entry.turn.text) : [];
+  const first = spans[0];
+  if (!entry || !first) return undefined;
+  const opening = quoteOf(entry, first);
+  if (
+    !opening ||
+    !/^[A-Z]/.test(opening.text) ||
+    (opening.text.includes('?') && !/\btry\b/i.test(opening.text)) ||
+    findCue(opening.text, [...EMPATHY_CUES, ...CLOSING_CUES, ...POLITENESS_CUES])
+  )
+    return undefined;
+  const last = spans.filter((span) => span.end - first.start <= QUOTE_LIMIT).at(-1) ?? first;
+  return quoteOf(entry, { start: first.start, end: last.end });
+}
+
+/**
  * What the agent did: the act that decided the outcome, else the first explanation or instruction given,
  * else a statement that answers the problem in its own words, else what the agent asked.
  */
@@ -208,6 +234,11 @@ export function agentAction(
     if (quote) return `${act}: ${cited(quote)}.`;
   }
   const answering = agent.filter((entry) => entry.index > after);
+  // Fixed during the contact, by the customer's word ("It works now"): what the agent said just before is the fix.
+  if (decisive?.category === 'issue_fixed' && decisive.by === 'customer') {
+    const fix = fixingTurn(answering, decisive.hit.entry.index);
+    if (fix) return `The agent's fix: ${cited(fix)}.`;
+  }
   // Steps are instructions; a reason given ("because it has been more than 90 days") is explained, not a step.
   const guidance = answering.filter((entry) => findCue(entry.turn.text, INSTRUCTION_CUES));
   // A walk-through (three or more instructions) is told by its first step; otherwise the first answer given.
