@@ -320,6 +320,13 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   please try the following steps for me". Six dev summaries changed, read: four better (the fix or the article
   given), two the same in substance; tried first without the opening test, it quoted questions and fragments
   ("2: If you're getting any error messages…") in eight more.
+  Four SGD chats read next (seed 8080): "Find me date events" was "without stating a problem in so many words", and
+  "You should check out Alcatraz" became "the customer is to should check out…". An imperative request ("find me",
+  "book me", "show me", "search for") now counts as a request; a pronoun that stands for something said before
+  ("find the best one", "any that I can visit") quotes the sentence before with it; a modal goes with the subject it
+  follows; a promise whose subject is "you" ("you should get an email") is told as what the customer will receive,
+  not as "the agent's side will get an email". Eight dev summaries changed: six better, one the same, one worse (the
+  rental-car chat of the ten now quotes the shorter first request). No figure moved.
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

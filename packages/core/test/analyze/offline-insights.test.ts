@@ -337,6 +337,19 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     // The booking is quoted once, as what the agent did; the next step is its date.
     expect(text.split("I've booked your reservation").length).toBe(2);
     expect(text).toMatch(/next step: the booking \(Thursday/);
+    const problemOf = (line: string) =>
+      /The customer \w+(?: in touch)?(?: \([^)]*\))?: “([^”]*)”/.exec(
+        analyze(chat([line, 'Sure.'], true)).summary.text,
+      )?.[1];
+    expect(problemOf("I'm looking for attractions to check out. Can you find any that I can visit?")).toBe(
+      "I'm looking for attractions to check out. Can you find any that I can visit",
+    );
+    // "any thing else" and "one room" stand for nothing said before.
+    expect(problemOf('I want a dentist in Milpitas. Is there any thing else at 10:30?')).not.toMatch(
+      /^I want.*\?/,
+    );
+    // An imperative is a request as much as "I would like".
+    expect(problemOf('Find me a bus to Portland.')).toBe('Find me a bus to Portland');
   });
 
   it('quotes the step that fixed it, not the first step tried, when the customer says it works', () => {
@@ -447,6 +460,14 @@ describe('offline summaries tell the call in at most three evidence-backed sente
         "Okay, I'll call you back.",
       ]),
     ).toBe('the customer may call the company back');
+    // A promise whose subject is "you" is what the customer will receive.
+    expect(next(['Did my refund go through?', 'Yes, you will get an email confirmation tomorrow.'])).toBe(
+      'the customer will get an email confirmation tomorrow',
+    );
+    // A modal goes with the subject: not "the customer is to should check out…".
+    expect(next(['Any attractions nearby?', 'You should check out the Alcatraz tour on Friday.'])).toBe(
+      'the customer is to check out the Alcatraz tour on Friday',
+    );
   });
 
   it('tells a question as asked and a closing as nothing explained', () => {

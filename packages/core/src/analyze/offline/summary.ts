@@ -21,8 +21,15 @@ type Draft = InsightsDraft;
 
 /** Longest quote a summary sentence carries, in characters (about 25 words). */
 const QUOTE_LIMIT = 160;
-/** A short sentence that ends on a word standing for something said before ("…find one?", "…fix it?"). */
-const ANAPHORIC_END = /\b(?:one|ones|it|this|that|them)\s*[?.!…]*\s*$/i;
+/**
+ * A pronoun standing for something said before: "one" or "any" closing a phrase ("…find the best one?", "…any
+ * that I can visit?", not "one room" or "any thing else"), or "it", "this", "that", "them" as the last word
+ * ("…fix it?"; elsewhere "that" is as often a relative).
+ */
+const STANDS_FOR =
+  /\b(?:ones?|any)(?=\s*(?:[?.!…,]|$)|\s+(?:that|which|for|with|in|on|near|of)\b)|\b(?:it|this|that|them)\s*[?.!…]*\s*$/i;
+/** A sentence this short that leans back on the one before says too little alone. */
+const SHORT_SENTENCE_WORDS = 10;
 /** Only the start of a very long turn is read for summary sentences: the reason comes first. */
 export const READ_LIMIT = 2000;
 
@@ -92,12 +99,10 @@ export function problemStatement(
     );
     const spans = sentencesOf(entry.turn.text);
     spans.forEach((sentence, position) => {
-      // "Can you help me find one?" names its subject in the sentence before: quote the two together.
+      // "Can you help me find one?" has its subject in the sentence before: quote the two together.
       const previous = spans[position - 1];
-      const leansBack =
-        previous &&
-        tokenize(entry.turn.text.slice(sentence.start, sentence.end)).length < 8 &&
-        ANAPHORIC_END.test(entry.turn.text.slice(sentence.start, sentence.end));
+      const text = entry.turn.text.slice(sentence.start, sentence.end);
+      const leansBack = previous && tokenize(text).length <= SHORT_SENTENCE_WORDS && STANDS_FOR.test(text);
       const quote = quoteOf(entry, leansBack ? { start: previous.start, end: sentence.end } : sentence);
       if (!quote) return;
       const words = tokenize(quote.text).length;
@@ -358,7 +363,13 @@ export function summarize(input: SummaryInput): Draft['summary'] {
   const customerTask = input.actionItems.find((item) => item.owner === 'customer');
   const customerPromise = input.callbackPromises.find((promise) => promise.promisedBy === 'customer');
   const next = agentPromise
-    ? withDue(`the agent's side will ${toCustomer(stripSubject(agentPromise.promise))}`, agentPromise.due)
+    ? withDue(
+        // "You should get an email": what the customer will receive from the agent's side.
+        /^you\b/i.test(agentPromise.promise)
+          ? `the customer will ${toTheirOwn(stripSubject(agentPromise.promise))}`
+          : `the agent's side will ${toCustomer(stripSubject(agentPromise.promise))}`,
+        agentPromise.due,
+      )
     : companyTask
       ? companyNextStep(companyTask, sentences.join(' '))
       : customerPromise
@@ -444,7 +455,7 @@ function toCompany(clause: string): string {
 function stripSubject(text: string): string {
   return text
     .replace(
-      /^(?:i|we|someone|somebody|they|you|our \w+|a \w+(?: of (?:our|the) team)?)(?:'ll|'re going to| will| am going to| are going to| is going to| shall| might| may| could| need to| have to|'d have to)?(?: (?:have to|need to|probably|just|also|now|go ahead and))*\s+/i,
+      /^(?:i|we|someone|somebody|they|you|our \w+|a \w+(?: of (?:our|the) team)?)(?:'ll|'re going to| will| am going to| are going to| is going to| shall| should| must| might| may| could| can| need to| have to|'d have to)?(?: (?:have to|need to|probably|just|also|now|go ahead and))*\s+/i,
       '',
     )
     .replace(/^please\s+/i, '')

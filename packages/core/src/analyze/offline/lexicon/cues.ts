@@ -39,6 +39,8 @@ export const QUESTION_CUES: readonly RegExp[] = [
 /** The customer asks for something to be done (a request rather than a grievance). */
 export const REQUEST_CUES: readonly RegExp[] = [
   /\b(?:i(?: need| want| would like|'d like| am looking for|'m looking for| am trying to|'m trying to)|(?:can|could|would) you (?:please )?(?:help|tell|check|change|book|send|find|confirm|let|advise|assist|explain|give)|please (?:help|advise|confirm|tell|let me know|check)|need (?:help|assistance|some help)|help me|looking for|(?:wanted|want|like|need) to (?:check|know|ask|find out|see|confirm)|check(?:ing)? on)\b/,
+  // An imperative request ("Find me date events", "Book me a table for two"), as said to a booking assistant.
+  /(?:^|[.!?]\s+)(?:please |now |also |ok,? |okay,? )?(?:find|book|get|show|search|look up|reserve|schedule) (?:me|us)\b/,
 ];
 
 /** Genuine gratitude or praise, as opposed to a formulaic "thanks". */
