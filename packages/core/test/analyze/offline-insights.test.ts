@@ -348,6 +348,10 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     expect(problemOf('I want a dentist in Milpitas. Is there any thing else at 10:30?')).not.toMatch(
       /^I want.*\?/,
     );
+    // An @mention and the comma after it are addressing, not part of the quote.
+    expect(problemOf('@acmecares , my order never arrived and nobody answers.')).toBe(
+      'my order never arrived and nobody answers',
+    );
     // An imperative is a request as much as "I would like".
     expect(problemOf('Find me a bus to Portland.')).toBe('Find me a bus to Portland');
   });

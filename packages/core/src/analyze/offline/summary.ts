@@ -42,7 +42,7 @@ export interface Quote {
 /** Leading @mentions and trailing links are addressing, not content: the quote starts and ends inside them. */
 function trimmed(text: string, span: Span): Span {
   let { start, end } = span;
-  const head = /^(?:\s*[@#][\w.]+[:,]?)+\s*/.exec(text.slice(start, end));
+  const head = /^(?:\s*[@#][\w.]+(?:\s*[:,])?)+\s*/.exec(text.slice(start, end));
   if (head) start += head[0].length;
   const tail = /(?:\s*https?:\/\/\S+)+\s*$/.exec(text.slice(start, end));
   if (tail) end -= tail[0].length;
