@@ -366,16 +366,16 @@ export function summarize(input: SummaryInput): Draft['summary'] {
     ? withDue(
         // "You should get an email": what the customer will receive from the agent's side.
         /^you\b/i.test(agentPromise.promise)
-          ? `the customer will ${toTheirOwn(stripSubject(agentPromise.promise))}`
-          : `the agent's side will ${toCustomer(stripSubject(agentPromise.promise))}`,
+          ? `the customer will ${reported(stripSubject(agentPromise.promise), CUSTOMER_OWN)}`
+          : `the agent's side will ${reported(stripSubject(agentPromise.promise), AGENT_TO_CUSTOMER)}`,
         agentPromise.due,
       )
     : companyTask
       ? companyNextStep(companyTask, sentences.join(' '))
       : customerPromise
-        ? `the customer may ${toCompany(stripSubject(customerPromise.promise))}`
+        ? `the customer may ${reported(stripSubject(customerPromise.promise), CUSTOMER_TO_COMPANY)}`
         : customerTask
-          ? `the customer is to ${toTheirOwn(stripSubject(customerTask.task))}`
+          ? `the customer is to ${reported(stripSubject(customerTask.task), CUSTOMER_OWN)}`
           : undefined;
   const outcomeText = OUTCOMES[outcome.resolution.category];
   sentences.push(
@@ -401,7 +401,9 @@ function companyNextStep(item: Draft['actionItems'][number], toldSoFar: string):
     const at = said.toLowerCase().indexOf(item.due.toLowerCase());
     return `the booking (${at >= 0 ? said.slice(at, at + item.due.length) : item.due})`;
   }
-  const task = isPromisedTask(item.task) ? `the company will ${toCustomer(stripSubject(item.task))}` : said;
+  const task = isPromisedTask(item.task)
+    ? `the company will ${reported(stripSubject(item.task), AGENT_TO_CUSTOMER)}`
+    : said;
   return withDue(task, item.due);
 }
 
@@ -410,45 +412,46 @@ function withDue(text: string, due: string | null): string {
   return due && !text.toLowerCase().includes(due.toLowerCase()) ? `${text} (${due})` : text;
 }
 
+/** Rewrites of persons for telling a clause in reported speech, applied in order. */
+type PersonRewrites = readonly (readonly [RegExp, string])[];
+
 /**
- * Reported speech: a clause the agent said to the customer ("give you a call", "pass your feedback on", "log it on
- * our systems") is told about the customer and the company ("give the customer a call", "pass the customer's
- * feedback on", "log it on the company's systems").
+ * A clause the agent said to the customer ("give you a call", "pass your feedback on", "log it on our systems"),
+ * told about the customer and the company ("give the customer a call", "… on the company's systems").
  */
-function toCustomer(clause: string): string {
-  return clause
-    .replace(/\byou(?:'re| are)\b/gi, 'the customer is')
-    .replace(/\byou(?:'ve| have)\b/gi, 'the customer has')
-    .replace(/\byou(?:'d| would)\b/gi, 'the customer would')
-    .replace(/\byou(?:'ll| will)\b/gi, 'the customer will')
-    .replace(/\bour\b/gi, "the company's")
-    .replace(/\bus\b/g, 'the company')
-    .replace(/\byourself\b/gi, 'the customer')
-    .replace(/\byour\b/gi, "the customer's")
-    .replace(/\byou\b/gi, 'the customer');
-}
+const AGENT_TO_CUSTOMER: PersonRewrites = [
+  [/\byou(?:'re| are)\b/gi, 'the customer is'],
+  [/\byou(?:'ve| have)\b/gi, 'the customer has'],
+  [/\byou(?:'d| would)\b/gi, 'the customer would'],
+  [/\byou(?:'ll| will)\b/gi, 'the customer will'],
+  [/\bour\b/gi, "the company's"],
+  [/\bus\b/g, 'the company'],
+  [/\byourself\b/gi, 'the customer'],
+  [/\byour\b/gi, "the customer's"],
+  [/\byou\b/gi, 'the customer'],
+];
+/** A task the agent set the customer ("send your receipt"), told as theirs: "send their receipt". */
+const CUSTOMER_OWN: PersonRewrites = [
+  [/\byou(?:'re| are)\b/gi, 'they are'],
+  [/\byou(?:'ve| have)\b/gi, 'they have'],
+  [/\byou(?:'d| would)\b/gi, 'they would'],
+  [/\byou(?:'ll| will)\b/gi, 'they will'],
+  [/\byourself\b/gi, 'themselves'],
+  [/\byour\b/gi, 'their'],
+  [/\byou\b/gi, 'they'],
+];
+/** What the customer said they would do ("call you back", "send my receipt"), told about the company and them. */
+const CUSTOMER_TO_COMPANY: PersonRewrites = [
+  [/\byour\b/gi, "the company's"],
+  [/\byou\b/gi, 'the company'],
+  [/\bmy\b/gi, 'their'],
+  [/\bme\b/gi, 'them'],
+  [/\bi(?:'m| am)\b/gi, 'they are'],
+  [/\bi\b/gi, 'they'],
+];
 
-/** A task the agent set the customer ("send your receipt") is theirs: "send their receipt". */
-function toTheirOwn(clause: string): string {
-  return clause
-    .replace(/\byou(?:'re| are)\b/gi, 'they are')
-    .replace(/\byou(?:'ve| have)\b/gi, 'they have')
-    .replace(/\byou(?:'d| would)\b/gi, 'they would')
-    .replace(/\byou(?:'ll| will)\b/gi, 'they will')
-    .replace(/\byourself\b/gi, 'themselves')
-    .replace(/\byour\b/gi, 'their')
-    .replace(/\byou\b/gi, 'they');
-}
-
-/** What the customer said they would do ("call you back", "send my receipt") is told about the company and them. */
-function toCompany(clause: string): string {
-  return clause
-    .replace(/\byour\b/gi, "the company's")
-    .replace(/\byou\b/gi, 'the company')
-    .replace(/\bmy\b/gi, 'their')
-    .replace(/\bme\b/gi, 'them')
-    .replace(/\bi(?:'m| am)\b/gi, 'they are')
-    .replace(/\bi\b/gi, 'they');
+function reported(clause: string, rewrites: PersonRewrites): string {
+  return rewrites.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), clause);
 }
 
 /** "I'll call you back tomorrow" → "call you back tomorrow": the summary names who. */
