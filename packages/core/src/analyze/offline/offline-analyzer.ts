@@ -167,15 +167,14 @@ export class HeuristicAnalyzer {
     const risk = Math.round(clamp(rawRisk * (endedWell ? 0.6 : 1), 0, 100));
     drivers.sort((a, b) => b.impact - a.impact);
     // Without customer turns a risk would rest on nothing said: it is unknown, not "low".
-    const escalation: Draft['escalation'] =
-      customer.length === 0
-        ? { risk: null, level: riskLevelOf(null), drivers: [] }
-        : { risk, level: riskLevelOf(risk), drivers };
-    if (customer.length === 0)
+    let escalation: Draft['escalation'] = { risk, level: riskLevelOf(risk), drivers };
+    if (customer.length === 0) {
+      escalation = { risk: null, level: riskLevelOf(null), drivers: [] };
       abstentions.push({
         field: 'escalation',
         reason: 'without customer turns the risk rests on nothing said',
       });
+    }
 
     const topicIds = [intent.primary.topicId, ...intent.secondary.map((topic) => topic.topicId)];
     const compliance = evaluateCompliance(this.rules, conversation, { topicIds });
