@@ -217,6 +217,16 @@ describe('offline outcomes say what happened, or that the text does not say', ()
     ]);
   });
 
+  it('takes what was asked to be played, now playing, as the request completed', () => {
+    const played = resolutionOf([
+      'Hi, what can I do for you?',
+      'Play Boy in the Bubble on the bedroom speaker.',
+      'The song has started playing on the bedroom speaker.',
+      'Thanks.',
+    ]);
+    expect(played).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+  });
+
   it('takes a confirmation number asked for as nothing done, and one sent as done', () => {
     const asked = resolutionOf([
       'Hi, how can I help?',

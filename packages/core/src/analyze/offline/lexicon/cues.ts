@@ -115,6 +115,8 @@ export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
   /\b(?:i|we)(?: was| were|'ve been| have been) (?:finally |now )?able to (?:book|reserve|schedule|process|complete|cancel|change|update|refund|issue|transfer|send|place|arrange|add|set up|get you)\b/,
   // "The transfer was successful", "all booked for you", "added to your calendar".
   /\b(?:is|are|has been|have been|was|were) (?:(?!not |never )\w+ )?successful\b|\ball (?:booked|set|sorted|done) for you\b|\b(?:added|applied|credited) (?:it |that |this )?(?:to|on) your (?:calendar|account|booking|order|card|bill)\b/,
+  // What was asked to be played is playing: "The song is now playing", "Your movie will begin playing shortly".
+  /\b(?:is|are) (?:now )?playing\b|\b(?:started|begun|began|will (?:begin|start)|has started|have started) (?:to play|playing)\b|\bnow playing\b/,
   // A confirmation sent is proof; a confirmation number asked for ("DM us your confirmation number") is not.
   // In the present tense only a resulting state is news ("your table is booked"): a process verb says how things
   // are done ("refunds are processed within 5 days", "the bag is made from recycled plastic"), not that it was.
