@@ -330,6 +330,9 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   What a customer asked to be played now playing ("The song is playing", "Your movie will begin playing shortly") is
   the request completed: four of the seven media playbacks among the SGD successes missed above are now found (SGD outcome balanced
   accuracy 0.679 → 0.717; satisfaction 0.370 → 0.369, unchanged in substance).
+  The kind of film, song or story asked for ("A scary one.", "a sad movie") describes the thing, not the customer's
+  mood: the SGD movie request of the same reading had been a complaint on "scary". One dev summary changed, no
+  figure moved.
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

@@ -547,6 +547,10 @@ describe('offline sentiment and satisfaction', () => {
     expect(scoreText('Well done, Bravo!! Oh, except that is the law.').score).toBeLessThan(0);
     expect(scoreText('Great, except it still crashes every morning.').score).toBeLessThan(0);
     expect(scoreText('Great, thank you so much!').score).toBeGreaterThan(0);
+    // The kind of film asked for is not the customer's mood; being scared is.
+    expect(scoreText('A scary one.').score).toBe(0);
+    expect(scoreText('I want to watch a sad movie tonight.').score).toBe(0);
+    expect(scoreText('This is scary, my account was hacked.').score).toBeLessThan(0);
     expect(
       scoreText('A frail elderly person would have great difficulty with these steps.').score,
     ).toBeLessThan(0);

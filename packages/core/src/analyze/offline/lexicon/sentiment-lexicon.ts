@@ -200,6 +200,11 @@ export const SENTIMENT_PHRASES: readonly [RegExp, number][] = [
   [/\b(?:all|got it) sorted\b/g, 2],
   [/\bmakes? sense\b/g, 1],
   [/\bi'd like\b|\bi would like\b|\blooks? like\b|\bfeel like\b/g, 0],
+  // A kind of film, song or story asked for describes the thing, not the customer's mood ("a scary one").
+  [
+    /\b(?:scary|sad|dark|creepy|funny|happy|romantic|violent|gory|depressing|cheerful|terrifying|horror)\s+(?:ones?|movies?|films?|songs?|music|shows?|books?|stor(?:y|ies)|comed(?:y|ies)|dramas?)\b/g,
+    0,
+  ],
 ];
 
 /** Words that flip the valence of what follows within a few words. */
