@@ -269,7 +269,12 @@ export function finalizeInsights(
     emotions: many(draft.emotions),
     satisfaction: one(draft.satisfaction),
     intent: { primary: one(draft.intent.primary), secondary: many(draft.intent.secondary) },
-    complaint: one(draft.complaint),
+    // Whether it was a complaint is unknown, so is how severe it was (a model may say "none").
+    complaint: one(
+      draft.complaint.isComplaint === null
+        ? { ...draft.complaint, severity: 'unknown' as const }
+        : draft.complaint,
+    ),
     resolution: one(draft.resolution),
     escalation: { ...escalationOf(draft.escalation), drivers: many(draft.escalation.drivers) },
     // A failed rule often has nothing to quote (the disclosure was never said), so rules are never dropped.

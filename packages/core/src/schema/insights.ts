@@ -77,7 +77,8 @@ export const ComplaintTypeSchema = z.enum([
 ]);
 export type ComplaintType = z.infer<typeof ComplaintTypeSchema>;
 
-export const SeveritySchema = z.enum(['none', 'low', 'medium', 'high', 'critical']);
+/** `none` when it is no complaint; `unknown` goes with `isComplaint: null` (the customer cannot be told apart). */
+export const SeveritySchema = z.enum(['none', 'low', 'medium', 'high', 'critical', 'unknown']);
 /** `unknown` goes with a null risk: no customer turns to rest it on. */
 export const RiskLevelSchema = z.enum(['low', 'medium', 'high', 'unknown']);
 export type RiskLevel = z.infer<typeof RiskLevelSchema>;

@@ -324,7 +324,7 @@ describe('conversations whose roles are unknown', () => {
     expect(insights.tags).not.toContain('high-escalation-risk');
     expect(insights.resolution.status).toBe('unknown');
     expect(insights.memory.openIssues).toEqual([]);
-    expect(insights.complaint.isComplaint).toBeNull();
+    expect(insights.complaint).toMatchObject({ isComplaint: null, severity: 'unknown' });
     expect(insights.agentPerformance).toMatchObject({
       professionalism: null,
       empathy: null,
@@ -351,6 +351,7 @@ describe('conversations whose roles are unknown', () => {
         },
       },
       escalation: { risk: 40, level: 'unknown' as const, drivers: [] },
+      complaint: { isComplaint: null, type: null, severity: 'none' as const, evidence: [] },
     };
     const insights = finalizeInsights(modelLike, conversation, 'llm');
     expect(insights.sentiment.customer).toMatchObject({
@@ -359,6 +360,7 @@ describe('conversations whose roles are unknown', () => {
       trajectory: 'unknown',
     });
     expect(insights.escalation).toMatchObject({ risk: null, level: 'unknown' });
+    expect(insights.complaint.severity).toBe('unknown');
     const noRisk = { ...draft, escalation: { risk: null, level: 'low' as const, drivers: [] } };
     expect(finalizeInsights(noRisk, conversation, 'llm').escalation.level).toBe('unknown');
   });

@@ -50,7 +50,7 @@ export function assessComplaint(
   customerSentiment: Draft['sentiment']['customer'],
   emotions: Draft['emotions'],
 ): Draft['complaint'] {
-  if (customer.length === 0) return { isComplaint: null, type: null, severity: 'none', evidence: [] };
+  if (customer.length === 0) return { isComplaint: null, type: null, severity: 'unknown', evidence: [] };
   const opening = openingTurns(customer);
   let grievance = 0;
   let inquiry = 0;
