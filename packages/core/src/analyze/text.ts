@@ -183,6 +183,29 @@ export function findCue(text: string, patterns: readonly RegExp[]): Span | undef
   return best;
 }
 
+/**
+ * The text with every match of the patterns blanked out, in one pass per pattern over its match form (same
+ * length, so offsets into it still hold).
+ */
+export function withoutCues(text: string, patterns: readonly RegExp[]): string {
+  const form = matchForm(text);
+  textWork.characters += form.length * patterns.length;
+  const blank = new Uint8Array(form.length);
+  for (const pattern of patterns) {
+    const every = new RegExp(pattern.source, `${pattern.flags.replace(/[gy]/g, '')}g`);
+    for (const match of form.matchAll(every)) blank.fill(1, match.index, match.index + match[0].length);
+  }
+  let result = '';
+  let start = 0;
+  for (let index = 0; index <= text.length; index++) {
+    if (index < text.length && !blank[index]) continue;
+    result += text.slice(start, index);
+    if (index < text.length) result += ' ';
+    start = index + 1;
+  }
+  return result;
+}
+
 /** How many of the patterns match the text. */
 export function countCues(text: string, patterns: readonly RegExp[]): number {
   const form = matchForm(text);

@@ -1,5 +1,13 @@
 import type { EvidenceDraft, InsightsDraft } from '../../schema/insights.js';
-import { contentStems, countCues, findCue, type Span, sentenceAround, tokenize } from '../text.js';
+import {
+  contentStems,
+  countCues,
+  findCue,
+  type Span,
+  sentenceAround,
+  tokenize,
+  withoutCues,
+} from '../text.js';
 import { isPromisedTask } from './commitments.js';
 import {
   CLOSING_CUES,
@@ -155,14 +163,6 @@ const ANSWER_SHARED_WORDS = 2;
 /** Content-word stems, links and @handles left out: they are addresses, not what was said. */
 function wordsOf(text: string): string[] {
   return contentStems(text.replace(/https?:\/\/\S+|[@#][\w.]+/g, ' '));
-}
-
-/** The text with every phrase of the cues blanked out (same length, so offsets into it still hold). */
-function withoutCues(text: string, patterns: readonly RegExp[]): string {
-  let rest = text;
-  for (let span = findCue(rest, patterns); span; span = findCue(rest, patterns))
-    rest = rest.slice(0, span.start) + ' '.repeat(span.end - span.start) + rest.slice(span.end);
-  return rest;
 }
 
 /**
