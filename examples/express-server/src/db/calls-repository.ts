@@ -237,8 +237,8 @@ export class CallsRepository {
           ? JSON.stringify({ transcript: result.transcript, audio: result.audio })
           : null,
         topic: insights.intent.primary.topicId,
-        customer_sentiment:
-          insights.sentiment.customer.label === 'unknown' ? null : insights.sentiment.customer.score,
+        // Null when the customer's sentiment is unknown (the analysis abstains, decision 0005).
+        customer_sentiment: insights.sentiment.customer.score,
         duration_sec: metrics.durationSec,
         status: 'done',
         stage: null,
