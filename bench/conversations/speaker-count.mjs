@@ -4,10 +4,10 @@
 // telephone copy) beside the reference's count and the least speech any reference speaker holds.
 // No speech to text runs here (about 15 s on two cores).
 //   node bench/conversations/speaker-count.mjs   (after `pnpm build`; writes its RESULTS.md section)
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSpectralDiarizer, prepareAudio } from '@echolens/core';
-import { dataRoot, outDir, root } from '../lib/setup.mjs';
+import { replaceSection } from '../lib/results-section.mjs';
+import { dataRoot, outDir } from '../lib/setup.mjs';
 import { buildConversations } from './build.mjs';
 
 /** The diarizer's default least speech per speaker (two 1.5 s voice-print windows), read from its docs. */
@@ -38,8 +38,9 @@ const table = ['mono', 'phone'].map((version) => {
 });
 const short = rows.filter((row) => row.least < LEAST_SPEAKER_SEC).map((row) => row.least);
 const range = `${Math.min(...short).toFixed(1)}–${Math.max(...short).toFixed(1)} s`;
-const section = `<!-- conversation-speakers:start -->
-### Speaker count on the conversations (bench/conversations/speaker-count.mjs)
+replaceSection(
+  'conversation-speakers',
+  `### Speaker count on the conversations (bench/conversations/speaker-count.mjs)
 
 Reproduce: \`pnpm build && node bench/conversations/speaker-count.mjs\` (no speech to text; the spectral diarizer with its
 defaults on the (c) and (c′) conversations above). Why the own diarizer's word-level speaker accuracy is far below the
@@ -55,15 +56,5 @@ ${table.join('\n')}
 Calls run for minutes, and a party who speaks for less than ${LEAST_SPEAKER_SEC} s in a call is rare; in these 10–30 s
 assemblies of dev utterances it is the rule, so this benchmark's 95 % word-level target cannot be met with the minimum
 the same issue asks for. The remaining misses are voices the spectral features do not separate well enough (a scratch
-probe, 2026-11-30: for one of them the reference's own split predicts held-out speech worse than one speaker does).
-<!-- conversation-speakers:end -->`;
-
-const resultsPath = join(root, 'bench', 'RESULTS.md');
-const existing = readFileSync(resultsPath, 'utf8');
-const pattern = /<!-- conversation-speakers:start -->[\s\S]*<!-- conversation-speakers:end -->/;
-writeFileSync(
-  resultsPath,
-  pattern.test(existing)
-    ? existing.replace(pattern, section)
-    : existing.replace('<!-- conversations:end -->', `<!-- conversations:end -->\n\n${section}`),
+probe, 2026-11-30: for one of them the reference's own split predicts held-out speech worse than one speaker does).`,
 );

@@ -13,11 +13,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
+import { replaceSection } from '../lib/results-section.mjs';
 import { argument, dataRoot, modelsDir, outDir } from '../lib/setup.mjs';
 import { wordErrorRate } from '../stt/word-error-rate.mjs';
 import { englishRows, joinRuns, runAll, runChild } from './harness.mjs';
 import { loadNoises, NOISY_SPEECH_VERSION, noisySession, textPerClip } from './noisy-speech.mjs';
-import { replaceSection } from './results-section.mjs';
 import { pooledWer } from './statistics.mjs';
 
 const SNRS_DB = [0, 5, 10, 20];

@@ -16,12 +16,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { replaceSection } from '../lib/results-section.mjs';
 import { argument, dataRoot, modelsDir, outDir } from '../lib/setup.mjs';
 import { BUILDER_VERSION, buildCall } from '../stt/build-call.mjs';
 import { phoneBandVersion } from '../stt/phone-band.mjs';
 import { COVERAGE_MARGIN_SEC } from './coverage.mjs';
 import { CONCURRENCY, englishRows, joinRuns, runAll, runChild, score } from './harness.mjs';
-import { replaceSection } from './results-section.mjs';
 import { pooledWer } from './statistics.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
