@@ -333,6 +333,28 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   The kind of film, song or story asked for ("A scary one.", "a sad movie") describes the thing, not the customer's
   mood: the SGD movie request of the same reading had been a complaint on "scary". One dev summary changed, no
   figure moved.
+- (2026-11-30, fourth round) Twenty-nine more dev chats read beside their insights (TweetSumm seeds 9001, 31337 and
+  60606, SGD 4711 and 1212, MultiWOZ 4711 of \`bench/out/_read.mjs\`). General rules that came out of them, each with a
+  test that failed before it: (1) a clause of time or condition is no event ("I'll be here once everything is done
+  rebooting" had made a Spectrum chat "the request was completed"; "longer trains will be introduced … when the
+  upgrade has been completed" likewise); (2) things "booked" by others are none to be had ("Both of these hotels are
+  booked" had been the MultiWOZ agent's confirmation); (3) a full stop after a code ending in a letter ends the
+  sentence ("Your reference number is U0E4KO2T. Is there anything else…" had been read as one question, so the
+  booking was missed), and so does one typed without a space before a capital ("Sorry for trouble.We are here");
+  (4) the customer's "didn't work" after a completion undoes it even when a follow-up comes after (a Cox chat);
+  (5) an appointment read back for confirmation stands only if the customer agrees next ("No, I'd prefer 2:30"
+  had left the turned-down time as the next step), and words of two sentences or a condition ("If you change your
+  mind and decide to schedule an appointment") make none; (6) "charge" said of a battery ("fully charged", "won't
+  charge") is no billing word (an Xbox controller chat had been "billing"); (7) "I got the appointment for you",
+  "you have a reservation now" and what "we" booked ("we have booked a Red Skoda to take you…"; only "I" counted)
+  are bookings made. Eleven dev summaries and one more topic changed, all read: ten better
+  (one of them, the trains chat, now names no act of the agent rather than a false completion), one different in
+  substance only (a two-part complaint now quotes its second sentence). Satisfaction 0.369 → 0.374
+  (+0.065 → +0.070 over VADER). Two derived outcome figures fell, each by one chat where reading says the label is
+  wrong: SGD outcome balanced accuracy 0.717 → 0.643 (after the failure the agent says "Great, I got the
+  appointment for you", and the data's act for that turn is INFORM, not NOTIFY_SUCCESS; the failure class has four
+  chats, so one moves the figure by 0.08), and MultiWOZ booked-or-not accuracy 90.0 → 88.3 % (the taxi "we have
+  booked" is no MultiWOZ booking act, so the derived label is "information only").
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

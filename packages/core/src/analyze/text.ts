@@ -83,8 +83,12 @@ export interface Span {
   end: number;
 }
 
-// A full stop after a lone letter ends no sentence: "8 a.m. tomorrow", "J. Smith".
-const BOUNDARY = /(?:[!?…]|(?<!(?:^|[^\p{L}])\p{L})\.)[.!?…]*["')\]]*(?=\s|$)|\n+/gu;
+// A full stop after a lone letter ends no sentence: "8 a.m. tomorrow", "J. Smith". A letter that ends a code
+// ("reference number is KO2T. Is there…") is not lone: a digit before it counts as part of the word. Typed
+// without a space, a sentence still ends where a word and a capitalised word meet: "Sorry for trouble.We are here",
+// "my TV?Really" (not "Mr.Smith" or "ASP.NET": a full stop needs two lowercase letters before it).
+const BOUNDARY =
+  /(?:[!?…]|(?<!(?:^|[^\p{L}\p{N}])\p{L})\.)[.!?…]*["')\]]*(?=\s|$)|(?<=\p{Ll}\p{Ll})\.(?=\p{Lu}\p{Ll})|(?<=\p{L})[!?]+(?=\p{Lu}\p{Ll})|\n+/gu;
 
 /** Sentence spans of a turn: split after . ! ? … and line breaks, keeping offsets. */
 export function sentenceSpans(text: string): Span[] {

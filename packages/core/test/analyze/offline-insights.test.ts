@@ -244,6 +244,102 @@ describe('offline outcomes say what happened, or that the text does not say', ()
     expect(sent).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
   });
 
+  it('takes what a clause of time or condition says ("once it is done", "if we can\'t") as nothing that happened', () => {
+    const waiting = resolutionOf([
+      'Hi, how can I help?',
+      "I can't cast from the app to my TV.",
+      'Could you reboot your modem and log back in?',
+      'I will try that, give me a few minutes.',
+      "Sure thing. I'll be here once everything is done rebooting.",
+      'Still no cast option after the reboot.',
+      'I would be happy to get this issue escalated for you. Can you DM us the service address?',
+    ]);
+    expect(waiting).toMatchObject({ status: 'partially_resolved', category: 'follow_up_scheduled' });
+    const upgrade = resolutionOf([
+      'Hi, how can I help?',
+      'Your trains are always full, fed up of it.',
+      'Longer trains will be introduced in December when the upgrade has been completed.',
+      'Okay, thanks.',
+    ]);
+    expect(upgrade.category).not.toBe('transaction_completed');
+    const conditional = resolutionOf([
+      'Hi, how can I help?',
+      'My parcel never arrived.',
+      "If we can't find it by Friday, we will send a replacement.",
+      'Okay.',
+    ]);
+    expect(conditional.category).not.toBe('declined');
+    // The same words as a statement still count.
+    const done = resolutionOf([
+      'Hi, how can I help?',
+      'Please cancel my order.',
+      'Everything is done, the order is cancelled.',
+      'Thanks!',
+    ]);
+    expect(done).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+  });
+
+  it('lets the customer\'s "didn\'t work" undo an earlier completion, even when a follow-up comes after it', () => {
+    const resolution = resolutionOf([
+      'How can I help?',
+      'My TV shows no signal on every box.',
+      "I've sent a signal to reset the mini box. Please wait 20 minutes and let me know.",
+      'Didn’t work.',
+      'We will need to schedule an appointment to get this resolved. Please DM us to continue.',
+    ]);
+    expect(resolution).toMatchObject({ status: 'partially_resolved', category: 'follow_up_scheduled' });
+  });
+
+  it('reads "I got the appointment for you", "you have a reservation now" and "we have booked" as done, "I\'ve got your booking here" as not', () => {
+    const got = resolutionOf([
+      'How can I help?',
+      'Can you try quarter past 10 in the morning?',
+      "Great, I got the appointment for you. They don't do cosmetic services on site.",
+      "Great, that's good.",
+    ]);
+    expect(got).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+    const now = resolutionOf([
+      'How can I help?',
+      'Get the room please.',
+      'You have a reservation now.',
+      'Ideal.',
+    ]);
+    expect(now).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+    const company = resolutionOf([
+      'How can I help?',
+      'I need a taxi to the Junction by 6:30 from my hotel.',
+      'OK, we have booked a Red Skoda to take you to the Junction by 6:30.',
+      'Thanks.',
+    ]);
+    expect(company).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+    const lookedUp = resolutionOf([
+      'How can I help?',
+      'Can you check my booking for Friday?',
+      "I've got your booking here, it shows two guests.",
+      'Okay.',
+    ]);
+    expect(lookedUp.category).not.toBe('transaction_completed');
+  });
+
+  it('takes rooms "booked" by others as none to be had, and a reference code before a question as a booking', () => {
+    const taken = resolutionOf([
+      'How can I help?',
+      'Can you book a 4 star hotel room in the west? Any one is fine.',
+      'Both of these hotels are booked. Would you like to change any of your parameters?',
+      'No, never mind.',
+    ]);
+    expect(taken).toMatchObject({ status: 'unresolved', category: 'declined' });
+    const booked = resolutionOf([
+      'How can I help?',
+      'Let me try again: a 4 star hotel in the west for 6 people, 5 nights from Saturday.',
+      // The code ends in a letter: that full stop still ends the sentence, so the booking is not read as a question.
+      'That worked. Your reference number is U0E4KO2T. Is there anything else I can help with?',
+      'No, thanks.',
+    ]);
+    expect(booked).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+    expect(booked.evidence[0]?.quote).toBe('Your reference number is U0E4KO2T.');
+  });
+
   it('recognises a transfer and an answered question closed with "anything else?"', () => {
     const transfer = resolutionOf([
       'Thanks for calling, how can I help?',
@@ -670,6 +766,40 @@ describe('offline promises and appointments', () => {
   });
 });
 
+describe('offline appointments read back for confirmation', () => {
+  it('keeps the appointment the customer agreed to, not one they turned down', () => {
+    const insights = analyze(
+      chat(
+        [
+          'I would like to book a salon appointment on March 10th.',
+          'Okay, confirm these details for me: you would like an appointment for March 10th at 5:15 pm at Elle Lui.',
+          'No, I would like to go on Friday next week.',
+          'Please confirm these details: the appointment is March 8th at Elle Lui.',
+          'Yes that sounds fine.',
+          'The appointment has been confirmed for you.',
+        ],
+        true,
+      ),
+    );
+    const appointments = insights.actionItems.filter((item) => /appointment/.test(item.task));
+    expect(appointments.map((item) => item.task)).toEqual(['the appointment is March 8th at Elle Lui']);
+    expect(insights.summary.text).not.toMatch(/March 10th at 5:15/);
+  });
+
+  it('makes no appointment of words from two sentences or of a condition', () => {
+    const insights = analyze(
+      chat(
+        [
+          "I won't schedule an appointment, I'm only renting this house.",
+          "I'm truly sorry we've made you feel this way. If you change your mind and decide to schedule an appointment, we are here 24/7.",
+        ],
+        true,
+      ),
+    );
+    expect(insights.actionItems.filter((item) => /appointment/.test(item.task))).toEqual([]);
+  });
+});
+
 describe('topics with descriptions and examples, an honest other, a meaningful confidence', () => {
   const taxonomy = [
     {
@@ -726,6 +856,24 @@ describe('topics with descriptions and examples, an honest other, a meaningful c
     const named = finalizeInsights(new HeuristicAnalyzer().analyze(billing), billing, 'heuristic');
     expect(named.intent.primary.topicId).toBe('billing');
     expect(named.intent.primary.evidence[0]?.quote).toMatch(/charged|bill/);
+  });
+
+  it('hears "charge" said of a battery as no billing matter', () => {
+    const topicOf = (lines: readonly string[]) => {
+      const conversation = chat(lines, true);
+      return finalizeInsights(new HeuristicAnalyzer().analyze(conversation), conversation, 'heuristic').intent
+        .primary.topicId;
+    };
+    expect(
+      topicOf([
+        "The vibration on my controller doesn't work in one game.",
+        'Is the controller fully charged?',
+        'It is fully charged and the charger is new.',
+      ]),
+    ).not.toBe('billing');
+    expect(topicOf(["You didn't charge me the discount price, I was charged twice.", 'Let me check.'])).toBe(
+      'billing',
+    );
   });
 
   it('names no topic on one incidental word of an example sentence, but does on a name word or two example words', () => {

@@ -3,6 +3,7 @@ import type { InsightsDraft } from '../../schema/insights.js';
 import { citeTurn } from '../evidence.js';
 import { matchForm, type Span, sentenceAround } from '../text.js';
 import { extractDueDate } from './due-dates.js';
+import { inSubordinateClause } from './lexicon/cues.js';
 
 type CallbackPromise = InsightsDraft['callbackPromises'][number];
 type ActionItem = InsightsDraft['actionItems'][number];
@@ -40,6 +41,34 @@ export function isPromisedTask(task: string): boolean {
 /** The agent booked or confirmed an appointment or visit: both sides now owe it. */
 const APPOINTMENT =
   /\b(?:i(?:'ve| have)|we(?:'ve| have)|i'll|we'll|i will|we will|i can|we can|let me)\s+(?:\w+\s+){0,2}?(?:book|booked|schedule|scheduled|set up|put you down|got you down|get you in|reserve|reserved|make|made)\b[^!?\n]{0,80}?\b(?:appointment|visit|slot|booking|reservation|service|inspection)\b|\b(?:your|an?|the) (?:[\w.:]+\s+){0,4}?(?:appointment|visit|slot) (?:is|for|at|on)\b/;
+
+/** The agent reads a booking back for the customer to confirm ("Please confirm: an appointment for March 10th"). */
+const PUT_FOR_CONFIRMATION = /\b(?:confirm|confirming|is (?:that|this) (?:right|correct|ok|okay))\b/;
+/** The customer's reply that agrees ("Yes, that sounds fine", "Correct, thank you"). */
+const AGREES =
+  /^\W*(?:yes|yeah|yep|yup|correct|right|sure|ok|okay|perfect|great|please do|go ahead|that(?:'s| is| sounds) (?:right|correct|fine|good|great|perfect)|sounds (?:good|great|fine|perfect))\b/;
+
+/**
+ * Whether an appointment said in the agent's sentence stands. One read back for confirmation, or asked about, is
+ * a proposal: it stands once the customer's next turn agrees, and not when they answer "No, I'd prefer 2:30".
+ */
+function appointmentStands(turns: readonly Turn[], index: number, span: Span): boolean {
+  const turn = turns[index]!;
+  const sentence = sentenceAround(turn.text, { start: span.start, end: span.start + 1 });
+  // Words of two sentences ("we've made you feel this way. If you … schedule an appointment") make no booking,
+  // nor does a condition ("if you decide to schedule an appointment").
+  if (
+    span.end > sentence.end ||
+    inSubordinateClause(turn.text.slice(sentence.start), span.start - sentence.start)
+  )
+    return false;
+  const said = matchForm(turn.text.slice(sentence.start, sentence.end));
+  const proposed =
+    said.trimEnd().endsWith('?') || PUT_FOR_CONFIRMATION.test(said.slice(0, span.start - sentence.start));
+  if (!proposed) return true;
+  const reply = turns.slice(index + 1).find((next) => next.role === 'customer');
+  return reply !== undefined && AGREES.test(matchForm(reply.text));
+}
 
 /** The agent asks the customer to do something after the call. */
 const CUSTOMER_TASK =
@@ -96,8 +125,8 @@ export function findCallbackPromises(conversation: Conversation, reference?: Dat
 /** Tasks the company committed to and steps the customer was asked to take. */
 export function findActionItems(conversation: Conversation, reference?: Date): ActionItem[] {
   const items: ActionItem[] = [];
-  for (const turn of conversation.turns) {
-    if (turn.role !== 'agent') continue;
+  conversation.turns.forEach((turn, index) => {
+    if (turn.role !== 'agent') return;
     const agentSpan = locate(turn, AGENT_TASK);
     if (agentSpan) {
       const text = commitmentText(turn.text, agentSpan);
@@ -109,7 +138,7 @@ export function findActionItems(conversation: Conversation, reference?: Date): A
       });
     }
     const appointmentSpan = agentSpan ? undefined : locate(turn, APPOINTMENT);
-    if (appointmentSpan) {
+    if (appointmentSpan && appointmentStands(conversation.turns, index, appointmentSpan)) {
       items.push({
         owner: 'company',
         task: commitmentText(turn.text, appointmentSpan),
@@ -126,6 +155,6 @@ export function findActionItems(conversation: Conversation, reference?: Date): A
         evidence: [citeTurn(turn, customerSpan)],
       });
     }
-  }
+  });
   return items;
 }

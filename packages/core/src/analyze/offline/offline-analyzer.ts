@@ -43,6 +43,13 @@ type Draft = InsightsDraft;
 const INTRODUCTION =
   /\b(?:[Mm]y name(?: is|'s)|[Tt]his is|[Yy]ou(?:'re| are) (?:speaking|chatting) (?:with|to)) [A-Z][a-z]+\b|\b(?:[Tt]hanks?|[Tt]hank you) for (?:calling|contacting|reaching out to|getting in touch with)(?: [A-Z][\w&]*)*/g;
 
+/**
+ * "Charge" said of a battery ("is the controller fully charged?", "my phone won't charge", "the charger") is not
+ * billing; a charge made to someone ("didn't charge me", "charged twice") still is.
+ */
+const DEVICE_CHARGING =
+  /\bchargers?\b|\bcharging (?:port|cable|case|dock|station|pad|lead|socket)s?\b|\b(?:fully|partly|partially|half) charged\b|\b(?:not|isn't|wasn't|won't|doesn't|don't|didn't|does not|did not|will not|stopped|stops|keeps?) (?:charge|charging)\b(?! (?:me|us|my|our|you|your|twice|again|for|a|an|the|extra|any|anything)\b)(?! ?[$£€\d])/gi;
+
 /** A topic is named in the summary only when the matcher is at least this confident (see the reliability table). */
 const NAMED_TOPIC_CONFIDENCE = 0.5;
 
@@ -365,7 +372,9 @@ export class HeuristicAnalyzer {
   /** Taxonomy match over customer turns; the first turns (where the reason is stated) weigh most. */
   private intent(turns: readonly ScoredTurn[]): Draft['intent'] {
     // Introductions ("my name is Suzanne", "thanks for calling Acme") say nothing about why someone called.
-    const texts = turns.map((entry) => entry.turn.text.replace(INTRODUCTION, ' '));
+    const texts = turns.map((entry) =>
+      entry.turn.text.replace(INTRODUCTION, ' ').replace(DEVICE_CHARGING, ' battery '),
+    );
     const weights = turns.map((_entry, index) => (index < 3 ? 1 : 0.6));
     const ranked = this.matcher.match(texts, weights);
     const best = ranked[0];

@@ -13,9 +13,11 @@ import {
   DECLINED_CUES,
   FIXED_CUES,
   FOLLOW_UP_CUES,
+  inSubordinateClause,
   POLITE_THANKS_CUES,
   STILL_UNRESOLVED_CUES,
   SUPERVISOR_CUES,
+  TAKEN_CUES,
   TRANSACTION_DONE_CUES,
   TRANSFER_CUES,
 } from './lexicon/cues.js';
@@ -41,8 +43,9 @@ export function cueHits(turns: readonly ScoredTurn[], patterns: readonly RegExp[
 
 /**
  * The agent's first cue in each turn said as a statement that `keep` accepts. What the agent did is stated:
- * "Do you have a confirmation email?" confirms nothing, "Would you like me to transfer you?" only offers, and
- * "Sorry, yes the flight is cancelled" (bad news, see BAD_NEWS_CUES) reports rather than completes.
+ * "Do you have a confirmation email?" confirms nothing, "Would you like me to transfer you?" only offers,
+ * "Sorry, yes the flight is cancelled" (bad news, see BAD_NEWS_CUES) reports rather than completes, and "I'll be
+ * here once everything is done" or "if we can't find it" says what may happen, not what did.
  */
 function statementHits(
   turns: readonly ScoredTurn[],
@@ -57,7 +60,7 @@ function statementHits(
       const body = text.slice(sentence.start, sentence.end);
       if (body.endsWith('?') || !keep(body)) continue;
       const span = findCue(body, patterns);
-      if (!span) continue;
+      if (!span || inSubordinateClause(body, span.start)) continue;
       hits.push({ entry, span: { start: sentence.start + span.start, end: sentence.start + span.end } });
       break;
     }
@@ -132,7 +135,11 @@ export function assessOutcome(
   };
   add(cueHits(customer, FIXED_CUES), 'resolved', 'issue_fixed', 'customer');
   add(
-    statementHits(agent, TRANSACTION_DONE_CUES, (sentence) => !findCue(sentence, BAD_NEWS_CUES)),
+    statementHits(
+      agent,
+      TRANSACTION_DONE_CUES,
+      (sentence) => !findCue(sentence, BAD_NEWS_CUES) && !findCue(sentence, TAKEN_CUES),
+    ),
     'resolved',
     'transaction_completed',
     'agent',
@@ -154,11 +161,16 @@ export function assessOutcome(
   events.sort((a, b) => a.hit.entry.index - b.hit.entry.index || RANK[a.category] - RANK[b.category]);
   let decisive = events.at(-1);
   // Something got done: a later courtesy follow-up, hand-over or failed extra request does not undo it, unless
-  // the customer says at the end that it still does not work.
+  // the customer says afterwards that it still does not work.
   let completed: OutcomeEvent | undefined;
   for (const event of events) if (event.status === 'resolved') completed = event;
-  if (decisive && completed && decisive !== completed && decisive.category !== 'no_action')
-    decisive = completed;
+  // The customer's "didn't work" after it undoes it, whatever follows.
+  const undone =
+    completed !== undefined &&
+    events.some(
+      (event) => event.category === 'no_action' && event.hit.entry.index > completed.hit.entry.index,
+    );
+  if (decisive && completed && decisive !== completed && !undone) decisive = completed;
   if (decisive) {
     const refusal = events.find((event) => event.category === 'declined');
     const handedOn = ['escalated', 'transferred', 'follow_up_scheduled'].includes(decisive.category);

@@ -110,7 +110,11 @@ export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
   /\b(?:reference|confirmation|booking) (?:number|code|no\.?|#)[: ]+(?=[a-z0-9-]*\d)[a-z0-9-]{4,}\b/,
   /\b(?:your|the) (?:reference|confirmation|booking|reservation|order|ticket) (?:number|code|id)\b(?: is|'s|:)/,
   /\b(?:you(?:'re| are)|that's|it's|everything's|everything is) (?:all )?(?:set|booked|confirmed|done)\b/,
-  /\bi(?:'ve| have) (?:gone ahead and )?(?:booked|scheduled|reserved|set up|put you down|got you down) (?:you|that|it|an?|the|your)\b/,
+  // The agent or the company ("we have booked a Red Skoda to take you…") did it.
+  /\b(?:i|we)(?:'ve| have) (?:gone ahead and )?(?:booked|scheduled|reserved|set up|put you down|got you down) (?:you|that|it|an?|the|your)\b/,
+  // "I got the appointment for you", "I got you booked", "you have a reservation now": said of the customer, with
+  // "for you", "you" or "now" (not "I've got your booking here", an agent looking one up).
+  /\b(?:i|we)(?:'ve| have)? got (?:you (?:booked|scheduled|reserved|down|in)\b|(?:you )?(?:a|an|the|your) (?:\w+ )?(?:appointment|booking|reservation|table|room|seats?|tickets?) for you\b)|\byou (?:now have (?:a|an) (?:\w+ )?(?:reservation|booking|appointment)|have (?:a|an) (?:\w+ )?(?:reservation|booking|appointment) now)\b/,
   // "I was finally able to book your visit": being able to is having done it.
   /\b(?:i|we)(?: was| were|'ve been| have been) (?:finally |now )?able to (?:book|reserve|schedule|process|complete|cancel|change|update|refund|issue|transfer|send|place|arrange|add|set up|get you)\b/,
   // "The transfer was successful", "all booked for you", "added to your calendar".
@@ -120,7 +124,7 @@ export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
   // A confirmation sent is proof; a confirmation number asked for ("DM us your confirmation number") is not.
   // In the present tense only a resulting state is news ("your table is booked"): a process verb says how things
   // are done ("refunds are processed within 5 days", "the bag is made from recycled plastic"), not that it was.
-  /\b(?:(?:has been|have been|was|were|been) (?:successfully )?(?:booked|reserved|confirmed|scheduled|placed|processed|completed|made|purchased|transferred|sent|issued|refunded|cancell?ed|updated|changed|activated|submitted)|(?:is|are) (?:now )?(?:successfully )?(?:booked|reserved|confirmed|scheduled|completed|cancell?ed|activated)|successfully|(?:sent|send|sending|emailed|receive|get) (?:you )?(?:a |the |your )?confirmation\b|i(?:'ve| have) (?:booked|reserved|processed|issued|refunded|cancell?ed|updated|changed|sent|made|placed|scheduled|arranged|applied|added|credited)|your (?:booking|reservation|order|appointment|transfer|payment|refund) (?:is|has been) (?:confirmed|made|complete|placed|processed|set))\b/,
+  /\b(?:(?:has been|have been|was|were|been) (?:successfully )?(?:booked|reserved|confirmed|scheduled|placed|processed|completed|made|purchased|transferred|sent|issued|refunded|cancell?ed|updated|changed|activated|submitted)|(?:is|are) (?:now )?(?:successfully )?(?:booked|reserved|confirmed|scheduled|completed|cancell?ed|activated)|successfully|(?:sent|send|sending|emailed|receive|get) (?:you )?(?:a |the |your )?confirmation\b|(?:i|we)(?:'ve| have) (?:booked|reserved|processed|issued|refunded|cancell?ed|updated|changed|sent|made|placed|scheduled|arranged|applied|added|credited)|your (?:booking|reservation|order|appointment|transfer|payment|refund) (?:is|has been) (?:confirmed|made|complete|placed|processed|set))\b/,
 ];
 /**
  * Bad news said as such. A completion phrase in the same sentence reports what happened to the customer, not
@@ -130,8 +134,16 @@ export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
 export const BAD_NEWS_CUES: readonly RegExp[] = [
   /\b(?:sorry|unfortunately|(?:i'm|i am|we're|we are) afraid|apologi[sz]e|apologies|regret to)\b(?! (?:for|about) (?:the |your )?(?:wait|waiting|delay|hold|that|keeping))/,
 ];
+/**
+ * What was asked for is taken by others: "Both of these hotels are booked", "they are all booked". Said of the
+ * things themselves (plural, or "both/all/none"), not of the customer's booking ("your table is booked").
+ */
+export const TAKEN_CUES: readonly RegExp[] = [
+  /\b(?:both|all|they|those|these|none)\b[^.!?\n]{0,40}? (?:are|were) (?:all |fully |already )?booked\b(?! for you)/,
+];
 /** The request could not be met: a refusal or an inability (a plain "it is not refundable" is information). */
 export const DECLINED_CUES: readonly RegExp[] = [
+  ...TAKEN_CUES,
   /\b(?:i|we)(?:'m| am|'re| are)? (?:afraid (?:i|we) )?(?:can't|cannot|couldn't|could not|was unable to|were unable to|am unable to|are unable to|unable to|won't be able to|wasn't able to|weren't able to|was not able to|were not able to|not able to|are not able to|do not|don't|no longer) (?:\w+ ){0,2}?(?:book|reserve|make|process|complete|schedule|refund|cancel|change|accept|approve|offer|help|assist|find|issue|replace|transfer|fix|get|provide|give|share|release|extend|waive|reverse|send|guarantee|honou?r|allow|arrange|support|ship|deliver|sell|stock|carry)\b/,
   /\b(?:is|are|isn't|aren't) (?:not )?(?:available|possible|supported|permitted|allowed) (?:in your|for your|at this|on this|to you)\b|\b(?:not|isn't) (?:something|a service) (?:we|that we) (?:offer|provide|can)\b/,
   /\b(?:booking|reservation|payment|transaction|transfer|order|request|appointment|purchase)s? (?:has |have )?(?:failed|was unsuccessful|were unsuccessful|(?:was|were|has not been|have not been)(?: not|n't) successful|didn't go through|did not go through|could not be (?:made|completed|processed)|was declined|was rejected)\b/,
@@ -139,6 +151,19 @@ export const DECLINED_CUES: readonly RegExp[] = [
   // "I don't have anything else available", "nothing is available then".
   /\b(?:(?:don't|do not) have (?:anything|any \w+)(?: else| more| other)? available|nothing (?:else |more )?(?:is )?available)\b/,
 ];
+/**
+ * Words that open a clause of condition or time: what follows in that clause has not happened ("I'll be here once
+ * everything is done rebooting", "if we can't find it, …", "when the upgrade has been completed").
+ */
+const SUBORDINATE_OPENERS = /\b(?:once|when|whenever|after|as soon as|until|till|unless|if|before|in case)\b/;
+
+/** Whether the clause a cue stands in (from the last comma, semicolon or colon before it) opens with one of those words. */
+export function inSubordinateClause(sentence: string, cueStart: number): boolean {
+  const before = sentence.slice(0, cueStart).toLowerCase();
+  const clauseStart = Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.lastIndexOf(':'));
+  return SUBORDINATE_OPENERS.test(before.slice(clauseStart + 1));
+}
+
 /** The matter continues after the contact (ticket, callback, investigation, private message). */
 export const FOLLOW_UP_CUES: readonly RegExp[] = [
   /\b(?:(?:we|i|someone|they|a (?:member|colleague|specialist|technician|team)\w*)(?:'ll| will) (?:be (?:reaching out|in touch|contacting you|calling you|getting back)|get back|call you|contact you|reach out|follow up|look into|investigate|be in touch|send you|email you|update you|give you a call)|(?:send|drop) us a (?:dm|direct message|private message)|dm us|(?:raised|opened|created|logged) (?:a )?(?:ticket|case|complaint|report)|(?:ticket|case) (?:number|id)|within \d+ (?:hours|days|business days|working days)|escalat\w*|passed (?:this|it) (?:on|along)|forwarded)\b/,
