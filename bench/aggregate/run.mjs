@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Aggregator, reportStoredResults } from '@echolens/core';
 import { syntheticBaseResult, syntheticContactCenterCall } from '@echolens/core/testing';
-import { outDir, root } from '../lib/setup.mjs';
+import { replaceSection } from '../lib/results-section.mjs';
+import { outDir } from '../lib/setup.mjs';
 
 const SIZES = [1_000, 10_000, 100_000];
 const FILE_SIZES = [1_000, 10_000];
@@ -227,8 +228,7 @@ const fileRows = results.files
   )
   .join('\n');
 const browser = results.browser;
-const section = `<!-- aggregate:start -->
-## Aggregate and reports (bench/aggregate)
+const section = `## Aggregate and reports (bench/aggregate)
 
 \`pnpm build && nice -n 10 node bench/aggregate/run.mjs\` — synthetic analyses (12 weeks, 50 agents, 12 topics, customers calling about three times), each measurement in its own process (peak RSS is that process's \`maxRSS\`, including Node's own ~50 MB). 2 shared CPU cores, so the times are noisy; the ratios are from the same run.
 
@@ -246,12 +246,6 @@ Targets: 100,000 calls in under 30 s with peak RSS under 1 GB.
 |---|---|---|---|---|---|
 ${fileRows}
 
-Opening the ${browser.calls?.toLocaleString('en-US')}-call \`report.html\` (${browser.htmlKb} KB) in Debian Chromium headless, navigation to the first page of the call table drawn, median of 3: **${browser.openMs?.echolens} ms** (target < 3 s), against ${browser.openMs?.staticTable} ms for a static HTML table of the same calls (${browser.peerHtmlKb} KB, no charts, no other sections): ratio ${ratio(browser.openMs?.echolens, browser.openMs?.staticTable)}.
-<!-- aggregate:end -->`;
-const resultsPath = join(root, 'bench', 'RESULTS.md');
-let markdown = readFileSync(resultsPath, 'utf8');
-markdown = /<!-- aggregate:start -->[\s\S]*<!-- aggregate:end -->/.test(markdown)
-  ? markdown.replace(/<!-- aggregate:start -->[\s\S]*<!-- aggregate:end -->/, section)
-  : `${markdown.trimEnd()}\n\n${section}\n`;
-writeFileSync(resultsPath, markdown);
+Opening the ${browser.calls?.toLocaleString('en-US')}-call \`report.html\` (${browser.htmlKb} KB) in Debian Chromium headless, navigation to the first page of the call table drawn, median of 3: **${browser.openMs?.echolens} ms** (target < 3 s), against ${browser.openMs?.staticTable} ms for a static HTML table of the same calls (${browser.peerHtmlKb} KB, no charts, no other sections): ratio ${ratio(browser.openMs?.echolens, browser.openMs?.staticTable)}.`;
+replaceSection('aggregate', section);
 console.log(JSON.stringify(results, null, 2));

@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { measureSpeechCoverage } from '@echolens/core';
+import { replaceSection } from '../lib/results-section.mjs';
 import { argument, dataRoot, modelsDir, outDir, root } from '../lib/setup.mjs';
 import { BUILDER_VERSION, buildCall } from '../stt/build-call.mjs';
 import { wordErrorRate } from '../stt/word-error-rate.mjs';
@@ -309,8 +310,7 @@ const loads = report.runs.flatMap((run) =>
 );
 const command = `node bench/conversations/run.mjs --model ${short(report.models[0])}${report.models[1] ? ` --extra-model ${short(report.models[1])}` : ''}${report.setsNotRun?.length ? ` --sets ${report.sets.join(',')}` : ''}`;
 const notRun = report.setsNotRun?.length ? `\nNot run this time: ${report.setsNotRun.join('; ')}.\n` : '';
-const section = `<!-- conversations:start -->
-## Speech to text on conversations (bench/conversations)
+const section = `## Speech to text on conversations (bench/conversations)
 
 Reproduce: \`pnpm build && ${command}\` (JSON: \`bench/out/conversations.json\`; inputs rebuilt
 deterministically by \`bench/conversations/build.mjs\`, seed ${report.conversationsSeed}).
@@ -348,13 +348,6 @@ sentence it came in the middle of costs there), against the transcript's own WER
 
 | input | model | reference diarization: all words | turn edges | WER in turn order | own diarizer: all words | turn edges | WER in turn order | diarizer |
 |---|---|---:|---:|---:|---:|---:|---:|---|
-${speakerRows.join('\n')}
-<!-- conversations:end -->`;
-const resultsPath = join(root, 'bench', 'RESULTS.md');
-const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n';
-const pattern = /<!-- conversations:start -->[\s\S]*<!-- conversations:end -->/;
-writeFileSync(
-  resultsPath,
-  pattern.test(existing) ? existing.replace(pattern, section) : `${existing.trimEnd()}\n\n${section}\n`,
-);
+${speakerRows.join('\n')}`;
+replaceSection('conversations', section);
 console.log(section);

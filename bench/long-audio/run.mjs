@@ -16,6 +16,7 @@ import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { replaceSection } from '../lib/results-section.mjs';
 import { BUILDER_VERSION, buildCall } from '../stt/build-call.mjs';
 import { wordErrorRate } from '../stt/word-error-rate.mjs';
 
@@ -238,8 +239,7 @@ of which ${seconds(crash.rerunPrepareMs)} is the rerun's decoding and voice dete
 ${seconds(crash.meanChunkMs)}. Without checkpoints the same crash loses everything before it: about ${onePiece ? seconds(onePiece.ms / 2) : '–'} (half the one-piece run).
 WER of the resumed transcript: ${(crash.rerunWer * 100).toFixed(1)} %; its text is ${crash.rerunText === baseline.text ? 'identical to' : 'NOT identical to'} the uninterrupted run's.`
     : 'Crash run: not measured.';
-const section = `<!-- long-audio:start -->
-## Long audio: checkpointed chunks (bench/long-audio)
+const section = `## Long audio: checkpointed chunks (bench/long-audio)
 
 Run ${report.date} on ${report.machine}, Node ${report.node}, ${report.model.replace('Xenova/', '')} q8, language forced to English, segment
 timestamps (no word timing), 1-min load
@@ -256,13 +256,7 @@ ${rows.join('\n')}
 
 ${crashText}
 ${report.note ? `\n${report.note}\n` : ''}
-Reproduce: \`nice -n 10 node bench/long-audio/run.mjs\` (JSON in bench/out/long-audio.json).
-<!-- long-audio:end -->`;
+Reproduce: \`nice -n 10 node bench/long-audio/run.mjs\` (JSON in bench/out/long-audio.json).`;
 
-const resultsPath = join(root, 'bench', 'RESULTS.md');
-const results = readFileSync(resultsPath, 'utf8');
-const updated = results.includes('<!-- long-audio:start -->')
-  ? results.replace(/<!-- long-audio:start -->[\s\S]*<!-- long-audio:end -->/, section)
-  : `${results.trimEnd()}\n\n${section}\n`;
-writeFileSync(resultsPath, updated);
+replaceSection('long-audio', section);
 console.log(section);

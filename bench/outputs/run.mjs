@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { replaceSection } from '../lib/results-section.mjs';
 import { outDir, root } from '../lib/setup.mjs';
 
 const data = join(root, '..', 'shared', 'data');
@@ -83,8 +84,7 @@ mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'outputs.json'), `${JSON.stringify({ machine, rows, reports }, null, 2)}\n`);
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-const section = `<!-- outputs:start -->
-## Output size (bench/outputs)
+const section = `## Output size (bench/outputs)
 
 Reproduce: \`pnpm build && node bench/outputs/run.mjs\` (JSON: \`bench/out/outputs.json\`). \`echolens analyze\` with the
 default model and settings; the per-call \`<name>.json\` against the target of **20 KB per minute of call**; the same
@@ -107,12 +107,6 @@ Per run, beside the calls: ${Object.entries(reports)
   .join(
     ', ',
   )} (three calls). Short calls weigh more per minute: the analysis (insights, metrics, provenance) is a
-fixed few kilobytes whatever the length.
-<!-- outputs:end -->`;
-const resultsPath = join(root, 'bench', 'RESULTS.md');
-let markdown = readFileSync(resultsPath, 'utf8');
-markdown = /<!-- outputs:start -->[\s\S]*<!-- outputs:end -->/.test(markdown)
-  ? markdown.replace(/<!-- outputs:start -->[\s\S]*<!-- outputs:end -->/, section)
-  : `${markdown.trimEnd()}\n\n${section}\n`;
-writeFileSync(resultsPath, markdown);
+fixed few kilobytes whatever the length.`;
+replaceSection('outputs', section);
 console.log(JSON.stringify(rows, null, 2));

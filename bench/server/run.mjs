@@ -10,11 +10,12 @@
 // Writes bench/out/server.json and the server section of bench/RESULTS.md.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { replaceSection } from '../lib/results-section.mjs';
 import { dataRoot, outDir, root } from '../lib/setup.mjs';
 
 const example = join(root, 'examples', 'express-server');
@@ -224,8 +225,7 @@ mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'server.json'), JSON.stringify(report, null, 2));
 
 const fixed = (value, digits = 0) => value.toFixed(digits);
-const section = `<!-- server:start -->
-## Server (bench/server)
+const section = `## Server (bench/server)
 
 \`node bench/server/run.mjs\` (after \`pnpm build\`), ${report.measuredAt.slice(0, 10)}, 2 shared cores (load average ${fixed(report.machine.load[0], 1)} at the end: other sessions were running, so read the ratios).
 
@@ -242,13 +242,6 @@ ${list.map((row) => `| \`${row.query}\` | ${fixed(row.serverRps)} | ${fixed(row.
 | server: POST /api/calls → status done | ${latency.server.map((value) => fixed(value, 1)).join(', ')} | ${fixed(report.latency.serverMedian, 1)} |
 | CLI: echolens analyze | ${latency.cli.map((value) => fixed(value, 1)).join(', ')} | ${fixed(report.latency.cliMedian, 1)} |
 
-Server / CLI: ${fixed(report.latency.serverMedian / report.latency.cliMedian, 2)}.
-<!-- server:end -->`;
-const resultsPath = join(root, 'bench', 'RESULTS.md');
-const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n';
-const pattern = /<!-- server:start -->[\s\S]*<!-- server:end -->/;
-writeFileSync(
-  resultsPath,
-  pattern.test(existing) ? existing.replace(pattern, section) : `${existing.trimEnd()}\n\n${section}\n`,
-);
+Server / CLI: ${fixed(report.latency.serverMedian / report.latency.cliMedian, 2)}.`;
+replaceSection('server', section);
 console.log(section);

@@ -18,10 +18,11 @@
 // Writes bench/out/worker.json and the worker section of bench/RESULTS.md. BENCH_ONLY=long runs part 4 alone
 // and only prints it (a quick look on a busy machine; nothing is written).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { replaceSection } from '../lib/results-section.mjs';
 import { dataRoot, outDir, root } from '../lib/setup.mjs';
 
 const workerRoot = join(root, 'examples', 'worker');
@@ -364,8 +365,7 @@ mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'worker.json'), `${JSON.stringify(out, null, 2)}\n`);
 
 const [one, two] = throughput;
-const section = `<!-- worker:start -->
-## Worker fleet
+const section = `## Worker fleet
 
 \`node bench/worker/run.mjs\` (issue 13): worker processes of examples/worker on a local \`redis-server\`, this
 machine (${out.machine.cpus} CPUs, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)}
@@ -402,13 +402,6 @@ One long recording (a ${long.minutes}-minute call from bench/stt/build-call.mjs,
 
 | workers | chunks | wall time (s) | chunks transcribed per worker |
 |---|---|---|---|
-${long.results.map((r) => `| ${r.workers} | ${r.fleetChunks ? 'jobs on echolens-chunks' : 'all on the worker that took it'} | ${r.wallSec} | ${r.fleetChunks ? r.chunksByWorker.join(', ') : '-'} |`).join('\n')}
-<!-- worker:end -->`;
-const resultsPath = join(root, 'bench', 'RESULTS.md');
-const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n';
-const pattern = /<!-- worker:start -->[\s\S]*<!-- worker:end -->/;
-writeFileSync(
-  resultsPath,
-  pattern.test(existing) ? existing.replace(pattern, section) : `${existing.trimEnd()}\n\n${section}\n`,
-);
+${long.results.map((r) => `| ${r.workers} | ${r.fleetChunks ? 'jobs on echolens-chunks' : 'all on the worker that took it'} | ${r.wallSec} | ${r.fleetChunks ? r.chunksByWorker.join(', ') : '-'} |`).join('\n')}`;
+replaceSection('worker', section);
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
