@@ -580,6 +580,43 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     );
   });
 
+  it('quotes a sentence split across two numbered messages whole, each part as its own evidence', () => {
+    const split = analyze(
+      conversationFromDialogue(
+        {
+          turns: [
+            {
+              speaker: 'customer',
+              text: '@IHGService staying with you in Glasgow. Your menu has nothing for vegans!',
+            },
+            {
+              speaker: 'agent',
+              text: '@210404 1/2 I am sorry to hear this. I called the hotel and informed them of your concern. They will be reaching out to you shortly to',
+            },
+            { speaker: 'agent', text: '@210404 2/2 discuss this further. Thanks for your time. ^jl' },
+          ],
+        },
+        'chat',
+      ),
+    );
+    expect(split.summary.text).toMatch(/“They will be reaching out to you shortly to discuss this further”/);
+    expect(split.summary.evidence.map((item) => item.quote)).toEqual(
+      expect.arrayContaining(['They will be reaching out to you shortly to', 'discuss this further.']),
+    );
+    // Two casual messages without a full stop are two messages, not one sentence.
+    const casual = analyze(
+      chat(
+        [
+          'hey my computer just stopped working after updating whats going on',
+          'i cant even contact customer support on my laptop or phone',
+          'Which version of Windows are you using?',
+        ],
+        true,
+      ),
+    );
+    expect(casual.summary.text).not.toMatch(/going on i cant/);
+  });
+
   it('tells a question as asked and a closing as nothing explained', () => {
     const text = analyze(
       chat(

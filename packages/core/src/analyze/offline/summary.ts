@@ -287,11 +287,52 @@ const OUTCOMES: Record<Draft['resolution']['category'], string> = {
   unknown: 'the conversation does not say how it ended',
 };
 
-/** Quotes a sentence in the summary's text and records it as evidence. */
-export function citing(evidence: EvidenceDraft[]): (quote: Quote) => string {
+/** A message's part number where a long message was split ("1/2", "(2)"), before or after its text. */
+const PART_MARK = /^\s*(?:\(?\d{1,2}\s*\/\s*\d{1,2}\)?|\(\d{1,2}\))\s*/;
+const HAS_PART_MARK = /(?:^|\s)(?:\(?\d{1,2}\s*\/\s*\d{1,2}\)?|\(\d{1,2}\))(?=\s|$)/;
+const TRAILING_PART_MARK = /\s*(?:\(?\d{1,2}\s*\/\s*\d{1,2}\)?|\(\d{1,2}\))$/;
+
+/**
+ * The words that finish a sentence cut off at the end of a message split in numbered parts, from the same
+ * speaker's next message ("1/2 … They will be reaching out to you shortly to" + "2/2 discuss this further."): its
+ * first sentence when it goes on in lower case. Undefined when the quote ends its sentence or on a word that is no
+ * word of a sentence ("… reinstalling 1 ^RR"), when neither message is numbered (a casual message without a full stop
+ * followed by another is two messages), or when the next message starts a new sentence.
+ */
+function continuation(quote: Quote, next: ScoredTurn | undefined): Quote | undefined {
+  const text = quote.entry.turn.text;
+  const turnEnd = trimmed(text, { start: 0, end: text.length }).end;
+  if (!next || quote.span.end < turnEnd) return undefined;
+  if (!/\s\p{Ll}+$/u.test(quote.text.replace(TRAILING_PART_MARK, ''))) return undefined;
+  const following = next.turn.text;
+  const head = trimmed(following, { start: 0, end: following.length });
+  const mark = PART_MARK.exec(following.slice(head.start))?.[0] ?? '';
+  if (!mark && !HAS_PART_MARK.test(text)) return undefined;
+  const start = head.start + mark.length;
+  if (!/^\p{Ll}/u.test(following.slice(start))) return undefined;
+  const sentence = sentenceAround(following, { start, end: start + 1 });
+  const end = trimmed(following, { start, end: sentence.end }).end;
+  const words = following.slice(start, end).trim();
+  return words.length > 0 && end - start <= QUOTE_LIMIT
+    ? { entry: next, span: { start, end }, text: words }
+    : undefined;
+}
+
+/**
+ * Quotes a sentence in the summary's text and records it as evidence. `nextOf` gives the same speaker's message
+ * right after a turn, if any, so a sentence split across two messages is quoted whole (each part its own evidence).
+ */
+export function citing(
+  evidence: EvidenceDraft[],
+  nextOf: (entry: ScoredTurn) => ScoredTurn | undefined = () => undefined,
+): (quote: Quote) => string {
   return (quote) => {
     evidence.push({ turnIds: [quote.entry.turn.id], quote: quote.text });
-    return `“${quote.text.replace(/^["“'‘]+|["”'’]*[.!?…,;:]*["”'’]*$/g, '')}”`;
+    const rest = continuation(quote, nextOf(quote.entry));
+    if (rest) evidence.push({ turnIds: [rest.entry.turn.id], quote: rest.text });
+    // The part number ending the first message ("… I don't know my (1)") is no word of the sentence.
+    const text = rest ? `${quote.text.replace(TRAILING_PART_MARK, '')} ${rest.text}` : quote.text;
+    return `“${text.replace(/^["“'‘]+|["”'’]*[.!?…,;:]*["”'’]*$/g, '')}”`;
   };
 }
 
@@ -337,7 +378,11 @@ export function summarize(input: SummaryInput): Draft['summary'] {
   }
   const evidence: EvidenceDraft[] = [];
   const sentences: string[] = [];
-  const cited = citing(evidence);
+  const byIndex = new Map([...customer, ...agent].map((entry) => [entry.index, entry]));
+  const cited = citing(evidence, (entry) => {
+    const next = byIndex.get(entry.index + 1);
+    return next?.turn.role === entry.turn.role ? next : undefined;
+  });
 
   const problem = problemStatement(customer, agent, input.topicTerms);
   const about = input.topicLabel ? ` (${input.topicLabel.toLowerCase()})` : '';
