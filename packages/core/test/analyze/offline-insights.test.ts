@@ -913,6 +913,25 @@ describe('topics with descriptions and examples, an honest other, a meaningful c
     );
   });
 
+  it("hears a business's phone number or address asked for as no change to the customer's own details", () => {
+    const topicOf = (lines: readonly string[]) => {
+      const conversation = chat(lines, true);
+      return finalizeInsights(new HeuristicAnalyzer().analyze(conversation), conversation, 'heuristic').intent
+        .primary.topicId;
+    };
+    expect(
+      topicOf([
+        'I am looking for a place to swim in Cambridge.',
+        'There are four, including Parkside Pools in the centre.',
+        'May I have their phone numbers and the address, please?',
+      ]),
+    ).not.toBe('account_update');
+    expect(topicOf(['I moved house and need to change my address and my phone number.', 'Sure.'])).toBe(
+      'account_update',
+    );
+    expect(topicOf(['Please update the email address on my account.', 'Sure.'])).toBe('account_update');
+  });
+
   it('names no topic on one incidental word of an example sentence, but does on a name word or two example words', () => {
     // JFK's "ask" is a word of the default fraud topic's example "a suspicious message asking for my
     // details", and the only word of the sentence the taxonomy knows: before, "fraud and security" at 0.86.

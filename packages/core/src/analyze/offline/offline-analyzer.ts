@@ -50,6 +50,13 @@ const INTRODUCTION =
 const DEVICE_CHARGING =
   /\bchargers?\b|\bcharging (?:port|cable|case|dock|station|pad|lead|socket)s?\b|\b(?:fully|partly|partially|half) charged\b|\b(?:not|isn't|wasn't|won't|doesn't|don't|didn't|does not|did not|will not|stopped|stops|keeps?) (?:charge|charging)\b(?! (?:me|us|my|our|you|your|twice|again|for|a|an|the|extra|any|anything)\b)(?! ?[$£€\d])/gi;
 
+/**
+ * Asking for a business's phone number, address or postcode ("May I have their phone numbers?", "what is the
+ * address?") is no change to the customer's own details ("my address", "the email address on my account").
+ */
+const BUSINESS_CONTACT =
+  /\b(?:(?:the|their|its|your)\s+(?:(?:phone|telephone|contact)\s+numbers?|numbers?|address(?:es)?|post\s?codes?|e-?mail(?:\s+address)?|website)|an?\s+(?:phone|telephone|contact)\s+number)\b(?!\s+(?:on|for|of|in)\s+(?:my|the|our)\s+account)/gi;
+
 /** A topic is named in the summary only when the matcher is at least this confident (see the reliability table). */
 const NAMED_TOPIC_CONFIDENCE = 0.5;
 
@@ -373,7 +380,10 @@ export class HeuristicAnalyzer {
   private intent(turns: readonly ScoredTurn[]): Draft['intent'] {
     // Introductions ("my name is Suzanne", "thanks for calling Acme") say nothing about why someone called.
     const texts = turns.map((entry) =>
-      entry.turn.text.replace(INTRODUCTION, ' ').replace(DEVICE_CHARGING, ' battery '),
+      entry.turn.text
+        .replace(INTRODUCTION, ' ')
+        .replace(DEVICE_CHARGING, ' battery ')
+        .replace(BUSINESS_CONTACT, ' '),
     );
     const weights = turns.map((_entry, index) => (index < 3 ? 1 : 0.6));
     const ranked = this.matcher.match(texts, weights);
