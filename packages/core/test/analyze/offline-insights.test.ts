@@ -321,6 +321,24 @@ describe('offline outcomes say what happened, or that the text does not say', ()
     expect(lookedUp.category).not.toBe('transaction_completed');
   });
 
+  it('hears the agent acknowledge a fix ("glad you\'ve managed to connect now") as fixed, after an earlier "same issue"', () => {
+    const resolution = resolutionOf([
+      'How can I help?',
+      "I'm having problems finding the WiFi start page, do you have a link?",
+      'Could you please try forgetting the network in your settings, reconnect and then follow the link again?',
+      'Nope. Same issue.',
+      "Apologies about that, glad you've managed to connect now. Have a good journey.",
+    ]);
+    expect(resolution).toMatchObject({ status: 'resolved', category: 'issue_fixed' });
+    const hoping = resolutionOf([
+      'How can I help?',
+      'The WiFi start page does not load.',
+      'Would you be glad to try another link?',
+      'Same issue.',
+    ]);
+    expect(hoping.category).not.toBe('issue_fixed');
+  });
+
   it('takes rooms "booked" by others as none to be had, and a reference code before a question as a booking', () => {
     const taken = resolutionOf([
       'How can I help?',
@@ -615,6 +633,25 @@ describe('offline summaries tell the call in at most three evidence-backed sente
       ),
     );
     expect(casual.summary.text).not.toMatch(/going on i cant/);
+  });
+
+  it('quotes no agent\'s signature ("- David", "^HP", "1 ^RR"), and keeps a hyphenated name whole', () => {
+    const signed = analyze(
+      chat(
+        [
+          '@ArgosHelpers When will I get confirmation of dispatch?',
+          '@450760 Please DM us your order details so we can check - Sheree',
+          '@ArgosHelpers where is the new album Peek-A-Boo',
+        ],
+        true,
+      ),
+    );
+    expect(signed.summary.text).not.toMatch(/Sheree/);
+    expect(signed.summary.text).toMatch(/“Please DM us your order details so we can check”/);
+    const album = analyze(
+      chat(["I can't find Red Velvet's new album Peek-A-Boo", 'Which app are you using? ^HP'], true),
+    );
+    expect(album.summary.text).toMatch(/Peek-A-Boo”/);
   });
 
   it('tells a question as asked and a closing as nothing explained', () => {

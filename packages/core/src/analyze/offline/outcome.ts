@@ -11,6 +11,7 @@ import {
   BAD_NEWS_CUES,
   CONTENT_CLOSE_CUES,
   DECLINED_CUES,
+  FIX_ACKNOWLEDGED_CUES,
   FIXED_CUES,
   FOLLOW_UP_CUES,
   inSubordinateClause,
@@ -134,6 +135,7 @@ export function assessOutcome(
     for (const hit of hits) events.push({ status, category, hit, by });
   };
   add(cueHits(customer, FIXED_CUES), 'resolved', 'issue_fixed', 'customer');
+  add(statementHits(agent, FIX_ACKNOWLEDGED_CUES), 'resolved', 'issue_fixed', 'agent');
   add(
     statementHits(
       agent,

@@ -47,11 +47,22 @@ export interface Quote {
   text: string;
 }
 
-/** Leading @mentions and trailing links are addressing, not content: the quote starts and ends inside them. */
+/**
+ * An agent's signature closing a message: "- David", "-Miza", "^HP", "/JU", with a part number before it ("1 ^RR").
+ * A space comes before it, so "Peek-A-Boo" keeps its "-Boo".
+ */
+const SIGNATURE = /(?:\s\d{1,2})?\s(?:[-–—~]\s?\p{Lu}\p{Ll}+|\^\s?[A-Za-z]{1,3}|\/[A-Z]{2,3})\s*$/u;
+
+/**
+ * Leading @mentions, trailing links and an agent's signature are addressing, not content: the quote starts and
+ * ends inside them.
+ */
 function trimmed(text: string, span: Span): Span {
   let { start, end } = span;
   const head = /^(?:\s*[@#][\w.]+(?:\s*[:,])?)+\s*/.exec(text.slice(start, end));
   if (head) start += head[0].length;
+  const signature = SIGNATURE.exec(text.slice(start, end));
+  if (signature) end -= signature[0].length;
   const tail = /(?:\s*https?:\/\/\S+)+\s*$/.exec(text.slice(start, end));
   if (tail) end -= tail[0].length;
   while (end > start && /[\s,;:–-]/.test(text[end - 1] ?? '')) end--;
@@ -239,8 +250,9 @@ export function agentAction(
     if (quote) return `${act}: ${cited(quote)}.`;
   }
   const answering = agent.filter((entry) => entry.index > after);
-  // Fixed during the contact, by the customer's word ("It works now"): what the agent said just before is the fix.
-  if (decisive?.category === 'issue_fixed' && decisive.by === 'customer') {
+  // Fixed during the contact, by the customer's word ("It works now") or the agent's ("glad you've managed to
+  // connect"): what the agent said just before is the fix.
+  if (decisive?.category === 'issue_fixed') {
     const fix = fixingTurn(answering, decisive.hit.entry.index);
     if (fix) return `The agent's fix: ${cited(fix)}.`;
   }

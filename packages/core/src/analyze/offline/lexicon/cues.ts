@@ -105,6 +105,10 @@ export const REPEAT_CONTACT_CUES: readonly RegExp[] = [
 export const FIXED_CUES: readonly RegExp[] = [
   /\b(?:works? (?:now|again|perfectly|fine|great)|working (?:now|again|fine)|(?:that|it|this) (?:worked|fixed it|did it|did the trick|solved it|helped)|(?:problem|issue|it)(?:'s| is| has been) (?:fixed|solved|resolved|sorted)|(?:fixed|sorted|solved|resolved) it|managed to|found a solution|all (?:set|good|sorted)|got it (?:working|sorted))\b/,
 ];
+/** The agent acknowledges that it works now ("Glad you've managed to connect now", "glad to hear it's working"). */
+export const FIX_ACKNOWLEDGED_CUES: readonly RegExp[] = [
+  /\bglad (?:to (?:hear|see|know) )?(?:that )?(?:you(?:'ve| have)? (?:managed|got it (?:working|sorted|fixed)|been able to)|(?:it's|it is|that's|that is|everything's|everything is|all is|you're|you are) (?:now )?(?:working|sorted|fixed|resolved|back up|up and running|all set|connected)|(?:it|that|this) (?:worked|helped|fixed it|did the trick))\b/,
+];
 /** A transaction the customer wanted was completed (a reference or confirmation number counts as proof). */
 export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
   /\b(?:reference|confirmation|booking) (?:number|code|no\.?|#)[: ]+(?=[a-z0-9-]*\d)[a-z0-9-]{4,}\b/,
