@@ -374,7 +374,13 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   is no longer quoted (it ended 8 of the 100 TweetSumm summaries' quotes; a space must come before it, so
   "Peek-A-Boo" keeps its "-Boo"), and the agent acknowledging a fix ("Apologies about that, Darren, glad you've
   managed to connect now") reads as fixed during the contact, where the customer's earlier "Nope. Same issue." had
-  left it "not resolved". Nine dev summaries changed, all better; no figure moved.
+  left it "not resolved". Nine dev summaries changed, all better; no figure moved. How a chat moves to private
+  messages ("shall I direct message them to you?", "DM'd") is no topic: the slug-in-a-cauliflower chat of the ten
+  read summaries had been "fraud and security" on "message" and "details" and now names no topic. A sentence the
+  agent's apology takes up is now the customer's problem before any other (it was one point among several, and a
+  question sharing the topic's words could outscore it): one dev summary changed, for the better ("Wanted to buy
+  iphone 8 plus, but they could not clarify my query", after the agent's "Apologies for the trouble with your
+  query", instead of "Amazon customer service is the worst"). No figure moved.
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

@@ -969,6 +969,23 @@ describe('topics with descriptions and examples, an honest other, a meaningful c
     expect(topicOf(['Please update the email address on my account.', 'Sure.'])).toBe('account_update');
   });
 
+  it('takes no topic from how the chat moves to private messages ("shall I direct message them to you?")', () => {
+    const conversation = chat(
+      [
+        '@Tesco a slug came out of this cauliflower when we cut it!',
+        'I will log your feedback and arrange a refund. Do we have your permission to pass your details to our suppliers?',
+        'You can pass on my details, shall I direct message them to you?',
+      ],
+      true,
+    );
+    const insights = finalizeInsights(
+      new HeuristicAnalyzer().analyze(conversation),
+      conversation,
+      'heuristic',
+    );
+    expect(insights.intent.primary.topicId).not.toBe('fraud_security');
+  });
+
   it('names no topic on one incidental word of an example sentence, but does on a name word or two example words', () => {
     // JFK's "ask" is a word of the default fraud topic's example "a suspicious message asking for my
     // details", and the only word of the sentence the taxonomy knows: before, "fraud and security" at 0.86.

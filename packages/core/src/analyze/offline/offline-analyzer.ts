@@ -57,6 +57,9 @@ const DEVICE_CHARGING =
 const BUSINESS_CONTACT =
   /\b(?:(?:the|their|its|your)\s+(?:(?:phone|telephone|contact)\s+numbers?|numbers?|address(?:es)?|post\s?codes?|e-?mail(?:\s+address)?|website)|an?\s+(?:phone|telephone|contact)\s+number)\b(?!\s+(?:on|for|of|in)\s+(?:my|the|our)\s+account)/gi;
 
+/** How a chat moves to a private channel ("shall I direct message them to you?", "DM'd you") is no topic. */
+const CHANNEL_TALK = /\b(?:direct|private)\s+messag(?:e|es|ed|ing)\b|\bdm(?:'?d|s|ed|ing)?\b/gi;
+
 /** A topic is named in the summary only when the matcher is at least this confident (see the reliability table). */
 const NAMED_TOPIC_CONFIDENCE = 0.5;
 
@@ -383,7 +386,8 @@ export class HeuristicAnalyzer {
       entry.turn.text
         .replace(INTRODUCTION, ' ')
         .replace(DEVICE_CHARGING, ' battery ')
-        .replace(BUSINESS_CONTACT, ' '),
+        .replace(BUSINESS_CONTACT, ' ')
+        .replace(CHANNEL_TALK, ' '),
     );
     const weights = turns.map((_entry, index) => (index < 3 ? 1 : 0.6));
     const ranked = this.matcher.match(texts, weights);

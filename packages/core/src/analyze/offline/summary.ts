@@ -103,7 +103,8 @@ export function problemStatement(
   agent: readonly ScoredTurn[],
   topicTerms: (text: string) => number,
 ): Quote | undefined {
-  let best: { quote: Quote; score: number } | undefined;
+  // A sentence the agent's apology takes up outranks any other: the agent's own reading of what went wrong.
+  let best: { quote: Quote; score: number; takenUp: boolean } | undefined;
   const opening = customer.slice(0, 4);
   opening.forEach((entry, order) => {
     // The agent's reply tells what a turn was: a sentence whose words the agent's apology takes up
@@ -125,6 +126,7 @@ export function problemStatement(
       const quote = quoteOf(entry, leansBack ? { start: previous.start, end: sentence.end } : sentence);
       if (!quote) return;
       const words = tokenize(quote.text).length;
+      const takenUp = wordsOf(quote.text).some((word) => sympathy.has(word));
       const score =
         2 * Math.min(2, countCues(quote.text, PROBLEM_CUES)) +
         1.5 * Math.min(1, countCues(quote.text, REQUEST_CUES)) +
@@ -133,14 +135,15 @@ export function problemStatement(
         (words >= 5 ? 0.5 : 0) +
         (/\b(?:i|my|me|i'm|i've)\b/.test(quote.text.toLowerCase()) ? 0.5 : 0) +
         // A clearly negative sentence is a grievance even without a problem word ("a slug came out of it!").
-        (scoreText(quote.text).score <= NEGATIVE_TURN ||
-        wordsOf(quote.text).some((word) => sympathy.has(word))
-          ? 1
-          : 0) -
+        (scoreText(quote.text).score <= NEGATIVE_TURN || takenUp ? 1 : 0) -
         (findCue(quote.text, GREETING_CUES) && words < 8 ? 2 : 0) -
         0.3 * order;
       // At least one cue or two topic words: a bare detail ("A scary one.") states no problem.
-      if (score >= 1 && (!best || score > best.score)) best = { quote, score };
+      if (
+        score >= 1 &&
+        (!best || (takenUp && !best.takenUp) || (takenUp === best.takenUp && score > best.score))
+      )
+        best = { quote, score, takenUp };
     });
   });
   return best?.quote;
