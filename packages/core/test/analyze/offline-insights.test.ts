@@ -290,7 +290,7 @@ describe('offline outcomes say what happened, or that the text does not say', ()
     expect(resolution).toMatchObject({ status: 'partially_resolved', category: 'follow_up_scheduled' });
   });
 
-  it('reads "I got the appointment for you", "you have a reservation now" and "we have booked" as done, "I\'ve got your booking here" as not', () => {
+  it('reads "I got the appointment for you", "you have a reservation now", "we have booked" and "I booked you" as done, "I\'ve got your booking here" as not', () => {
     const got = resolutionOf([
       'How can I help?',
       'Can you try quarter past 10 in the morning?',
@@ -312,6 +312,13 @@ describe('offline outcomes say what happened, or that the text does not say', ()
       'Thanks.',
     ]);
     expect(company).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
+    const past = resolutionOf([
+      'How can I help?',
+      'I need a hotel in the north from Saturday.',
+      "Booking was unsuccessful. I'm sorry, the Alpha-Milton has no wifi. I booked you into the Avalon starting Saturday.",
+      'Thank you very much.',
+    ]);
+    expect(past).toMatchObject({ status: 'resolved', category: 'transaction_completed' });
     const lookedUp = resolutionOf([
       'How can I help?',
       'Can you check my booking for Friday?',

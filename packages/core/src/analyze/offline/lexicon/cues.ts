@@ -114,8 +114,8 @@ export const TRANSACTION_DONE_CUES: readonly RegExp[] = [
   /\b(?:reference|confirmation|booking) (?:number|code|no\.?|#)[: ]+(?=[a-z0-9-]*\d)[a-z0-9-]{4,}\b/,
   /\b(?:your|the) (?:reference|confirmation|booking|reservation|order|ticket) (?:number|code|id)\b(?: is|'s|:)/,
   /\b(?:you(?:'re| are)|that's|it's|everything's|everything is) (?:all )?(?:set|booked|confirmed|done)\b/,
-  // The agent or the company ("we have booked a Red Skoda to take you…") did it.
-  /\b(?:i|we)(?:'ve| have) (?:gone ahead and )?(?:booked|scheduled|reserved|set up|put you down|got you down) (?:you|that|it|an?|the|your)\b/,
+  // The agent or the company did it: "we have booked a Red Skoda to take you…", "I booked you into the Avalon".
+  /\b(?:i|we)(?:'ve| have|'ve just| have just| just)? (?:gone ahead and )?(?:booked|scheduled|reserved|set up|put you down|got you down) (?:you|that|it|an?|the|your)\b/,
   // "I got the appointment for you", "I got you booked", "you have a reservation now": said of the customer, with
   // "for you", "you" or "now" (not "I've got your booking here", an agent looking one up).
   /\b(?:i|we)(?:'ve| have)? got (?:you (?:booked|scheduled|reserved|down|in)\b|(?:you )?(?:a|an|the|your) (?:\w+ )?(?:appointment|booking|reservation|table|room|seats?|tickets?) for you\b)|\byou (?:now have (?:a|an) (?:\w+ )?(?:reservation|booking|appointment)|have (?:a|an) (?:\w+ )?(?:reservation|booking|appointment) now)\b/,
