@@ -303,9 +303,10 @@ const OUTCOMES: Record<Draft['resolution']['category'], string> = {
 };
 
 /** A message's part number where a long message was split ("1/2", "(2)"), before or after its text. */
-const PART_MARK = /^\s*(?:\(?\d{1,2}\s*\/\s*\d{1,2}\)?|\(\d{1,2}\))\s*/;
-const HAS_PART_MARK = /(?:^|\s)(?:\(?\d{1,2}\s*\/\s*\d{1,2}\)?|\(\d{1,2}\))(?=\s|$)/;
-const TRAILING_PART_MARK = /\s*(?:\(?\d{1,2}\s*\/\s*\d{1,2}\)?|\(\d{1,2}\))$/;
+const PART = String.raw`(?:\(?\d{1,2}\s*\/\s*\d{1,2}\)?|\(\d{1,2}\))`;
+const PART_MARK = new RegExp(String.raw`^\s*${PART}\s*`);
+const HAS_PART_MARK = new RegExp(String.raw`(?:^|\s)${PART}(?=\s|$)`);
+const TRAILING_PART_MARK = new RegExp(String.raw`\s*${PART}$`);
 
 /**
  * The words that finish a sentence cut off at the end of a message split in numbered parts, from the same
