@@ -389,6 +389,12 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   two dialogues moved that much, which says how wide the interval is. Also seen there and left: "We don't offer
   seat reservations right now", the answer to a side question in a call the customer closes content, decides the
   outcome as declined; the two dialogues with the largest misses end that way.
+  Six more TweetSumm chats read (seed 2468013): a Microsoft chat was "fixed during the contact" because the customer
+  had said "Everything was working fine prior to the update" and "the drive works fine on my other PC". How things
+  were before the problem, or are elsewhere, is no fix now, and "No luck" says it still does not work. The same chat
+  showed that the clause rule of this round was too wide: "If that's the case, it'd be best if you contact our
+  Answer Desk team" is a hand-over, and the rule now applies to completions and refusals only. One dev summary
+  changed (now "handed to another team"), no figure moved.
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

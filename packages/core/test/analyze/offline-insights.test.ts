@@ -269,6 +269,14 @@ describe('offline outcomes say what happened, or that the text does not say', ()
       'Okay.',
     ]);
     expect(conditional.category).not.toBe('declined');
+    // A hand-over said with "if" is still a hand-over.
+    const referred = resolutionOf([
+      'How can I help?',
+      'Whenever I unplug my external drive I get an error.',
+      "Oh no! If that's the case, it'd be best if you contact our Answer Desk team for further assistance.",
+      'Okay.',
+    ]);
+    expect(referred).toMatchObject({ status: 'partially_resolved', category: 'transferred' });
     // The same words as a statement still count.
     const done = resolutionOf([
       'Hi, how can I help?',
@@ -344,6 +352,17 @@ describe('offline outcomes say what happened, or that the text does not say', ()
       'Same issue.',
     ]);
     expect(hoping.category).not.toBe('issue_fixed');
+  });
+
+  it('hears how things were before the problem, or are elsewhere, as no fix; "no luck" as not working', () => {
+    const resolution = resolutionOf([
+      'How can I help?',
+      'Everything was working fine prior to the update. Now I get an error when I unplug my drive.',
+      'Kindly check out the answer in this link and let us know how it goes.',
+      'No luck, and the drive works fine on my other PC.',
+    ]);
+    expect(resolution.category).not.toBe('issue_fixed');
+    expect(resolution).toMatchObject({ status: 'unresolved', category: 'no_action' });
   });
 
   it('takes rooms "booked" by others as none to be had, and a reference code before a question as a booking', () => {

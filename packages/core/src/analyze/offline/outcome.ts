@@ -43,15 +43,15 @@ export function cueHits(turns: readonly ScoredTurn[], patterns: readonly RegExp[
 }
 
 /**
- * The agent's first cue in each turn said as a statement that `keep` accepts. What the agent did is stated:
- * "Do you have a confirmation email?" confirms nothing, "Would you like me to transfer you?" only offers,
- * "Sorry, yes the flight is cancelled" (bad news, see BAD_NEWS_CUES) reports rather than completes, and "I'll be
- * here once everything is done" or "if we can't find it" says what may happen, not what did.
+ * The agent's first cue in each turn said as a statement, where `keep` accepts the sentence and the cue. What the
+ * agent did is stated: "Do you have a confirmation email?" confirms nothing, "Would you like me to transfer you?"
+ * only offers; `keep` rules out more, such as bad news ("Sorry, yes the flight is cancelled" reports rather than
+ * completes) or what may happen ("I'll be here once everything is done").
  */
 function statementHits(
   turns: readonly ScoredTurn[],
   patterns: readonly RegExp[],
-  keep: (sentence: string) => boolean = () => true,
+  keep: (sentence: string, cue: Span) => boolean = () => true,
 ): CueHit[] {
   const hits: CueHit[] = [];
   for (const entry of turns) {
@@ -59,9 +59,9 @@ function statementHits(
     if (!findCue(text, patterns)) continue;
     for (const sentence of sentenceSpans(text)) {
       const body = text.slice(sentence.start, sentence.end);
-      if (body.endsWith('?') || !keep(body)) continue;
+      if (body.endsWith('?')) continue;
       const span = findCue(body, patterns);
-      if (!span || inSubordinateClause(body, span.start)) continue;
+      if (!span || !keep(body, span)) continue;
       hits.push({ entry, span: { start: sentence.start + span.start, end: sentence.start + span.end } });
       break;
     }
@@ -136,17 +136,21 @@ export function assessOutcome(
   };
   add(cueHits(customer, FIXED_CUES), 'resolved', 'issue_fixed', 'customer');
   add(statementHits(agent, FIX_ACKNOWLEDGED_CUES), 'resolved', 'issue_fixed', 'agent');
+  // What happened, not what may ("once everything is done", "if we can't find it"); a hand-over said with "if"
+  // ("it'd be best if you contact our Answer Desk team") is still one.
+  const happened = (sentence: string, cue: Span) => !inSubordinateClause(sentence, cue.start);
   add(
     statementHits(
       agent,
       TRANSACTION_DONE_CUES,
-      (sentence) => !findCue(sentence, BAD_NEWS_CUES) && !findCue(sentence, TAKEN_CUES),
+      (sentence, cue) =>
+        happened(sentence, cue) && !findCue(sentence, BAD_NEWS_CUES) && !findCue(sentence, TAKEN_CUES),
     ),
     'resolved',
     'transaction_completed',
     'agent',
   );
-  add(statementHits(agent, DECLINED_CUES), 'unresolved', 'declined', 'agent');
+  add(statementHits(agent, DECLINED_CUES, happened), 'unresolved', 'declined', 'agent');
   add(statementHits(agent, TRANSFER_CUES), 'partially_resolved', 'transferred', 'agent');
   add(statementHits(agent, SUPERVISOR_CUES), 'partially_resolved', 'escalated', 'agent');
   // Asked as a question, a follow-up is still arranged: "Can you DM us your account's email?" moves the matter on.

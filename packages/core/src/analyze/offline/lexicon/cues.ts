@@ -103,7 +103,10 @@ export const REPEAT_CONTACT_CUES: readonly RegExp[] = [
 
 /** Something was fixed or done during the contact. */
 export const FIXED_CUES: readonly RegExp[] = [
-  /\b(?:works? (?:now|again|perfectly|fine|great)|working (?:now|again|fine)|(?:that|it|this) (?:worked|fixed it|did it|did the trick|solved it|helped)|(?:problem|issue|it)(?:'s| is| has been) (?:fixed|solved|resolved|sorted)|(?:fixed|sorted|solved|resolved) it|managed to|found a solution|all (?:set|good|sorted)|got it (?:working|sorted))\b/,
+  // Not how things were before the problem ("everything was working fine prior to the update") nor how they are
+  // elsewhere ("the drive works fine on my other PC").
+  /(?<!\b(?:was|were|been|used to be) )\b(?:works? (?:now|again|perfectly|fine|great)|working (?:now|again|fine))\b(?! (?:prior to|before|until|till|on (?:my|another|the other|other|a different)|with (?:my|another|the other|other|a different)|in (?:another|other|a different))\b)/,
+  /\b(?:(?:that|it|this) (?:worked|fixed it|did it|did the trick|solved it|helped)|(?:problem|issue|it)(?:'s| is| has been) (?:fixed|solved|resolved|sorted)|(?:fixed|sorted|solved|resolved) it|managed to|found a solution|all (?:set|good|sorted)|got it (?:working|sorted))\b/,
 ];
 /** The agent acknowledges that it works now ("Glad you've managed to connect now", "glad to hear it's working"). */
 export const FIX_ACKNOWLEDGED_CUES: readonly RegExp[] = [
@@ -189,7 +192,7 @@ export const CONTENT_CLOSE_CUES: readonly RegExp[] = [
 
 /** The customer signals the issue is not solved at the end. */
 export const STILL_UNRESOLVED_CUES: readonly RegExp[] = [
-  /\b(?:still (?:not|no|doesn't|won't|isn't|can't|haven't|the same)|(?:didn't|doesn't|did not|does not) (?:help|work|fix)|same (?:problem|issue|result)|nothing (?:happened|changed|works)|that's not (?:what|helpful)|not (?:helpful|resolved|fixed|solved)|useless|forget it|i give up)\b/,
+  /\b(?:no luck|still (?:not|no|doesn't|won't|isn't|can't|haven't|the same)|(?:didn't|doesn't|did not|does not) (?:help|work|fix)|same (?:problem|issue|result)|nothing (?:happened|changed|works)|that's not (?:what|helpful)|not (?:helpful|resolved|fixed|solved)|useless|forget it|i give up)\b/,
 ];
 /** The customer asked only for information and got it. */
 export const INFORMATION_CUES: readonly RegExp[] = [
