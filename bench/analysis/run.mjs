@@ -395,6 +395,15 @@ expect less on unseen dialogues. Each is a general rule, not an item fix.
   showed that the clause rule of this round was too wide: "If that's the case, it'd be best if you contact our
   Answer Desk team" is a hand-over, and the rule now applies to completions and refusals only. One dev summary
   changed (now "handed to another team"), no figure moved.
+  Six more (seed 1357911): the fix told when the customer says it works had been missed whenever the agent's turn
+  opened with a thank-you ("Thanks for the info. Can you try giving your iPhone a quick restart?"): a short thank-you
+  is now passed over. A link inside a quoted sentence reads "[link]" in the summary (the evidence keeps it), and
+  signatures glued on ("?-JG", "*DanKing") are left out too. "DM me your…" and "DM your…" arrange a follow-up as "DM
+  us" did ("Could you DM your email address so I can ask someone to reset the password for you?" had left a National
+  Rail chat "declined" on "we do not sell tickets"; it now tells the refusal, then the follow-up). Sixteen dev
+  summaries changed (eleven outcomes, all TweetSumm), read: fourteen better; in two the follow-up is right but the
+  customer stayed angry (Comcast, "Could you DM me what's wrong?", had been "not resolved"), where "still open" is
+  the honest reading of the agent's side only. No figure moved.
 
 **TweetSumm customer negative** (EchoLens: customer sentiment label negative or mixed)
 

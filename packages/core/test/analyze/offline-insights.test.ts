@@ -365,6 +365,21 @@ describe('offline outcomes say what happened, or that the text does not say', ()
     expect(resolution).toMatchObject({ status: 'unresolved', category: 'no_action' });
   });
 
+  it('hears "DM me your…" and "DM your…" as a follow-up arranged, like "DM us"', () => {
+    for (const request of [
+      'So I can issue a refund for you, can you DM me your full name and address?',
+      'Could you DM your email address so I can ask someone to reset the password for you?',
+    ]) {
+      const resolution = resolutionOf([
+        'How can I help?',
+        'My password reset link does not work.',
+        request,
+        'Sent.',
+      ]);
+      expect(resolution).toMatchObject({ status: 'partially_resolved', category: 'follow_up_scheduled' });
+    }
+  });
+
   it('takes rooms "booked" by others as none to be had, and a reference code before a question as a booking', () => {
     const taken = resolutionOf([
       'How can I help?',
@@ -674,10 +689,37 @@ describe('offline summaries tell the call in at most three evidence-backed sente
     );
     expect(signed.summary.text).not.toMatch(/Sheree/);
     expect(signed.summary.text).toMatch(/“Please DM us your order details so we can check”/);
+    const glued = analyze(
+      chat(
+        ['My phone screen is bleeding.', "DM us and we'll check this out: https://t.co/x1 *DanKing"],
+        true,
+      ),
+    );
+    expect(glued.summary.text).toMatch(/“DM us and we'll check this out”/);
     const album = analyze(
       chat(["I can't find Red Velvet's new album Peek-A-Boo", 'Which app are you using? ^HP'], true),
     );
     expect(album.summary.text).toMatch(/Peek-A-Boo”/);
+  });
+
+  it('quotes the step after a short thank-you as the fix, with "[link]" for a link inside it', () => {
+    const insights = analyze(
+      chat(
+        [
+          'When I sync music from iTunes it changes to the wrong artwork all the time.',
+          "Thanks for clarifying. Let's work through the steps here: https://t.co/Qzoz3MATdz DM us if the issue continues.",
+          "I've found a solution! Thanks",
+        ],
+        true,
+      ),
+    );
+    expect(insights.summary.text).toMatch(
+      /The agent's fix: “Let's work through the steps here: \[link\] DM us if the issue continues”/,
+    );
+    // The evidence keeps the words as said.
+    expect(insights.summary.evidence.map((item) => item.quote).join(' ')).toMatch(
+      /https:\/\/t\.co\/Qzoz3MATdz/,
+    );
   });
 
   it('tells a question as asked and a closing as nothing explained', () => {
@@ -685,13 +727,13 @@ describe('offline summaries tell the call in at most three evidence-backed sente
       chat(
         [
           'My delivery went to the wrong room of the house, why does the website say a room of your choice?',
-          'Do you have an order number you can DM me, please? Let us know if there is anything else we can do.',
+          'Do you have an order number you can give me, please? Let us know if there is anything else we can do.',
           'Sure.',
         ],
         true,
       ),
     ).summary.text;
-    expect(text).toMatch(/The agent asked: “Do you have an order number you can DM me, please”/);
+    expect(text).toMatch(/The agent asked: “Do you have an order number you can give me, please”/);
     expect(text).not.toMatch(/The agent explained/);
   });
 

@@ -48,10 +48,12 @@ export interface Quote {
 }
 
 /**
- * An agent's signature closing a message: "- David", "-Miza", "^HP", "/JU", with a part number before it ("1 ^RR").
- * A space comes before it, so "Peek-A-Boo" keeps its "-Boo".
+ * An agent's signature closing a message: "- David", "-StephanieA", "*DanKing", "^HP", "/JU", with a part number
+ * before it ("1 ^RR").
+ * A space or the sentence's own full stop comes before it ("what's wrong?-JG"), so "Peek-A-Boo" keeps its "-Boo".
  */
-const SIGNATURE = /(?:\s\d{1,2})?\s(?:[-–—~]\s?\p{Lu}\p{Ll}+|\^\s?[A-Za-z]{1,3}|\/[A-Z]{2,3})\s*$/u;
+const SIGNATURE =
+  /(?:\s\d{1,2})?(?:\s|(?<=[.!?]))(?:[-–—~*]\s?\p{Lu}\p{L}*|\^\s?[A-Za-z]{1,3}|\/[A-Z]{2,3})\s*$/u;
 
 /**
  * Leading @mentions, trailing links and an agent's signature are addressing, not content: the quote starts and
@@ -216,7 +218,18 @@ function fixingTurn(answering: readonly ScoredTurn[], fixedAt: number): Quote | 
   const entry = answering
     .filter((turn) => turn.index < fixedAt && tokenize(turn.turn.text).length >= 5)
     .at(-1);
-  const spans = entry ? sentencesOf(entry.turn.text) : [];
+  const all = entry ? sentencesOf(entry.turn.text) : [];
+  // A short thank-you that opens the turn ("Thanks for the info.") comes before the step, not instead of it.
+  const thanks = (span: Span) => {
+    const said = entry?.turn.text.slice(span.start, span.end) ?? '';
+    return /\bthank(?:s| you)\b/i.test(said) && tokenize(said).length <= 6;
+  };
+  const spans = all.slice(
+    Math.max(
+      0,
+      all.findIndex((span) => !thanks(span)),
+    ),
+  );
   const first = spans[0];
   if (!entry || !first) return undefined;
   const opening = quoteOf(entry, first);
@@ -348,7 +361,10 @@ export function citing(
     if (rest) evidence.push({ turnIds: [rest.entry.turn.id], quote: rest.text });
     // The part number ending the first message ("… I don't know my (1)") is no word of the sentence.
     const text = rest ? `${quote.text.replace(TRAILING_PART_MARK, '')} ${rest.text}` : quote.text;
-    return `“${text.replace(/^["“'‘]+|["”'’]*[.!?…,;:]*["”'’]*$/g, '')}”`;
+    // A link inside the sentence says nothing to a reader of the summary: "[link]" stands for it (the evidence
+    // keeps the words as said).
+    const readable = text.replace(/https?:\/\/\S+/g, '[link]');
+    return `“${readable.replace(/^["“'‘]+|["”'’]*[.!?…,;:]*["”'’]*$/g, '')}”`;
   };
 }
 

@@ -173,7 +173,7 @@ export function inSubordinateClause(sentence: string, cueStart: number): boolean
 
 /** The matter continues after the contact (ticket, callback, investigation, private message). */
 export const FOLLOW_UP_CUES: readonly RegExp[] = [
-  /\b(?:(?:we|i|someone|they|a (?:member|colleague|specialist|technician|team)\w*)(?:'ll| will) (?:be (?:reaching out|in touch|contacting you|calling you|getting back)|get back|call you|contact you|reach out|follow up|look into|investigate|be in touch|send you|email you|update you|give you a call)|(?:send|drop) us a (?:dm|direct message|private message)|dm us|(?:raised|opened|created|logged) (?:a )?(?:ticket|case|complaint|report)|(?:ticket|case) (?:number|id)|within \d+ (?:hours|days|business days|working days)|escalat\w*|passed (?:this|it) (?:on|along)|forwarded)\b/,
+  /\b(?:(?:we|i|someone|they|a (?:member|colleague|specialist|technician|team)\w*)(?:'ll| will) (?:be (?:reaching out|in touch|contacting you|calling you|getting back)|get back|call you|contact you|reach out|follow up|look into|investigate|be in touch|send you|email you|update you|give you a call)|(?:send|drop) (?:us|me) a (?:dm|direct message|private message)|dm (?:us|me|your)|(?:raised|opened|created|logged) (?:a )?(?:ticket|case|complaint|report)|(?:ticket|case) (?:number|id)|within \d+ (?:hours|days|business days|working days)|escalat\w*|passed (?:this|it) (?:on|along)|forwarded)\b/,
 ];
 /** The agent hands the customer to another department or colleague. */
 export const TRANSFER_CUES: readonly RegExp[] = [
