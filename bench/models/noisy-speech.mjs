@@ -15,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { mulberry32 } from '../stt/build-call.mjs';
+import { mulberry32 } from '@echolens/core/testing';
 import { readWav, writeWav } from '../stt/wav.mjs';
 
 export const NOISY_SPEECH_VERSION = 2;
