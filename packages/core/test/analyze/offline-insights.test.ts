@@ -957,6 +957,8 @@ describe('topics with descriptions and examples, an honest other, a meaningful c
     { id: 'password_reset', examples: ['I forgot my password', 'The reset email never comes'] },
   ];
   const matcher = new TopicMatcher(taxonomy);
+  /** The default taxonomy's primary topic of a chat whose customer speaks first. */
+  const topicOf = (lines: readonly string[]) => analyze(chat(lines, true)).intent.primary.topicId;
 
   it('matches by example phrases and descriptions, more confident when one topic clearly wins', () => {
     const clear = matcher.match(['My parcel still has not arrived, it was due on Monday'])[0];
@@ -1001,11 +1003,6 @@ describe('topics with descriptions and examples, an honest other, a meaningful c
   });
 
   it('hears "charge" said of a battery as no billing matter', () => {
-    const topicOf = (lines: readonly string[]) => {
-      const conversation = chat(lines, true);
-      return finalizeInsights(new HeuristicAnalyzer().analyze(conversation), conversation, 'heuristic').intent
-        .primary.topicId;
-    };
     expect(
       topicOf([
         "The vibration on my controller doesn't work in one game.",
@@ -1019,11 +1016,6 @@ describe('topics with descriptions and examples, an honest other, a meaningful c
   });
 
   it("hears a business's phone number or address asked for as no change to the customer's own details", () => {
-    const topicOf = (lines: readonly string[]) => {
-      const conversation = chat(lines, true);
-      return finalizeInsights(new HeuristicAnalyzer().analyze(conversation), conversation, 'heuristic').intent
-        .primary.topicId;
-    };
     expect(
       topicOf([
         'I am looking for a place to swim in Cambridge.',
@@ -1038,20 +1030,13 @@ describe('topics with descriptions and examples, an honest other, a meaningful c
   });
 
   it('takes no topic from how the chat moves to private messages ("shall I direct message them to you?")', () => {
-    const conversation = chat(
-      [
+    expect(
+      topicOf([
         '@Tesco a slug came out of this cauliflower when we cut it!',
         'I will log your feedback and arrange a refund. Do we have your permission to pass your details to our suppliers?',
         'You can pass on my details, shall I direct message them to you?',
-      ],
-      true,
-    );
-    const insights = finalizeInsights(
-      new HeuristicAnalyzer().analyze(conversation),
-      conversation,
-      'heuristic',
-    );
-    expect(insights.intent.primary.topicId).not.toBe('fraud_security');
+      ]),
+    ).not.toBe('fraud_security');
   });
 
   it('names no topic on one incidental word of an example sentence, but does on a name word or two example words', () => {
